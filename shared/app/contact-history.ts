@@ -1,0 +1,34 @@
+import type { AppDeps } from './deps.js';
+import type { MessageRecord } from './ports.js';
+
+export interface ContactHistoryEntry {
+  messageId: string;
+  channel: MessageRecord['channel'];
+  to: string | null;
+  subject: string | null;
+  journeyId: string;
+  stepId: string;
+  status: MessageRecord['status'];
+  reason: string | null;
+  sentAt: string;
+}
+
+/** What careflow sent (or chose not to send) to a customer, newest first. */
+export const contactHistory = async (
+  deps: Pick<AppDeps, 'messages'>,
+  customerId: string,
+  limit = 100,
+): Promise<ContactHistoryEntry[]> => {
+  const records = await deps.messages.list(customerId, limit);
+  return records.map((r) => ({
+    messageId: r.messageId,
+    channel: r.channel,
+    to: r.to,
+    subject: r.subject,
+    journeyId: r.journeyId,
+    stepId: r.stepId,
+    status: r.status,
+    reason: r.reason,
+    sentAt: r.sentAt,
+  }));
+};

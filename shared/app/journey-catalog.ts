@@ -1,0 +1,57 @@
+import type { Journey } from '../domain/journey/definition.js';
+import { PatternIndex } from '../domain/pattern/index.js';
+import type { Clock, JourneyStore } from './ports.js';
+
+/**
+ * The published journeys, compiled once into a trigger index and cached per container.
+ * Refreshed after `ttlMs`, so a newly published journey takes effect within that time.
+ */
+export class JourneyCatalog {
+  private index: PatternIndex<Journey> | null = null;
+  private byKey = new Map<string, Journey>();
+  private loadedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly store: JourneyStore,
+    private readonly clock: Clock,
+    private readonly ttlMs = 60_000,
+  ) {}
+
+  /** Journeys whose trigger matches the event (in bus shape). */
+  async triggeredBy(event: Record<string, unknown>): Promise<Journey[]> {
+    const index = await this.current();
+    return index.match(event);
+  }
+
+  /** A journey at a given version, for instances that keep the version they started on. */
+  async get(id: string, version: number): Promise<Journey | undefined> {
+    await this.current();
+    const key = `${id}@${version}`;
+    const cached = this.byKey.get(key);
+    if (cached) return cached;
+    const stored = await this.store.getVersion(id, version);
+    if (stored) this.byKey.set(key, stored);
+    return stored;
+  }
+
+  /** Forget the cache, e.g. right after publishing. */
+  invalidate(): void {
+    this.loadedAt = Number.NEGATIVE_INFINITY;
+  }
+
+  private async current(): Promise<PatternIndex<Journey>> {
+    const now = Date.parse(this.clock.now());
+    if (this.index && now - this.loadedAt < this.ttlMs) return this.index;
+    const journeys = await this.store.listPublished();
+    const index = new PatternIndex<Journey>();
+    const byKey = new Map(this.byKey);
+    for (const journey of journeys) {
+      index.add(journey.id, journey.trigger, journey);
+      byKey.set(`${journey.id}@${journey.version}`, journey);
+    }
+    this.index = index;
+    this.byKey = byKey;
+    this.loadedAt = now;
+    return index;
+  }
+}

@@ -1,0 +1,149 @@
+import type { CustomerProfileUpdated } from '../domain/events/schemas.js';
+import type { Instance } from '../domain/journey/instance.js';
+import type { Journey } from '../domain/journey/definition.js';
+import type { EmailTemplate } from '../domain/templates/render.js';
+
+/** Small interfaces the use cases talk to; adapters implement them for AWS and locally. */
+
+export interface Clock {
+  /** The current time as an ISO 8601 string. */
+  now(): string;
+}
+
+export type Profile = CustomerProfileUpdated & { createdAt: string; updatedAt: string };
+
+export interface CustomerState {
+  profile: Profile | null;
+  /** Every instance of the customer, running or ended (ended ones expire). */
+  instances: Instance[];
+}
+
+export interface CustomerStore {
+  /** The profile and the instances of one customer, in one read. */
+  load(customerId: string): Promise<CustomerState>;
+  saveProfile(profile: Profile): Promise<void>;
+  /**
+   * Write an instance if its stored version is still `expectedVersion` (null: must not exist).
+   * Throws ConflictError otherwise.
+   */
+  saveInstance(instance: Instance, expectedVersion: number | null): Promise<void>;
+}
+
+export interface JourneyStore {
+  /** Every published journey, current version. */
+  listPublished(): Promise<Journey[]>;
+  /** One published version, kept for as long as instances may run on it. */
+  getVersion(id: string, version: number): Promise<Journey | undefined>;
+  /** Publish a version: it becomes the current one and is kept under its number. */
+  putPublished(journey: Journey): Promise<void>;
+}
+
+export interface TemplateStore {
+  get(id: string): Promise<EmailTemplate | undefined>;
+}
+
+export type MessageStatus = 'sending' | 'sent' | 'failed' | 'skipped' | 'unknown';
+
+export interface MessageRecord {
+  messageId: string;
+  customerId: string;
+  channel: 'email' | 'sms';
+  to: string | null;
+  subject: string | null;
+  journeyId: string;
+  instanceId: string;
+  stepId: string;
+  template: string;
+  status: MessageStatus;
+  /** Why a message was skipped or failed. */
+  reason: string | null;
+  providerMessageId: string | null;
+  sentAt: string;
+  updatedAt: string;
+}
+
+export interface MessageLog {
+  /**
+   * Record that a message is about to be sent. Returns false when the message id is
+   * already recorded (sent, skipped, or in an unknown state): then it must not be sent again.
+   */
+  claim(record: MessageRecord): Promise<boolean>;
+  /** Set the outcome of a claimed message. */
+  settle(
+    customerId: string,
+    messageId: string,
+    outcome: { status: Exclude<MessageStatus, 'sending'>; providerMessageId?: string; reason?: string; at: string },
+  ): Promise<void>;
+  /** Forget a claim whose send certainly did not happen, so a retry may send. */
+  release(customerId: string, messageId: string): Promise<void>;
+  /** The customer's contact history, newest first. */
+  list(customerId: string, limit: number): Promise<MessageRecord[]>;
+}
+
+export interface OutgoingEmail {
+  messageId: string;
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers?: Record<string, string>;
+  tags?: Record<string, string>;
+}
+
+export interface EmailSender {
+  /**
+   * Send one email. Throws SendRejectedError when the provider refused it for good,
+   * SendDeferredError when it certainly did not send and a retry may succeed;
+   * any other error leaves the outcome unknown.
+   */
+  send(email: OutgoingEmail): Promise<{ providerMessageId: string }>;
+}
+
+export interface Wake {
+  kind: 'wake';
+  customerId: string;
+  instanceId: string;
+  version: number;
+}
+
+export interface WakeScheduler {
+  /** Deliver `wake` to the customer's queue at `at`. Scheduling the same name twice is a no-op. */
+  schedule(request: { name: string; at: string; wake: Wake }): Promise<void>;
+}
+
+export interface OutgoingEvent {
+  source: string;
+  detailType: string;
+  detail: Record<string, unknown>;
+  time: string;
+}
+
+export interface EventPublisher {
+  publish(events: OutgoingEvent[]): Promise<void>;
+}
+
+export interface SurveyAnswer {
+  surveyId: string;
+  customerId: string;
+  kind: 'nps' | 'csat';
+  score: number;
+  comment: string | null;
+  journeyId: string | null;
+  instanceId: string | null;
+  orderId: string | null;
+  answeredAt: string;
+}
+
+export interface SurveyStore {
+  /** Insert or update the one answer of a survey; returns its revision (1 for the first answer). */
+  record(answer: SurveyAnswer): Promise<{ revision: number }>;
+  get(customerId: string, surveyId: string): Promise<(SurveyAnswer & { revision: number }) | undefined>;
+}
+
+export interface Logger {
+  debug(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}

@@ -1,0 +1,20 @@
+import { step } from '../domain/journey/interpreter.js';
+import type { AppDeps } from './deps.js';
+import type { Wake } from './ports.js';
+import { applyOutcome } from './run-effects.js';
+
+export type WakeResult = 'advanced' | 'stale' | 'missing';
+
+/** A scheduled wake-up: move the instance on if it still waits for exactly this wake. */
+export const processWake = async (deps: AppDeps, wake: Wake): Promise<WakeResult> => {
+  const state = await deps.customers.load(wake.customerId);
+  const instance = state.instances.find((i) => i.instanceId === wake.instanceId);
+  if (!instance) return 'missing';
+  const journey = await deps.catalog.get(instance.journeyId, instance.journeyVersion);
+  if (!journey) return 'missing';
+  const env = { now: deps.clock.now(), profile: (state.profile ?? {}) as Record<string, unknown> };
+  const outcome = step(journey, instance, { kind: 'wake', version: wake.version }, env);
+  if (!outcome.changed) return 'stale';
+  await applyOutcome(deps, journey, outcome, instance, state.profile);
+  return 'advanced';
+};

@@ -1,0 +1,6 @@
+export * from './definition.js';
+export * from './effects.js';
+export * from './entry.js';
+export * from './instance.js';
+export * from './interpreter.js';
+export * from './validate.js';

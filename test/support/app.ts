@@ -1,0 +1,85 @@
+import type { AppDeps } from '../../shared/app/deps.js';
+import { JourneyCatalog } from '../../shared/app/journey-catalog.js';
+import { processCustomerEvent } from '../../shared/app/process-customer-event.js';
+import { processWake } from '../../shared/app/process-wake.js';
+import { StaticTemplateStore } from '../../shared/adapters/templates/static-template-store.js';
+import { postPurchaseSurvey } from '../../shared/domain/defaults/post-purchase-survey.js';
+import type { CustomerEvent } from '../../shared/domain/events/envelope.js';
+import { Journey, type JourneyInput } from '../../shared/domain/journey/definition.js';
+import { defaultTemplates } from '../../shared/domain/templates/defaults.js';
+import {
+  FakeClock,
+  MemoryCustomerStore,
+  MemoryJourneyStore,
+  MemoryMessageLog,
+  MemorySurveyStore,
+  RecordingEmailSender,
+  RecordingPublisher,
+  RecordingScheduler,
+  silentLogger,
+} from './fakes.js';
+
+export const SIGNING_KEY = 'test-signing-key-0123456789abcdef';
+
+/** A whole careflow core on in-memory fakes, with a clock the test controls. */
+export const makeWorld = async (journeys: JourneyInput[] = [postPurchaseSurvey], start = '2026-11-02T09:00:00.000Z') => {
+  const clock = new FakeClock(start);
+  const journeyStore = new MemoryJourneyStore();
+  for (const j of journeys) await journeyStore.putPublished(Journey.parse(j));
+  const fakes = {
+    clock,
+    customers: new MemoryCustomerStore(),
+    journeyStore,
+    messages: new MemoryMessageLog(),
+    surveys: new MemorySurveyStore(),
+    email: new RecordingEmailSender(),
+    scheduler: new RecordingScheduler(),
+    events: new RecordingPublisher(),
+  };
+  const deps: AppDeps = {
+    clock,
+    logger: silentLogger,
+    customers: fakes.customers,
+    catalog: new JourneyCatalog(journeyStore, clock, 0),
+    templates: new StaticTemplateStore(defaultTemplates),
+    messages: fakes.messages,
+    email: fakes.email,
+    scheduler: fakes.scheduler,
+    events: fakes.events,
+    surveys: fakes.surveys,
+    links: { baseUrl: 'https://care.example.com', signingKey: SIGNING_KEY, surveyTtlDays: 30 },
+    sender: { from: 'care@example.com' },
+  };
+  let seq = 0;
+  const event = (detailType: string, detail: Record<string, unknown>, source = 'shop'): CustomerEvent => {
+    seq += 1;
+    return {
+      version: '0',
+      id: `evt-${seq}`,
+      'detail-type': detailType,
+      source,
+      account: '000000000000',
+      time: clock.now(),
+      region: 'local',
+      resources: [],
+      detail: detail as CustomerEvent['detail'],
+    };
+  };
+  /** Move the clock on and run every wake that became due, in order. */
+  const advance = async (ms: number) => {
+    clock.advance(ms);
+    for (const wake of fakes.scheduler.takeDue(clock.now())) await processWake(deps, wake);
+  };
+  /** Deliver what careflow itself published back to the customer's processing, as the bus would. */
+  let delivered = 0;
+  const deliverPublished = async () => {
+    while (delivered < fakes.events.published.length) {
+      const e = fakes.events.published[delivered++];
+      if (e) await processCustomerEvent(deps, event(e.detailType, e.detail, e.source));
+    }
+  };
+  return { deps, ...fakes, event, advance, deliverPublished };
+};
+
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;

@@ -1,0 +1,157 @@
+import type {
+  Clock,
+  CustomerState,
+  CustomerStore,
+  EmailSender,
+  EventPublisher,
+  JourneyStore,
+  Logger,
+  MessageLog,
+  MessageRecord,
+  OutgoingEmail,
+  OutgoingEvent,
+  Profile,
+  SurveyAnswer,
+  SurveyStore,
+  Wake,
+  WakeScheduler,
+} from '../../shared/app/ports.js';
+import { ConflictError } from '../../shared/domain/errors.js';
+import type { Journey } from '../../shared/domain/journey/definition.js';
+import type { Instance } from '../../shared/domain/journey/instance.js';
+
+/** In-memory implementations of the ports, for use-case tests. */
+
+export class FakeClock implements Clock {
+  constructor(private current: string) {}
+  now(): string {
+    return this.current;
+  }
+  set(iso: string): void {
+    this.current = iso;
+  }
+  advance(ms: number): void {
+    this.current = new Date(Date.parse(this.current) + ms).toISOString();
+  }
+}
+
+export class MemoryCustomerStore implements CustomerStore {
+  readonly profiles = new Map<string, Profile>();
+  readonly instances = new Map<string, Instance>();
+  loads = 0;
+
+  async load(customerId: string): Promise<CustomerState> {
+    this.loads += 1;
+    return structuredClone({
+      profile: this.profiles.get(customerId) ?? null,
+      instances: [...this.instances.values()].filter((i) => i.customerId === customerId),
+    });
+  }
+  async saveProfile(profile: Profile): Promise<void> {
+    this.profiles.set(profile.customerId, structuredClone(profile));
+  }
+  async saveInstance(instance: Instance, expectedVersion: number | null): Promise<void> {
+    const stored = this.instances.get(instance.instanceId);
+    if ((stored?.version ?? null) !== expectedVersion) throw new ConflictError(`instance ${instance.instanceId}`);
+    this.instances.set(instance.instanceId, structuredClone(instance));
+  }
+}
+
+export class MemoryJourneyStore implements JourneyStore {
+  readonly versions = new Map<string, Journey>();
+  readonly current = new Map<string, Journey>();
+
+  async listPublished(): Promise<Journey[]> {
+    return [...this.current.values()];
+  }
+  async getVersion(id: string, version: number): Promise<Journey | undefined> {
+    return this.versions.get(`${id}@${version}`);
+  }
+  async putPublished(journey: Journey): Promise<void> {
+    this.versions.set(`${journey.id}@${journey.version}`, journey);
+    this.current.set(journey.id, journey);
+  }
+}
+
+export class MemoryMessageLog implements MessageLog {
+  readonly records = new Map<string, MessageRecord>();
+
+  async claim(record: MessageRecord): Promise<boolean> {
+    if (this.records.has(record.messageId)) return false;
+    this.records.set(record.messageId, { ...record });
+    return true;
+  }
+  async settle(
+    _customerId: string,
+    messageId: string,
+    outcome: { status: MessageRecord['status']; providerMessageId?: string; reason?: string; at: string },
+  ): Promise<void> {
+    const record = this.records.get(messageId);
+    if (!record) throw new Error(`no claim for ${messageId}`);
+    this.records.set(messageId, {
+      ...record,
+      status: outcome.status,
+      providerMessageId: outcome.providerMessageId ?? record.providerMessageId,
+      reason: outcome.reason ?? record.reason,
+      updatedAt: outcome.at,
+    });
+  }
+  async release(_customerId: string, messageId: string): Promise<void> {
+    this.records.delete(messageId);
+  }
+  async list(customerId: string, limit: number): Promise<MessageRecord[]> {
+    return [...this.records.values()]
+      .filter((r) => r.customerId === customerId)
+      .sort((a, b) => b.sentAt.localeCompare(a.sentAt))
+      .slice(0, limit);
+  }
+}
+
+export class MemorySurveyStore implements SurveyStore {
+  readonly answers = new Map<string, SurveyAnswer & { revision: number }>();
+
+  async record(answer: SurveyAnswer): Promise<{ revision: number }> {
+    const revision = (this.answers.get(answer.surveyId)?.revision ?? 0) + 1;
+    this.answers.set(answer.surveyId, { ...answer, revision });
+    return { revision };
+  }
+  async get(_customerId: string, surveyId: string) {
+    return this.answers.get(surveyId);
+  }
+}
+
+export class RecordingEmailSender implements EmailSender {
+  readonly sent: OutgoingEmail[] = [];
+  /** Set to make the next sends throw. */
+  failWith: Error | null = null;
+
+  async send(email: OutgoingEmail): Promise<{ providerMessageId: string }> {
+    if (this.failWith) throw this.failWith;
+    this.sent.push(email);
+    return { providerMessageId: `ses-${this.sent.length}` };
+  }
+}
+
+export class RecordingScheduler implements WakeScheduler {
+  readonly scheduled = new Map<string, { at: string; wake: Wake }>();
+  async schedule(request: { name: string; at: string; wake: Wake }): Promise<void> {
+    if (!this.scheduled.has(request.name)) this.scheduled.set(request.name, { at: request.at, wake: request.wake });
+  }
+  /** Wakes due at or before `now`, removed from the schedule. */
+  takeDue(now: string): Wake[] {
+    const due = [...this.scheduled.entries()]
+      .filter(([, s]) => s.at <= now)
+      .sort(([, a], [, b]) => a.at.localeCompare(b.at));
+    for (const [name] of due) this.scheduled.delete(name);
+    return due.map(([, s]) => s.wake);
+  }
+}
+
+export class RecordingPublisher implements EventPublisher {
+  readonly published: OutgoingEvent[] = [];
+  async publish(events: OutgoingEvent[]): Promise<void> {
+    this.published.push(...events);
+  }
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
