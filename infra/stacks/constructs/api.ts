@@ -1,0 +1,105 @@
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledgeNag } from '../nag.js';
+
+export interface ApiProps {
+  readonly resourcePrefix: string;
+  readonly surveyFunction: lambda.IFunction;
+  readonly adminFunction: lambda.IFunction;
+  /** Steady-state requests per second for the whole stage. */
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+  readonly logRetention: logs.RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+}
+
+/**
+ * Access log line. The route key (`GET /surveys/{token}`) is logged instead of the path, so
+ * survey tokens and customer ids do not end up in the logs; no client IP or user agent either.
+ * The caller's IAM identity is logged for the admin routes.
+ */
+const accessLogFormat = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTime',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    protocol: '$context.protocol',
+    responseLength: '$context.responseLength',
+    responseLatency: '$context.responseLatency',
+    integrationLatency: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+    caller: '$context.identity.userArn',
+  }),
+);
+
+/**
+ * The HTTP API: public survey routes (the signed token in the path is the capability) and the
+ * admin routes behind IAM authorization (SigV4, `execute-api:Invoke`).
+ */
+export class Api extends Construct {
+  readonly httpApi: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly accessLogs: logs.LogGroup;
+  readonly surveyRoutes: apigw.HttpRoute[];
+  readonly adminRoutes: apigw.HttpRoute[];
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+
+    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      apiName: props.resourcePrefix,
+      description: 'careflow: surveys (public) and admin (IAM)',
+      // The default stage is added below, with throttling and access logging.
+      createDefaultStage: false,
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
+
+    this.stage = this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.rateLimit, burstLimit: props.burstLimit },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(this.accessLogs),
+        format: accessLogFormat,
+      },
+    });
+
+    const survey = new HttpLambdaIntegration('Survey', props.surveyFunction);
+    this.surveyRoutes = this.httpApi.addRoutes({
+      path: '/surveys/{token}',
+      methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST],
+      integration: survey,
+    });
+    for (const route of this.surveyRoutes) {
+      acknowledgeNag(
+        route,
+        'AwsSolutions-APIG4',
+        'Public by design: customers open survey links from email without an account. The path carries an HMAC-signed, expiring token that the survey function verifies; the stage is throttled.',
+      );
+    }
+
+    const admin = new HttpLambdaIntegration('Admin', props.adminFunction);
+    this.adminRoutes = this.httpApi.addRoutes({
+      path: '/customers/{customerId}/messages',
+      methods: [apigw.HttpMethod.GET],
+      integration: admin,
+      authorizer: new HttpIamAuthorizer(),
+    });
+  }
+
+  /** Base URL of the API (the default stage), ending without a slash. */
+  get url(): string {
+    return this.httpApi.apiEndpoint;
+  }
+}

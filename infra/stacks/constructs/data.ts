@@ -1,0 +1,55 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { acknowledgeNag } from '../nag.js';
+
+/** Name of the table's TTL attribute (epoch seconds); the adapters write it on expiring items. */
+export const ttlAttribute = 'expiresAt';
+
+export interface DataProps {
+  readonly resourcePrefix: string;
+  /** Protect the table against deletion from the console or API (production stages). */
+  readonly deletionProtection: boolean;
+}
+
+/**
+ * careflow's state: the one table (profiles, journey instances, message log, journeys,
+ * cases, survey tokens, suppressions, counters; key design in docs/data-model.md) and the
+ * key that signs survey and unsubscribe links.
+ */
+export class Data extends Construct {
+  readonly table: dynamodb.Table;
+  readonly signingSecret: secretsmanager.Secret;
+
+  constructor(scope: Construct, id: string, props: DataProps) {
+    super(scope, id);
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: ttlAttribute,
+      deletionProtection: props.deletionProtection,
+      // Customer data outlives the stack: deleting the stack never deletes the table.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.signingSecret = new secretsmanager.Secret(this, 'LinkSigningKey', {
+      description: `${props.resourcePrefix}: HMAC key that signs survey and unsubscribe links`,
+      generateSecretString: {
+        passwordLength: 64,
+        excludePunctuation: true,
+        includeSpace: false,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeNag(
+      this.signingSecret,
+      'AwsSolutions-SMG4',
+      'The link-signing key is not rotated automatically: rotation would invalidate every survey and unsubscribe link already sent (links live for weeks). Rotate it deliberately with a key-id in the link when needed.',
+    );
+  }
+}

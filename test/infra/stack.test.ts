@@ -1,0 +1,480 @@
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { customerEventRoute } from '../../infra/routes.js';
+import { buildCareflowApp } from '../../infra/stacks/app.js';
+import type { CareflowStack, CareflowStackProps } from '../../infra/stacks/careflow-stack.js';
+import type { CareflowFunction } from '../../infra/stacks/constructs/careflow-function.js';
+import { toCdkEventPattern } from '../../infra/stacks/constructs/routing.js';
+import { Env } from '../../shared/config/env.js';
+
+/**
+ * Bundling is skipped (`aws:cdk:bundling-stacks: []`): NodejsFunction then stages the source
+ * folder without running esbuild, so these tests take seconds. `npm run synth` bundles for real.
+ */
+const noBundling = { 'aws:cdk:bundling-stacks': [] };
+
+interface Built {
+  app: App;
+  stack: CareflowStack;
+}
+
+const build = (
+  options: { nag?: boolean; context?: Record<string, unknown>; overrides?: Partial<CareflowStackProps> } = {},
+): Built => {
+  const app = new App({ context: { ...noBundling, ...options.context } });
+  const stack = buildCareflowApp(app, {
+    nag: options.nag ?? false,
+    ...(options.overrides ? { overrides: options.overrides } : {}),
+  });
+  return { app, stack };
+};
+
+type Json = Record<string, unknown>;
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Json;
+  Sid?: string;
+}
+
+const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const resourcesOf = (s: Statement): unknown[] => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
+
+/** Identity-policy statements by the logical id of the policy. */
+const policyStatements = (template: Template): Map<string, Statement[]> => {
+  const out = new Map<string, Statement[]>();
+  for (const [id, policy] of Object.entries(template.findResources('AWS::IAM::Policy'))) {
+    const doc = (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties
+      .PolicyDocument;
+    out.set(id, doc.Statement);
+  }
+  return out;
+};
+
+/** Logical id of a construct's CloudFormation resource (its default child, or itself). */
+const idOf = (construct: IConstruct): string => {
+  const resource = (construct.node.defaultChild ?? construct) as CfnElement;
+  return Stack.of(construct).getLogicalId(resource);
+};
+
+/** Logical id of the default policy of a role. */
+const policyIdOf = (role: iam.IRole): string => {
+  const policy = role.node.tryFindChild('DefaultPolicy');
+  if (!policy) throw new Error(`${role.node.path} has no default policy`);
+  return idOf(policy);
+};
+
+/** The policy attached to a function's role. */
+const statementsOf = (template: Template, fn: CareflowFunction): Statement[] =>
+  policyStatements(template).get(policyIdOf(fn.role)) ?? [];
+
+const getAtt = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+
+describe('careflow stack', () => {
+  let built: Built;
+  let template: Template;
+  let ids: {
+    table: string;
+    customerQueue: string;
+    customerDlq: string;
+    ingestDlq: string;
+    bus: string;
+    schedulerRole: string;
+    secret: string;
+  };
+
+  beforeAll(() => {
+    built = build();
+    template = Template.fromStack(built.stack);
+    const { data, messaging, scheduling } = built.stack;
+    ids = {
+      table: idOf(data.table),
+      customerQueue: idOf(messaging.customerQueue),
+      customerDlq: idOf(messaging.customerDlq),
+      ingestDlq: idOf(messaging.ingestDlq),
+      bus: idOf(messaging.bus),
+      schedulerRole: idOf(scheduling.role),
+      secret: idOf(data.signingSecret),
+    };
+  });
+
+  it('is named and tagged by stage', () => {
+    expect(built.stack.stackName).toBe('careflow-dev');
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'careflow-dev' });
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'careflow-dev' });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      Tags: Match.arrayWith([{ Key: 'careflow:stage', Value: 'dev' }]),
+    });
+  });
+
+  it('has a FIFO customer queue with content-based deduplication and a FIFO dead-letter queue', () => {
+    const queues = template.findResources('AWS::SQS::Queue');
+    const customer = queues[ids.customerQueue] as { Properties: Json };
+    expect(customer.Properties).toMatchObject({
+      FifoQueue: true,
+      ContentBasedDeduplication: true,
+      DeduplicationScope: 'messageGroup',
+      FifoThroughputLimit: 'perMessageGroupId',
+      VisibilityTimeout: 180,
+      RedrivePolicy: { deadLetterTargetArn: getAtt(ids.customerDlq), maxReceiveCount: 5 },
+    });
+    expect((queues[ids.customerDlq] as { Properties: Json }).Properties).toMatchObject({ FifoQueue: true });
+  });
+
+  it('encrypts every queue and requires TLS on each', () => {
+    const queues = Object.entries(template.findResources('AWS::SQS::Queue'));
+    expect(queues).toHaveLength(3);
+    for (const [id, queue] of queues) {
+      const props = (queue as { Properties: Json }).Properties;
+      expect(props.SqsManagedSseEnabled === true || props.KmsMasterKeyId !== undefined, id).toBe(true);
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sqs:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('has one table with pk/sk, on-demand, PITR, SSE, TTL on expiresAt, retained', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ]),
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      },
+    });
+  });
+
+  it('runs every Lambda on nodejs22.x arm64 with its own log group', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(4);
+    for (const fn of functions) {
+      const props = (fn as { Properties: Json }).Properties;
+      expect(props.Runtime).toBe('nodejs22.x');
+      expect(props.Architectures).toEqual(['arm64']);
+      expect(props.Handler).toBe('index.handler');
+      expect(props.LoggingConfig).toMatchObject({ LogGroup: { Ref: expect.any(String) } });
+    }
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    // No AWS managed policies (AWSLambdaBasicExecutionRole): each role writes its own log group only.
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect((role as { Properties: Json }).Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('passes the shared environment names to the functions', () => {
+    const envOf = (name: 'Router' | 'Processor' | 'Survey' | 'Api'): Json => {
+      const functions = built.stack.functions;
+      const construct = {
+        Router: functions.router,
+        Processor: functions.processor,
+        Survey: functions.survey,
+        Api: functions.api,
+      }[name];
+      const id = idOf(construct.fn);
+      const fn = template.findResources('AWS::Lambda::Function')[id] as {
+        Properties: { Environment: { Variables: Json } };
+      };
+      return fn.Properties.Environment.Variables;
+    };
+    expect(Object.keys(envOf('Processor'))).toEqual(
+      expect.arrayContaining([
+        Env.tableName,
+        Env.eventBusName,
+        Env.customerQueueUrl,
+        Env.customerQueueArn,
+        Env.schedulerGroupName,
+        Env.schedulerRoleArn,
+        Env.sesConfigurationSet,
+        Env.senderEmail,
+        Env.publicBaseUrl,
+        Env.signingSecretArn,
+        Env.retentionDays,
+      ]),
+    );
+    expect(envOf('Processor')[Env.senderEmail]).toBe('noreply@example.com');
+    expect(envOf('Processor')[Env.retentionDays]).toBe('180');
+    expect(envOf('Processor')[Env.schedulerRoleArn]).toEqual(getAtt(ids.schedulerRole));
+    expect(envOf('Router')[Env.customerQueueUrl]).toEqual({ Ref: ids.customerQueue });
+    expect(Object.keys(envOf('Survey'))).toEqual(
+      expect.arrayContaining([Env.tableName, Env.eventBusName, Env.signingSecretArn, Env.publicBaseUrl]),
+    );
+    expect(Object.keys(envOf('Api'))).toContain(Env.tableName);
+    expect(Object.keys(envOf('Api'))).not.toContain(Env.signingSecretArn);
+  });
+
+  it('routes customer events with the shared route pattern to the router, with retries and a DLQ', () => {
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    const router = idOf(built.stack.functions.router.fn);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: ids.bus },
+      EventPattern: customerEventRoute.pattern,
+      Targets: [
+        Match.objectLike({
+          Arn: getAtt(router),
+          DeadLetterConfig: { Arn: getAtt(ids.ingestDlq) },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21600 },
+        }),
+      ],
+    });
+    // After Lambda's own async retries, failed router events go to the ingest DLQ too.
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: router },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: getAtt(ids.ingestDlq) } },
+    });
+  });
+
+  it('maps JSON event-pattern keys to CDK keys and back', () => {
+    expect(toCdkEventPattern({ 'detail-type': ['Order Completed'], source: ['shop'] })).toEqual({
+      detailType: ['Order Completed'],
+      source: ['shop'],
+    });
+  });
+
+  it('feeds the processor from the customer queue in batches of 10 with partial batch failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(ids.customerQueue),
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('never grants dynamodb or sqs actions on "*" and scopes them to the table and queues', () => {
+    const allowed = {
+      dynamodb: [JSON.stringify(getAtt(ids.table))],
+      sqs: [ids.customerQueue, ids.customerDlq, ids.ingestDlq].map((id) => JSON.stringify(getAtt(id))),
+    };
+    let checked = 0;
+    for (const statements of policyStatements(template).values()) {
+      for (const statement of statements) {
+        for (const service of ['dynamodb', 'sqs'] as const) {
+          if (!actionsOf(statement).some((a) => a.startsWith(`${service}:`))) continue;
+          for (const resource of resourcesOf(statement)) {
+            expect(resource).not.toBe('*');
+            expect(allowed[service]).toContain(JSON.stringify(resource));
+            checked += 1;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+
+  it('gives each function only what it needs', () => {
+    const { router, processor, survey, api } = built.stack.functions;
+    const services = (fn: CareflowFunction) =>
+      new Set(statementsOf(template, fn).flatMap((s) => actionsOf(s).map((a) => a.split(':')[0])));
+    expect(services(router)).toEqual(new Set(['logs', 'sqs']));
+    expect(services(processor)).toEqual(
+      new Set(['logs', 'sqs', 'dynamodb', 'events', 'scheduler', 'iam', 'ses', 'secretsmanager']),
+    );
+    expect(services(survey)).toEqual(new Set(['logs', 'dynamodb', 'events', 'secretsmanager']));
+    expect(services(api)).toEqual(new Set(['logs', 'dynamodb']));
+    const apiWrites = statementsOf(template, api)
+      .flatMap(actionsOf)
+      .filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a));
+    expect(apiWrites).toEqual([]);
+  });
+
+  it('lets only the processor and the survey function read the signing key', () => {
+    const readers: string[] = [];
+    for (const [policyId, statements] of policyStatements(template)) {
+      for (const s of statements) {
+        if (resourcesOf(s).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: ids.secret }))) {
+          readers.push(policyId);
+        }
+      }
+    }
+    expect(readers.sort()).toEqual(
+      [
+        policyIdOf(built.stack.functions.processor.role),
+        policyIdOf(built.stack.functions.survey.role),
+      ].sort(),
+    );
+  });
+
+  it('lets the scheduler role send to the customer queue only, and only scheduler can assume it', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnEquals: { 'aws:SourceArn': Match.anyValue() },
+            },
+          }),
+        ],
+      },
+    });
+    expect(policyStatements(template).get(policyIdOf(built.stack.scheduling.role))).toEqual([
+      {
+        Sid: 'DeliverWakeUps',
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: getAtt(ids.customerQueue),
+      },
+    ]);
+  });
+
+  it('lets the processor manage schedules of the careflow group and pass exactly the scheduler role', () => {
+    const statements = statementsOf(template, built.stack.functions.processor);
+    const schedules = statements.find((s) => s.Sid === 'ManageWakeUpSchedules');
+    expect(schedules?.Action).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule']);
+    expect(JSON.stringify(schedules?.Resource)).toContain(':schedule/careflow-dev/*');
+    const passRole = statements.filter((s) => actionsOf(s).includes('iam:PassRole'));
+    expect(passRole).toEqual([
+      {
+        Sid: 'PassSchedulerRole',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: getAtt(ids.schedulerRole),
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      },
+    ]);
+  });
+
+  it('sends email only from the sender identity with the careflow configuration set', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      Name: 'careflow-dev',
+      DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+    });
+    const ses = statementsOf(template, built.stack.functions.processor).filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('ses:')),
+    );
+    expect(ses).toHaveLength(1);
+    const resources = JSON.stringify(ses[0]?.Resource);
+    expect(resources).toContain(':identity/noreply@example.com');
+    expect(resources).toContain(':identity/example.com');
+    expect(resources).toContain(':configuration-set/');
+    expect(resources).not.toContain('"*"');
+  });
+
+  it('puts the admin route behind IAM and leaves the survey routes public', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'GET /customers/{customerId}/messages',
+      AuthorizationType: 'AWS_IAM',
+    });
+    for (const routeKey of ['GET /surveys/{token}', 'POST /surveys/{token}']) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: routeKey,
+        AuthorizationType: 'NONE',
+      });
+    }
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
+  });
+
+  it('throttles the default stage and writes access logs without paths', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('\\$context\\.routeKey'),
+      },
+    });
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as {
+      Properties: { AccessLogSettings: { Format: string } };
+    };
+    expect(stage.Properties.AccessLogSettings.Format).not.toContain('$context.path');
+  });
+
+  it('alarms on both DLQs, processor and router errors, and the age of the oldest message', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    const alarmOn = (metricName: string, queueId?: string) =>
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metricName,
+        AlarmActions: [{ Ref: Match.anyValue() }],
+        ...(queueId
+          ? { Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }] }
+          : {}),
+      });
+    alarmOn('ApproximateNumberOfMessagesVisible', ids.customerDlq);
+    alarmOn('ApproximateNumberOfMessagesVisible', ids.ingestDlq);
+    alarmOn('ApproximateAgeOfOldestMessage', ids.customerQueue);
+    const errors = template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'Errors' } });
+    expect(Object.keys(errors)).toHaveLength(2);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+  });
+
+  it('uses the configured public base URL when one is given', () => {
+    const { stack } = build({ context: { 'careflow:publicBaseUrl': 'https://care.example.com' } });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [Env.publicBaseUrl]: 'https://care.example.com' }) },
+    });
+  });
+});
+
+describe('careflow app configuration', () => {
+  it('reads stage, sender and retention from context', () => {
+    const { stack } = build({
+      context: {
+        'careflow:stage': 'prod',
+        'careflow:senderEmail': 'care@shop.example',
+        'careflow:retentionDays': '90',
+      },
+    });
+    expect(stack.stackName).toBe('careflow-prod');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'careflow-prod' });
+    template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ [Env.senderEmail]: 'care@shop.example', [Env.retentionDays]: '90' }),
+      },
+    });
+    template.allResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
+  });
+
+  it('refuses a bad stage name or sender address with a clear message', () => {
+    expect(() => build({ overrides: { stage: 'Prod_1' } })).toThrow(/careflow:stage/);
+    expect(() => build({ overrides: { senderEmail: 'not-an-address' } })).toThrow(/careflow:senderEmail/);
+    expect(() => build({ overrides: { retentionDays: 0 } })).toThrow(/careflow:retentionDays/);
+  });
+});
+
+describe('cdk-nag (AWS Solutions)', () => {
+  it('synthesizes the app with no unresolved findings', () => {
+    const { app } = build({ nag: true });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('stays clean with X-Ray tracing on', () => {
+    const { app } = build({ nag: true, overrides: { tracing: true } });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('fails synth on an unacknowledged finding', () => {
+    const { app, stack } = build({ nag: true });
+    // A queue without TLS enforcement, DLQ or acknowledgement must be reported.
+    new sqs.Queue(stack, 'Unchecked');
+    expect(() => app.synth()).toThrow(/AwsSolutions/);
+  });
+});
