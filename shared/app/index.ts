@@ -7,5 +7,6 @@ export * from './ports.js';
 export * from './process-customer-event.js';
 export * from './process-wake.js';
 export * from './record-survey-answer.js';
+export * from './route-events.js';
 export * from './run-effects.js';
 export * from './survey-links.js';

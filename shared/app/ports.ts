@@ -147,3 +147,12 @@ export interface Logger {
   warn(message: string, extra?: Record<string, unknown>): void;
   error(message: string, extra?: Record<string, unknown>): void;
 }
+
+/** Where an invalid event is kept with its reason, so nothing is lost. */
+export interface DeadLetters {
+  keep(entry: { reason: string; payload: unknown; receivedAt: string }): Promise<void>;
+}
+
+export interface OrderedQueue {
+  send(messages: { body: string; groupId: string; deduplicationId: string }[]): Promise<void>;
+}

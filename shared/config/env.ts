@@ -7,6 +7,8 @@ export const Env = {
   eventBusName: 'CAREFLOW_EVENT_BUS_NAME',
   customerQueueUrl: 'CAREFLOW_CUSTOMER_QUEUE_URL',
   customerQueueArn: 'CAREFLOW_CUSTOMER_QUEUE_ARN',
+  /** Standard queue where events that fail validation are kept with their reason. */
+  invalidEventsQueueUrl: 'CAREFLOW_INVALID_EVENTS_QUEUE_URL',
   schedulerGroupName: 'CAREFLOW_SCHEDULER_GROUP',
   schedulerRoleArn: 'CAREFLOW_SCHEDULER_ROLE_ARN',
   sesConfigurationSet: 'CAREFLOW_SES_CONFIGURATION_SET',

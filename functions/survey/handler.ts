@@ -1,0 +1,53 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { AppDeps } from '../../shared/app/deps.js';
+import { openSurvey, recordSurveyAnswer } from '../../shared/app/record-survey-answer.js';
+import { ValidationError } from '../../shared/domain/errors.js';
+import { lazyAwsDeps } from '../../shared/adapters/compose.js';
+import { bodyFields, errorStatus, html, json, type HttpResult, wantsJson } from '../http/responses.js';
+import { confirmPage, errorPage, thanksPage } from './pages.js';
+
+const SCORES = { nps: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], csat: [1, 2, 3, 4, 5] } as const;
+
+const parseScore = (raw: string | undefined): number => {
+  const score = raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw);
+  if (!Number.isInteger(score)) {
+    throw new ValidationError('Please pick a score.', [{ path: 'score', message: 'must be a whole number' }]);
+  }
+  return score;
+};
+
+/**
+ * Public survey endpoints. `GET /surveys/{token}` shows the answer page (link scanners
+ * that follow links record nothing); `POST /surveys/{token}` records the answer.
+ */
+export const createSurveyHandler = (getDeps: () => Promise<AppDeps>) =>
+  middy<APIGatewayProxyEventV2, HttpResult>().handler(async (event) => {
+    const asJson = wantsJson(event);
+    try {
+      const deps = await getDeps();
+      const token = event.pathParameters?.token ?? '';
+      if (event.requestContext.http.method === 'GET') {
+        const claims = openSurvey(deps, token);
+        const raw = event.queryStringParameters?.score;
+        const selected = raw === undefined ? null : Number(raw);
+        return html(200, confirmPage(event.rawPath, SCORES[claims.kind], Number.isInteger(selected) ? selected : null));
+      }
+      const fields = bodyFields(event);
+      const answer = await recordSurveyAnswer(deps, {
+        token,
+        score: parseScore(fields.score),
+        comment: fields.comment,
+      });
+      return asJson ? json(200, answer) : html(200, thanksPage(answer.score, answer.revision));
+    } catch (error) {
+      const { status, body } = errorStatus(error);
+      if (status === 500) (await getDeps().catch(() => null))?.logger.error('survey failed', { error: String(error) });
+      return asJson ? json(status, body) : html(status, errorPage(titleFor(status), body.message));
+    }
+  });
+
+const titleFor = (status: number): string =>
+  status === 410 ? 'This link has expired' : status >= 500 ? 'Something went wrong' : 'This link does not work';
+
+export const handler = createSurveyHandler(lazyAwsDeps);

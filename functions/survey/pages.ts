@@ -1,0 +1,40 @@
+const escape = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+const page = (title: string, body: string): string => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escape(title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#222}
+.scores{display:flex;flex-wrap:wrap;gap:.3rem}.scores label{border:1px solid #999;border-radius:4px;padding:.4rem .6rem}
+textarea{width:100%;min-height:6rem}button{margin-top:1rem;padding:.6rem 1.2rem}</style></head>
+<body>${body}</body></html>`;
+
+/** The page behind a score link: nothing is recorded until the customer confirms. */
+export const confirmPage = (action: string, scores: readonly number[], selected: number | null): string =>
+  page(
+    'Your answer',
+    `<h1>Thank you for answering</h1>
+<form method="post" action="${escape(action)}">
+<p>How likely are you to recommend us to a friend?</p>
+<div class="scores">${scores
+      .map(
+        (s) =>
+          `<label><input type="radio" name="score" value="${s}"${s === selected ? ' checked' : ''} required> ${s}</label>`,
+      )
+      .join('')}</div>
+<p><label for="comment">Anything you would like to tell us? (optional)</label></p>
+<textarea id="comment" name="comment" maxlength="2000"></textarea>
+<button type="submit">Send my answer</button>
+</form>`,
+  );
+
+export const thanksPage = (score: number, revision: number): string =>
+  page(
+    'Thank you',
+    `<h1>Thank you!</h1><p>We recorded your answer: ${score}.${
+      revision > 1 ? ' It replaces the answer you gave before.' : ''
+    }</p>`,
+  );
+
+export const errorPage = (title: string, message: string): string =>
+  page(title, `<h1>${escape(title)}</h1><p>${escape(message)}</p>`);

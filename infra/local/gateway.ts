@@ -1,0 +1,209 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { parseDuration } from '../../shared/domain/time/duration.js';
+import { apiGatewayEvent } from './api-event.js';
+import { handleAmzTarget, handleScheduler, type LocalQueueTarget, type WireResponse } from './aws-wire.js';
+import type { LocalBus } from './bus.js';
+import type { LocalClock } from './clock.js';
+import type { LocalFifoQueue } from './fifo-queue.js';
+import { lambdaContext } from './lambda-context.js';
+import type { LocalScheduler } from './scheduler.js';
+
+type HttpHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface GatewayParts {
+  bus: LocalBus;
+  queue: LocalFifoQueue;
+  /** Every queue the local SQS endpoint knows, by name. */
+  queues: Record<string, LocalQueueTarget>;
+  invalidEvents: { messages: unknown[] };
+  scheduler: LocalScheduler;
+  clock: LocalClock;
+  survey: HttpHandler;
+  api: HttpHandler;
+  isReady: () => boolean;
+}
+
+interface HttpRoute {
+  key: string;
+  method: string;
+  path: RegExp;
+  params: string[];
+  handler: keyof Pick<GatewayParts, 'survey' | 'api'>;
+}
+
+/** The HTTP API's routes, as the CDK stack declares them. */
+const httpRoutes: HttpRoute[] = [
+  {
+    key: 'GET /surveys/{token}',
+    method: 'GET',
+    path: /^\/surveys\/([^/]+)$/,
+    params: ['token'],
+    handler: 'survey',
+  },
+  {
+    key: 'POST /surveys/{token}',
+    method: 'POST',
+    path: /^\/surveys\/([^/]+)$/,
+    params: ['token'],
+    handler: 'survey',
+  },
+  {
+    key: 'GET /customers/{customerId}/messages',
+    method: 'GET',
+    path: /^\/customers\/([^/]+)\/messages$/,
+    params: ['customerId'],
+    handler: 'api',
+  },
+];
+
+const MAX_BODY = 1024 * 1024;
+
+const readBody = (req: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+
+const send = (res: ServerResponse, reply: WireResponse) => {
+  res.writeHead(reply.status, reply.headers);
+  res.end(reply.body);
+};
+
+const jsonReply = (status: number, body: unknown): WireResponse => ({
+  status,
+  headers: { 'content-type': 'application/json; charset=utf-8' },
+  body: JSON.stringify(body),
+});
+
+/** One loopback HTTP server: the HTTP API, the AWS wire protocols, and the local controls. */
+export const createGateway = (parts: GatewayParts): Server =>
+  createServer((req, res) => {
+    handle(parts, req)
+      .then((reply) => send(res, reply))
+      .catch((error: unknown) =>
+        send(
+          res,
+          jsonReply(500, {
+            code: 'InternalError',
+            message: error instanceof Error ? error.message : 'error',
+          }),
+        ),
+      );
+  });
+
+const handle = async (parts: GatewayParts, req: IncomingMessage): Promise<WireResponse> => {
+  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+  const method = req.method ?? 'GET';
+  const body = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
+  const target = req.headers['x-amz-target'];
+  if (method === 'POST' && url.pathname === '/' && typeof target === 'string') {
+    return handleAmzTarget(target, body, parts);
+  }
+  const schedule = /^\/schedules\/([^/]+)$/.exec(url.pathname);
+  if (schedule?.[1] && (method === 'POST' || method === 'DELETE')) {
+    return handleScheduler(method, decodeURIComponent(schedule[1]), url, body, parts.scheduler);
+  }
+  switch (`${method} ${url.pathname}`) {
+    case 'GET /health':
+      return parts.isReady() ? jsonReply(200, { status: 'ok' }) : jsonReply(503, { status: 'starting' });
+    case 'POST /events':
+      return putEvents(parts, body);
+    case 'GET /_local/clock':
+      return jsonReply(200, { now: parts.clock.now(), offsetMs: parts.clock.offset });
+    case 'POST /_local/clock/advance':
+      return advanceClock(parts, body);
+    case 'GET /_local/dead-letters':
+      return jsonReply(200, {
+        rejectedAtPut: parts.bus.deadLetters,
+        invalidEvents: parts.invalidEvents.messages,
+        customerQueue: parts.queue.deadLetters,
+      });
+    case 'GET /_local/schedules':
+      return jsonReply(200, { schedules: parts.scheduler.pending });
+  }
+  for (const route of httpRoutes) {
+    const match = route.path.exec(url.pathname);
+    if (!match) continue;
+    if (route.method !== method) {
+      if (httpRoutes.some((r) => r.method === method && r.path.test(url.pathname))) continue;
+      return jsonReply(405, {
+        code: 'MethodNotAllowed',
+        message: `${method} is not allowed on ${url.pathname}`,
+      });
+    }
+    const pathParameters = Object.fromEntries(
+      route.params.map((p, i) => [p, decodeURIComponent(match[i + 1] ?? '')]),
+    );
+    const event = apiGatewayEvent(req, url, body, { key: route.key, pathParameters }, parts.clock.now());
+    const result = await parts[route.handler](event, lambdaContext(`careflow-${route.handler}`));
+    return {
+      status: result.statusCode ?? 200,
+      headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)])),
+      body: result.body ?? '',
+    };
+  }
+  return jsonReply(404, { code: 'NotFound', message: `No route for ${method} ${url.pathname}` });
+};
+
+const putEvents = (parts: GatewayParts, body: string): WireResponse => {
+  let input: unknown;
+  try {
+    input = JSON.parse(body);
+  } catch {
+    return jsonReply(400, { code: 'ValidationError', message: 'The body is not valid JSON.' });
+  }
+  const entries = (input as { Entries?: unknown }).Entries;
+  if (!Array.isArray(entries) || entries.length === 0 || entries.length > 10) {
+    return jsonReply(400, {
+      code: 'ValidationError',
+      message: 'Entries: must be an array of 1 to 10 entries',
+    });
+  }
+  return jsonReply(200, parts.bus.putEvents(entries));
+};
+
+const advanceClock = async (parts: GatewayParts, body: string): Promise<WireResponse> => {
+  let by: unknown;
+  try {
+    by = (JSON.parse(body || '{}') as { by?: unknown }).by;
+  } catch {
+    return jsonReply(400, { code: 'ValidationError', message: 'The body is not valid JSON.' });
+  }
+  const ms = typeof by === 'string' ? parseDuration(by) : undefined;
+  if (ms === undefined) {
+    return jsonReply(400, {
+      code: 'ValidationError',
+      message: 'by: must be a duration such as "90m", "24h", "3d" or "PT24H"',
+    });
+  }
+  await parts.bus.idle();
+  await parts.queue.idle();
+  await parts.scheduler.advance(ms);
+  await settle(parts);
+  return jsonReply(200, { now: parts.clock.now(), offsetMs: parts.clock.offset });
+};
+
+/** Wait until the bus and the queue are both quiet (each can feed the other). */
+export const settle = async (parts: Pick<GatewayParts, 'bus' | 'queue'>): Promise<void> => {
+  for (let i = 0; i < 100; i += 1) {
+    await parts.bus.idle();
+    await parts.queue.idle();
+    if (parts.queue.depth === 0) {
+      await parts.bus.idle();
+      if (parts.queue.depth === 0) return;
+    }
+  }
+};

@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { createApiHandler } from '../../functions/api/handler.js';
+import { createProcessorHandler } from '../../functions/processor/handler.js';
+import { createRouterHandler } from '../../functions/router/handler.js';
+import { createSurveyHandler } from '../../functions/survey/handler.js';
+import { awsDeps, once, routerDeps } from '../../shared/adapters/compose.js';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { DynamoJourneyStore } from '../../shared/adapters/dynamodb/journey-store.js';
+import { createTable } from '../../shared/adapters/dynamodb/table.js';
+import { createLogger } from '../../shared/adapters/logger.js';
+import { loadConfig } from '../../shared/config/config.js';
+import { Env } from '../../shared/config/env.js';
+import { postPurchaseSurvey } from '../../shared/domain/defaults/post-purchase-survey.js';
+import { Journey } from '../../shared/domain/journey/definition.js';
+import { customerEventRoute } from '../routes.js';
+import { LocalBus } from './bus.js';
+import { LocalClock } from './clock.js';
+import { startDynamoDbLocal } from './dynamodb-local.js';
+import { LocalFifoQueue } from './fifo-queue.js';
+import { createGateway, settle } from './gateway.js';
+import { lambdaContext } from './lambda-context.js';
+import { LocalListQueue } from './list-queue.js';
+import { LocalScheduler } from './scheduler.js';
+import { startSesLocal } from './ses-local.js';
+
+export interface LocalStackOptions {
+  port: number;
+  sesPort: number;
+  dynamoPort: number;
+  /** Folder for DynamoDB Local's data, the schedules and the signing key; null keeps all in memory. */
+  dataDir: string | null;
+  /** Fire due wake-ups as real time passes (off in tests, which advance the clock themselves). */
+  realTimeWakes?: boolean;
+}
+
+export interface LocalStack {
+  baseUrl: string;
+  sesUrl: string;
+  dynamoEndpoint: string;
+  clock: LocalClock;
+  /** Wait until every event and wake-up in flight has been processed. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const ACCOUNT = '000000000000';
+const TABLE = 'careflow';
+
+const signingSecret = (dataDir: string | null): string => {
+  const file = dataDir ? join(dataDir, 'signing-key') : null;
+  if (file && existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(32).toString('base64url');
+  if (file) writeFileSync(file, key, { mode: 0o600 });
+  return key;
+};
+
+const listen = (server: Server, port: number): Promise<number> =>
+  new Promise((resolvePort, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      const address = server.address();
+      resolvePort(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+
+/**
+ * Start careflow on loopback: DynamoDB Local, SES v2 local, the bus, the customer queue,
+ * the scheduler and the HTTP gateway, running the very Lambda handlers of the AWS stack.
+ */
+export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
+  const dataDir = options.dataDir ? resolve(options.dataDir) : null;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const dynamo = await startDynamoDbLocal({ port: options.dynamoPort, dataDir: dataDir && join(dataDir, 'dynamodb') });
+  const ses = await startSesLocal(options.sesPort).catch(async (error: unknown) => {
+    await dynamo.stop();
+    throw error;
+  });
+
+  const clock = new LocalClock();
+  let ready = false;
+  const bus = new LocalBus(clock);
+  const queue = new LocalFifoQueue(`arn:aws:sqs:local:${ACCOUNT}:careflow-customers.fifo`, clock);
+  const invalidEvents = new LocalListQueue();
+  const scheduler = new LocalScheduler(clock, queue, dataDir && join(dataDir, 'scheduler.json'));
+  scheduler.load();
+  const gatewayParts = {
+    bus,
+    queue,
+    queues: { 'careflow-customers.fifo': queue, 'careflow-invalid-events': invalidEvents },
+    invalidEvents,
+    scheduler,
+    clock,
+    isReady: () => ready,
+  };
+  const server = createGateway({
+    ...gatewayParts,
+    survey: (event, context) => survey(event, context),
+    api: (event, context) => api(event, context),
+  });
+  const port = await listen(server, options.port);
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  // The handlers read the same variables as in AWS; the AWS SDK sends each service to its emulator.
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SESV2: ses.url,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: baseUrl,
+    AWS_ENDPOINT_URL_SCHEDULER: baseUrl,
+    AWS_ENDPOINT_URL_SQS: baseUrl,
+    [Env.tableName]: TABLE,
+    [Env.eventBusName]: 'careflow',
+    [Env.customerQueueUrl]: `${baseUrl}/${ACCOUNT}/careflow-customers.fifo`,
+    [Env.customerQueueArn]: queue.arn,
+    [Env.invalidEventsQueueUrl]: `${baseUrl}/${ACCOUNT}/careflow-invalid-events`,
+    [Env.schedulerGroupName]: 'careflow',
+    [Env.schedulerRoleArn]: `arn:aws:iam::${ACCOUNT}:role/careflow-scheduler`,
+    [Env.senderEmail]: process.env[Env.senderEmail] ?? 'care@careflow.local',
+    [Env.publicBaseUrl]: baseUrl,
+    [Env.signingSecret]: signingSecret(dataDir),
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  });
+  const config = loadConfig(process.env);
+  const logger = createLogger({ serviceName: 'careflow-local' });
+  const deps = once(() => awsDeps(config, { clock, logger }));
+  const survey = createSurveyHandler(deps);
+  const api = createApiHandler(deps);
+  const processor = createProcessorHandler(deps);
+  const router = createRouterHandler(once(async () => routerDeps(config, { clock, logger })));
+
+  queue.setConsumer((event) => processor(event, lambdaContext('careflow-processor')));
+  bus.addRoute(customerEventRoute.name, { ...customerEventRoute.pattern }, (event) =>
+    router(event as Parameters<typeof router>[0], lambdaContext('careflow-router')),
+  );
+
+  await createTable(dynamo.client, TABLE);
+  const journeys = new DynamoJourneyStore({ doc: createDocumentClient(dynamo.client), tableName: TABLE });
+  await journeys.putPublished(Journey.parse(postPurchaseSurvey));
+  if (options.realTimeWakes ?? true) scheduler.start();
+  ready = true;
+
+  return {
+    baseUrl,
+    sesUrl: ses.url,
+    dynamoEndpoint: dynamo.endpoint,
+    clock,
+    settle: () => settle(gatewayParts),
+    stop: async () => {
+      ready = false;
+      scheduler.stop();
+      await settle(gatewayParts);
+      await new Promise<void>((done) => server.close(() => done()));
+      server.closeAllConnections();
+      await ses.stop();
+      await dynamo.stop();
+    },
+  };
+};

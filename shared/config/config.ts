@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { ValidationError } from '../domain/errors.js';
+import { Env } from './env.js';
+
+const optional = z.string().min(1).optional();
+
+/** Settings every function may need; each function checks the ones it uses at cold start. */
+export const Config = z.object({
+  tableName: optional,
+  eventBusName: z.string().min(1).default('careflow'),
+  customerQueueUrl: optional,
+  customerQueueArn: optional,
+  invalidEventsQueueUrl: optional,
+  schedulerGroupName: z.string().min(1).default('careflow'),
+  schedulerRoleArn: optional,
+  sesConfigurationSet: optional,
+  senderEmail: z.email().default('noreply@example.com'),
+  publicBaseUrl: z.url().default('http://127.0.0.1:3000'),
+  signingSecretArn: optional,
+  signingSecret: z.string().min(16).optional(),
+  retentionDays: z.coerce.number().int().positive().default(180),
+});
+export type Config = z.infer<typeof Config>;
+
+/** Read the configuration from environment variables and fail fast, naming every bad variable. */
+export const loadConfig = (env: Record<string, string | undefined>): Config => {
+  const raw = Object.fromEntries(Object.entries(Env).map(([key, name]) => [key, env[name] || undefined]));
+  const parsed = Config.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const key = String(issue.path[0]) as keyof typeof Env;
+    return { path: Env[key] ?? key, message: issue.message };
+  });
+  throw new ValidationError(
+    `careflow is misconfigured: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+    problems,
+  );
+};
+
+/** A setting a function cannot run without. */
+export const required = <K extends keyof Config>(config: Config, key: K): NonNullable<Config[K]> => {
+  const value = config[key];
+  if (value === undefined || value === null) {
+    throw new ValidationError(`careflow is misconfigured: ${Env[key as keyof typeof Env]} is not set`, [
+      { path: Env[key as keyof typeof Env], message: 'is required' },
+    ]);
+  }
+  return value as NonNullable<Config[K]>;
+};
