@@ -1,0 +1,91 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { CustomerState, CustomerStore, Profile } from '../../app/ports.js';
+import { ConflictError } from '../../domain/errors.js';
+import { Instance } from '../../domain/journey/instance.js';
+import { checkRetentionDays, queryAll, type TableOptions } from './client.js';
+import { isConditionalCheckFailed } from './conditions.js';
+import { itemSchemaVersion, ProfileItem, parseItem } from './items.js';
+import {
+  customerPk,
+  expiryAfter,
+  ItemType,
+  instancePrefix,
+  instanceSk,
+  loadUpperBound,
+  profileSk,
+} from './keys.js';
+
+/**
+ * Profiles and journey instances, in the customer's partition. `load` is one strongly
+ * consistent Query (the event before may have written a moment ago).
+ */
+export class DynamoCustomerStore implements CustomerStore {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly retentionDays: number;
+
+  /** `retentionDays`: how long ended instances are kept before TTL removes them. */
+  constructor(options: TableOptions & { retentionDays: number }) {
+    this.doc = options.doc;
+    this.tableName = options.tableName;
+    this.retentionDays = checkRetentionDays(options.retentionDays);
+  }
+
+  async load(customerId: string): Promise<CustomerState> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk < :upper',
+      ExpressionAttributeValues: { ':pk': customerPk(customerId), ':upper': loadUpperBound },
+      ConsistentRead: true,
+    });
+    const state: CustomerState = { profile: null, instances: [] };
+    for (const item of items) {
+      const sk = String(item.sk);
+      if (sk === profileSk) state.profile = parseItem(ProfileItem, item, 'profile');
+      else if (sk.startsWith(instancePrefix)) state.instances.push(parseItem(Instance, item, 'instance'));
+    }
+    return state;
+  }
+
+  async saveProfile(profile: Profile): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...profile,
+          pk: customerPk(profile.customerId),
+          sk: profileSk,
+          type: ItemType.profile,
+          schemaVersion: itemSchemaVersion,
+        },
+      }),
+    );
+  }
+
+  async saveInstance(instance: Instance, expectedVersion: number | null): Promise<void> {
+    const ended = instance.status !== 'active';
+    const item = {
+      ...instance,
+      pk: customerPk(instance.customerId),
+      sk: instanceSk(instance.instanceId),
+      type: ItemType.instance,
+      expiresAt: ended ? expiryAfter(instance.endedAt ?? instance.updatedAt, this.retentionDays) : undefined,
+    };
+    const condition =
+      expectedVersion === null
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          };
+    try {
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item, ...condition }));
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      const expected = expectedVersion === null ? 'not to exist yet' : `to be at version ${expectedVersion}`;
+      throw new ConflictError(`instance ${instance.instanceId} was expected ${expected}`, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import type { MessageRecord, Profile, SurveyAnswer } from '../../app/ports.js';
+import { ValidationError } from '../../domain/errors.js';
+import { CustomerProfileUpdated } from '../../domain/events/schemas.js';
+
+/**
+ * Schemas of what the adapters read back from the table. `z.object` drops unknown keys, so
+ * parsing also strips the key and bookkeeping attributes (`pk`, `sk`, `type`, `expiresAt`, …).
+ */
+
+/** Version of the item layouts written by these adapters (instances carry their own). */
+export const itemSchemaVersion = 1;
+
+export const ProfileItem: z.ZodType<Profile> = CustomerProfileUpdated.extend({
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const MessageItem: z.ZodType<MessageRecord> = z.object({
+  messageId: z.string(),
+  customerId: z.string(),
+  channel: z.enum(['email', 'sms']),
+  to: z.string().nullable(),
+  subject: z.string().nullable(),
+  journeyId: z.string(),
+  instanceId: z.string(),
+  stepId: z.string(),
+  template: z.string(),
+  status: z.enum(['sending', 'sent', 'failed', 'skipped', 'unknown']),
+  reason: z.string().nullable(),
+  providerMessageId: z.string().nullable(),
+  sentAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const SurveyAnswerItem: z.ZodType<SurveyAnswer & { revision: number }> = z.object({
+  surveyId: z.string(),
+  customerId: z.string(),
+  kind: z.enum(['nps', 'csat']),
+  score: z.number(),
+  comment: z.string().nullable(),
+  journeyId: z.string().nullable(),
+  instanceId: z.string().nullable(),
+  orderId: z.string().nullable(),
+  answeredAt: z.string(),
+  revision: z.number().int().positive(),
+});
+
+/** A journey version as stored: the definition is kept as the JSON text that was published. */
+export const JourneyItem = z.object({
+  journeyId: z.string(),
+  version: z.number().int().positive(),
+  definition: z.string(),
+});
+
+/** The item's key, for error messages. */
+export const describeKey = (item: Record<string, unknown>): string =>
+  `${String(item.pk)} / ${String(item.sk)}`;
+
+/**
+ * Parse a stored value with its schema. A stored value that does not match is a bug or a
+ * missing migration: fail with every problem listed and where the value came from, never guess.
+ */
+export const parseStored = <T>(schema: z.ZodType<T>, value: unknown, description: string): T => {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    `${description} does not match its schema`,
+    result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+    { cause: result.error },
+  );
+};
+
+/** Parse an item read from the table; `what` names its kind in the error (e.g. `instance`). */
+export const parseItem = <T>(schema: z.ZodType<T>, item: Record<string, unknown>, what: string): T =>
+  parseStored(schema, item, `stored ${what} ${describeKey(item)}`);

@@ -1,0 +1,53 @@
+/**
+ * The single-table key design (see docs/data-model.md). Every key of every item type is
+ * built here, so the layout can be read and changed in one place.
+ */
+
+/** Partition of everything that belongs to one customer. */
+export const customerPk = (customerId: string): string => `C#${customerId}`;
+
+export const profileSk = '#PROFILE';
+export const instanceSk = (instanceId: string): string => `I#${instanceId}`;
+export const messageSk = (messageId: string): string => `M#${messageId}`;
+export const surveySk = (surveyId: string): string => `S#${surveyId}`;
+
+export const messagePrefix = 'M#';
+export const instancePrefix = 'I#';
+
+/**
+ * Exclusive upper bound of the sort keys that `CustomerStore.load` reads: `#PROFILE` and
+ * `I#…` sort below it, `M#…` and `S#…` above. A new item type that `load` must return
+ * needs a prefix below `J`; every other customer item type needs one above it.
+ */
+export const loadUpperBound = 'J';
+
+/** Partition of the current published version of every journey, one item per journey. */
+export const publishedPk = 'JOURNEYS';
+export const publishedSk = (journeyId: string): string => journeyId;
+
+/** Partition of every published version of one journey. */
+export const journeyVersionsPk = (journeyId: string): string => `JOURNEY#${journeyId}`;
+/** Zero-padded so that versions sort numerically (up to 999,999). */
+export const journeyVersionSk = (version: number): string => `V#${String(version).padStart(6, '0')}`;
+
+/** The `type` attribute of each item kind. */
+export const ItemType = {
+  profile: 'profile',
+  instance: 'instance',
+  message: 'message',
+  surveyAnswer: 'surveyAnswer',
+  publishedJourney: 'publishedJourney',
+  journeyVersion: 'journeyVersion',
+} as const;
+
+/** Name of the table's TTL attribute; the CDK stack enables TTL on the same name. */
+export const ttlAttribute = 'expiresAt';
+
+const secondsPerDay = 86_400;
+
+/** Epoch seconds `retentionDays` after `isoTime`, for the TTL attribute. */
+export const expiryAfter = (isoTime: string, retentionDays: number): number => {
+  const millis = Date.parse(isoTime);
+  if (Number.isNaN(millis)) throw new RangeError(`not an ISO 8601 time: ${isoTime}`);
+  return Math.floor(millis / 1000) + retentionDays * secondsPerDay;
+};

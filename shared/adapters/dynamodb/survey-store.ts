@@ -1,0 +1,66 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { SurveyAnswer, SurveyStore } from '../../app/ports.js';
+import type { TableOptions } from './client.js';
+import { setExpression } from './conditions.js';
+import { itemSchemaVersion, parseItem, SurveyAnswerItem } from './items.js';
+import { customerPk, ItemType, surveySk } from './keys.js';
+
+const Revision = z.object({ revision: z.number().int().positive() });
+
+/**
+ * Survey answers, one item per survey in the customer's partition (`S#{surveyId}`). A changed
+ * answer overwrites the fields and bumps `revision` in the same UpdateItem, so concurrent
+ * answers each get their own revision number.
+ */
+export class DynamoSurveyStore implements SurveyStore {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(options: TableOptions) {
+    this.doc = options.doc;
+    this.tableName = options.tableName;
+  }
+
+  async record(answer: SurveyAnswer): Promise<{ revision: number }> {
+    const set = setExpression({
+      type: ItemType.surveyAnswer,
+      schemaVersion: itemSchemaVersion,
+      surveyId: answer.surveyId,
+      customerId: answer.customerId,
+      kind: answer.kind,
+      score: answer.score,
+      comment: answer.comment ?? null,
+      journeyId: answer.journeyId ?? null,
+      instanceId: answer.instanceId ?? null,
+      orderId: answer.orderId ?? null,
+      answeredAt: answer.answeredAt,
+    });
+    const result = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: customerPk(answer.customerId), sk: surveySk(answer.surveyId) },
+        UpdateExpression: `${set.expression} ADD #revision :one`,
+        ExpressionAttributeNames: { ...set.names, '#revision': 'revision' },
+        ExpressionAttributeValues: { ...set.values, ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return { revision: parseItem(Revision, result.Attributes ?? {}, 'survey answer').revision };
+  }
+
+  async get(
+    customerId: string,
+    surveyId: string,
+  ): Promise<(SurveyAnswer & { revision: number }) | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: customerPk(customerId), sk: surveySk(surveyId) },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item ? parseItem(SurveyAnswerItem, result.Item, 'survey answer') : undefined;
+  }
+}
