@@ -128,6 +128,7 @@ export class CareflowStack extends Stack {
       customerQueue: this.messaging.customerQueue,
       customerDlq: this.messaging.customerDlq,
       ingestDlq: this.messaging.ingestDlq,
+      invalidEvents: this.messaging.invalidEvents,
       processor: this.functions.processor.fn,
       router: this.functions.router.fn,
       maxMessageAge: Duration.minutes(15),

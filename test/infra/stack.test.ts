@@ -83,6 +83,7 @@ describe('careflow stack', () => {
     customerQueue: string;
     customerDlq: string;
     ingestDlq: string;
+    invalidEvents: string;
     bus: string;
     schedulerRole: string;
     secret: string;
@@ -97,6 +98,7 @@ describe('careflow stack', () => {
       customerQueue: idOf(messaging.customerQueue),
       customerDlq: idOf(messaging.customerDlq),
       ingestDlq: idOf(messaging.ingestDlq),
+      invalidEvents: idOf(messaging.invalidEvents),
       bus: idOf(messaging.bus),
       schedulerRole: idOf(scheduling.role),
       secret: idOf(data.signingSecret),
@@ -128,7 +130,7 @@ describe('careflow stack', () => {
 
   it('encrypts every queue and requires TLS on each', () => {
     const queues = Object.entries(template.findResources('AWS::SQS::Queue'));
-    expect(queues).toHaveLength(3);
+    expect(queues).toHaveLength(4);
     for (const [id, queue] of queues) {
       const props = (queue as { Properties: Json }).Properties;
       expect(props.SqsManagedSseEnabled === true || props.KmsMasterKeyId !== undefined, id).toBe(true);
@@ -220,6 +222,7 @@ describe('careflow stack', () => {
     expect(envOf('Processor')[Env.retentionDays]).toBe('180');
     expect(envOf('Processor')[Env.schedulerRoleArn]).toEqual(getAtt(ids.schedulerRole));
     expect(envOf('Router')[Env.customerQueueUrl]).toEqual({ Ref: ids.customerQueue });
+    expect(envOf('Router')[Env.invalidEventsQueueUrl]).toEqual({ Ref: ids.invalidEvents });
     expect(Object.keys(envOf('Survey'))).toEqual(
       expect.arrayContaining([Env.tableName, Env.eventBusName, Env.signingSecretArn, Env.publicBaseUrl]),
     );
@@ -267,7 +270,9 @@ describe('careflow stack', () => {
   it('never grants dynamodb or sqs actions on "*" and scopes them to the table and queues', () => {
     const allowed = {
       dynamodb: [JSON.stringify(getAtt(ids.table))],
-      sqs: [ids.customerQueue, ids.customerDlq, ids.ingestDlq].map((id) => JSON.stringify(getAtt(id))),
+      sqs: [ids.customerQueue, ids.customerDlq, ids.ingestDlq, ids.invalidEvents].map((id) =>
+        JSON.stringify(getAtt(id)),
+      ),
     };
     let checked = 0;
     for (const statements of policyStatements(template).values()) {
@@ -406,8 +411,8 @@ describe('careflow stack', () => {
     expect(stage.Properties.AccessLogSettings.Format).not.toContain('$context.path');
   });
 
-  it('alarms on both DLQs, processor and router errors, and the age of the oldest message', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+  it('alarms on both DLQs, invalid events, processor and router errors, and the age of the oldest message', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
     const alarmOn = (metricName: string, queueId?: string) =>
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: metricName,
@@ -418,6 +423,7 @@ describe('careflow stack', () => {
       });
     alarmOn('ApproximateNumberOfMessagesVisible', ids.customerDlq);
     alarmOn('ApproximateNumberOfMessagesVisible', ids.ingestDlq);
+    alarmOn('ApproximateNumberOfMessagesVisible', ids.invalidEvents);
     alarmOn('ApproximateAgeOfOldestMessage', ids.customerQueue);
     const errors = template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'Errors' } });
     expect(Object.keys(errors)).toHaveLength(2);

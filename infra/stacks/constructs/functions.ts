@@ -29,12 +29,12 @@ export interface FunctionsProps {
 /**
  * The four Lambdas and exactly the permissions each needs:
  *
- * | function  | table | customer queue | bus       | scheduler               | SES  | signing key |
- * |-----------|-------|----------------|-----------|-------------------------|------|-------------|
- * | router    | -     | send           | -         | -                       | -    | -           |
- * | processor | r/w   | consume        | put       | create/delete, PassRole | send | read        |
- * | survey    | r/w   | -              | put       | -                       | -    | read        |
- * | api       | read  | -              | -         | -                       | -    | -           |
+ * - router: send to the customer queue and the invalid-events queue.
+ * - processor: consume the customer queue; read/write the table; put events on the bus;
+ *   create/delete schedules in the careflow group and pass the scheduler role; send email
+ *   from the sender identity with the configuration set; read the signing key.
+ * - survey: read/write the table; put events on the bus; read the signing key.
+ * - api: read the table.
  */
 export class Functions extends Construct {
   readonly router: CareflowFunction;
@@ -59,9 +59,11 @@ export class Functions extends Construct {
       memorySize: 256,
       environment: {
         [Env.customerQueueUrl]: messaging.customerQueue.queueUrl,
+        [Env.invalidEventsQueueUrl]: messaging.invalidEvents.queueUrl,
       },
     });
     messaging.customerQueue.grantSendMessages(this.router.fn);
+    messaging.invalidEvents.grantSendMessages(this.router.fn);
     // EventBridge invokes the router asynchronously: after Lambda's own retries, the event
     // lands in the ingest DLQ together with the error.
     this.router.fn.configureAsyncInvoke({

@@ -23,6 +23,8 @@ export interface MessagingProps {
  * - `customerDlq`: FIFO dead-letter queue of the customer queue.
  * - `ingestDlq`: standard dead-letter queue for events that never reached the customer queue
  *   (rule target delivery failures and router invocations that failed after retries).
+ * - `invalidEvents`: standard queue where the router keeps events that fail their schema,
+ *   each with the reason, so bad input is visible and nothing is silently dropped.
  *
  * All queues: SSE with SQS-managed keys, TLS required.
  */
@@ -31,6 +33,7 @@ export class Messaging extends Construct {
   readonly customerQueue: sqs.Queue;
   readonly customerDlq: sqs.Queue;
   readonly ingestDlq: sqs.Queue;
+  readonly invalidEvents: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: MessagingProps) {
     super(scope, id);
@@ -69,6 +72,17 @@ export class Messaging extends Construct {
       this.ingestDlq,
       'AwsSolutions-SQS3',
       'This queue is itself a dead-letter queue: of the EventBridge rule target and the on-failure destination of the router Lambda (neither is an SQS redrive policy, which is all the rule looks for).',
+    );
+
+    this.invalidEvents = new sqs.Queue(this, 'InvalidEvents', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledgeNag(
+      this.invalidEvents,
+      'AwsSolutions-SQS3',
+      'A parking queue, like a dead-letter queue: the router puts events that fail validation here with their reason; operators read it (an alarm fires on depth). Nothing consumes it automatically, so a DLQ behind it would never receive anything.',
     );
   }
 }

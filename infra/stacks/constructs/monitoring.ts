@@ -12,6 +12,7 @@ export interface MonitoringProps {
   readonly customerQueue: sqs.IQueue;
   readonly customerDlq: sqs.IQueue;
   readonly ingestDlq: sqs.IQueue;
+  readonly invalidEvents: sqs.IQueue;
   readonly processor: lambda.IFunction;
   readonly router: lambda.IFunction;
   /** Alarm when the oldest customer message is older than this. */
@@ -65,6 +66,18 @@ export class Monitoring extends Construct {
       alarmDescription:
         'Customer events did not reach the customer queue (rule delivery or router failures) and are in the ingest DLQ.',
       metric: props.ingestDlq.metricApproximateNumberOfMessagesVisible({
+        period: oneMinute,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    add('InvalidEventsDepth', {
+      alarmDescription:
+        'Producers sent events that failed validation; they are kept with their reason in the invalid-events queue.',
+      metric: props.invalidEvents.metricApproximateNumberOfMessagesVisible({
         period: oneMinute,
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
