@@ -1,0 +1,134 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { postPurchaseSurvey } from '../../../shared/domain/defaults/post-purchase-survey.js';
+import { Journey } from '../../../shared/domain/journey/definition.js';
+import { type EventRef, Instance } from '../../../shared/domain/journey/instance.js';
+import { MAX_STEPS_PER_RUN, type StepInput, startInstance, step } from '../../../shared/domain/journey/interpreter.js';
+
+const journey = Journey.parse(postPurchaseSurvey);
+const T0 = '2026-11-02T09:00:00.000Z';
+const at = (hours: number) => new Date(Date.parse(T0) + hours * 3_600_000).toISOString();
+const env = (now: string) => ({ now, profile: { tier: 'vip' } });
+
+const order: EventRef = {
+  id: 'e-order',
+  detailType: 'Order Completed',
+  source: 'shop',
+  time: T0,
+  detail: { customerId: 'c-1', orderId: 'o-1', total: 10 },
+};
+const answer = (id: string, nps: number, orderId = 'o-1'): EventRef => ({
+  id,
+  detailType: 'Survey Answered',
+  source: 'careflow',
+  time: T0,
+  detail: { customerId: 'c-1', orderId, nps, score: nps },
+});
+
+const started = () => startInstance(journey, { instanceId: 'i-1', customerId: 'c-1', trigger: order }, env(T0));
+
+describe('journey interpreter', () => {
+  it('starts in the first wait and asks for a wake-up 24 hours later', () => {
+    const { instance, effects } = started();
+    expect(instance).toMatchObject({ status: 'active', stepId: 'wait', version: 1, waiting: { kind: 'timer', until: at(24) } });
+    expect(effects).toEqual([{ type: 'scheduleWake', instanceId: 'i-1', version: 1, at: at(24) }]);
+  });
+
+  it('sends the invitation on the wake-up and then waits for this order\'s answer', () => {
+    const woken = step(journey, started().instance, { kind: 'wake', version: 1 }, env(at(24)));
+    expect(woken.effects.map((e) => e.type)).toEqual(['sendEmail', 'scheduleWake']);
+    expect(woken.effects[0]).toMatchObject({ messageId: 'i-1.invite.1', template: 'survey-nps', survey: { kind: 'nps' } });
+    expect(woken.instance.waiting).toEqual({
+      kind: 'event',
+      until: at(24 + 72),
+      correlation: { field: 'orderId', value: 'o-1' },
+    });
+  });
+
+  it('ignores a wake-up scheduled for an older version', () => {
+    const first = started().instance;
+    const woken = step(journey, first, { kind: 'wake', version: 1 }, env(at(24))).instance;
+    const stale = step(journey, woken, { kind: 'wake', version: 1 }, env(at(30)));
+    expect(stale.changed).toBe(false);
+    expect(stale.effects).toEqual([]);
+  });
+
+  it.each([
+    [2, 'sorry', ['sendEmail', 'emitEvent']],
+    [10, 'thanks', ['sendEmail']],
+    [7, 'end', []],
+  ])('routes an answer of %i through %s', (nps, stepAfter, effectTypes) => {
+    const woken = step(journey, started().instance, { kind: 'wake', version: 1 }, env(at(24))).instance;
+    const answered = step(journey, woken, { kind: 'event', event: answer('e-a', nps) }, env(at(25)));
+    expect(answered.instance.path).toContain(stepAfter);
+    expect(answered.effects.map((e) => e.type)).toEqual(effectTypes);
+    expect(answered.instance.status).toBe('completed');
+  });
+
+  it('does not take the answer to another order', () => {
+    const woken = step(journey, started().instance, { kind: 'wake', version: 1 }, env(at(24))).instance;
+    expect(step(journey, woken, { kind: 'event', event: answer('e-a', 1, 'o-2') }, env(at(25))).changed).toBe(false);
+  });
+
+  it('ends at once, as a conversion, when the goal event arrives mid-wait', () => {
+    const withGoal = Journey.parse({ ...postPurchaseSurvey, goal: { 'detail-type': ['Order Refunded'] } });
+    const first = startInstance(withGoal, { instanceId: 'i-1', customerId: 'c-1', trigger: order }, env(T0)).instance;
+    const refund: EventRef = { ...order, id: 'e-refund', detailType: 'Order Refunded' };
+    const ended = step(withGoal, first, { kind: 'event', event: refund }, env(at(2)));
+    expect(ended.instance).toMatchObject({ status: 'converted', waiting: null, version: 2 });
+    // The pending wake is now stale.
+    expect(step(withGoal, ended.instance, { kind: 'wake', version: 1 }, env(at(24))).changed).toBe(false);
+  });
+
+  it('fails an instance that runs too many steps without waiting instead of spinning', () => {
+    const spinning = Journey.parse({
+      id: 'spin',
+      name: 'Spin',
+      category: 'care',
+      trigger: {},
+      start: 'a',
+      steps: { a: { type: 'emit', detailType: 'Ping', next: 'b' }, b: { type: 'emit', detailType: 'Pong', next: 'a' } },
+    });
+    const { instance, effects } = startInstance(spinning, { instanceId: 'i', customerId: 'c', trigger: order }, env(T0));
+    expect(instance.status).toBe('failed');
+    expect(effects).toHaveLength(MAX_STEPS_PER_RUN);
+  });
+
+  it('keeps every instance valid whatever events and wake-ups arrive (property)', () => {
+    const input = fc.oneof(
+      fc.record({ kind: fc.constant('wake' as const), version: fc.nat(8) }),
+      fc.record({
+        kind: fc.constant('event' as const),
+        event: fc.record({
+          id: fc.string({ minLength: 1, maxLength: 4 }),
+          detailType: fc.constantFrom('Survey Answered', 'Order Completed', 'Other'),
+          source: fc.constant('shop'),
+          time: fc.constant(T0),
+          detail: fc.record({ customerId: fc.constant('c-1'), orderId: fc.constantFrom('o-1', 'o-2'), nps: fc.nat(10) }),
+        }),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(input, { maxLength: 30 }), (inputs: StepInput[]) => {
+        let { instance } = started();
+        const messageIds = new Set<string>();
+        let hour = 0;
+        for (const next of inputs) {
+          hour += 1;
+          const outcome = step(journey, instance, next, env(at(hour)));
+          expect(() => Instance.parse(outcome.instance)).not.toThrow();
+          expect(outcome.instance.version).toBeGreaterThanOrEqual(instance.version);
+          if (outcome.instance.status === 'active') expect(outcome.instance.waiting).not.toBeNull();
+          else expect(outcome.instance.waiting).toBeNull();
+          for (const effect of outcome.effects) {
+            if (effect.type !== 'sendEmail') continue;
+            expect(messageIds.has(effect.messageId)).toBe(false);
+            messageIds.add(effect.messageId);
+          }
+          instance = outcome.instance;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
