@@ -1,8 +1,5 @@
-// Contract of the EventBridge event-pattern matcher. Implementation in progress.
-import type { Problem } from '../errors.js';
-
-export type EventPattern = Record<string, unknown>;
-export type Matcher = (event: unknown) => boolean;
-
-export declare function validatePattern(pattern: unknown): Problem[];
-export declare function compilePattern(pattern: unknown): Matcher;
+// The EventBridge event-pattern matcher: validate, compile, and match many patterns at once.
+export { compilePattern } from './compile.js';
+export { PatternIndex } from './pattern-index.js';
+export type { EventPattern, Matcher } from './types.js';
+export { validatePattern } from './validate.js';

@@ -1,0 +1,106 @@
+import { cidrContains } from './cidr.js';
+import type { AnythingBut, Condition, NumericRange, Scalar } from './types.js';
+import { wildcardMatches } from './wildcard.js';
+
+/** A test on one leaf value of the event (a string, number, boolean or null). */
+export type ValueTest = (value: Scalar) => boolean;
+
+const lower = (s: string): string => s.toLowerCase();
+
+const inRange = (r: NumericRange, n: number): boolean =>
+  (r.minInclusive ? n >= r.min : n > r.min) && (r.maxInclusive ? n <= r.max : n < r.max);
+
+/**
+ * Compile a field's value list (an OR) into one test. Strings only match strings and numbers only
+ * numbers; exact numbers compare by value, as JSON parsing leaves no other representation.
+ */
+export const compileConditions = (conditions: Condition[]): ValueTest => {
+  const exact = new Set<Scalar>();
+  const tests: ValueTest[] = [];
+  for (const condition of conditions) {
+    if (condition.kind === 'exact') exact.add(condition.value);
+    else if (condition.kind === 'exists') tests.push(() => true);
+    else tests.push(compileCondition(condition));
+  }
+  if (tests.length === 0) {
+    if (exact.size === 1) {
+      const only = exact.values().next().value;
+      return (v) => v === only;
+    }
+    return (v) => exact.has(v);
+  }
+  if (exact.size > 0) tests.unshift((v) => exact.has(v));
+  if (tests.length === 1) return tests[0] ?? (() => false);
+  return (v) => {
+    for (const test of tests) if (test(v)) return true;
+    return false;
+  };
+};
+
+const compileCondition = (condition: Exclude<Condition, { kind: 'exact' | 'exists' }>): ValueTest => {
+  switch (condition.kind) {
+    case 'prefix': {
+      const text = condition.value;
+      if (!condition.ignoreCase) return (v) => typeof v === 'string' && v.startsWith(text);
+      const folded = lower(text);
+      return (v) => typeof v === 'string' && lower(v).startsWith(folded);
+    }
+    case 'suffix': {
+      const text = condition.value;
+      if (!condition.ignoreCase) return (v) => typeof v === 'string' && v.endsWith(text);
+      const folded = lower(text);
+      return (v) => typeof v === 'string' && lower(v).endsWith(folded);
+    }
+    case 'equals-ignore-case': {
+      const folded = lower(condition.value);
+      return (v) => typeof v === 'string' && lower(v) === folded;
+    }
+    case 'wildcard': {
+      const wildcard = condition.value;
+      return (v) => typeof v === 'string' && wildcardMatches(wildcard, v);
+    }
+    case 'numeric': {
+      const range = condition.range;
+      return (v) => typeof v === 'number' && inRange(range, v);
+    }
+    case 'cidr': {
+      const block = condition.block;
+      return (v) => typeof v === 'string' && cidrContains(block, v);
+    }
+    case 'anything-but':
+      return compileAnythingBut(condition.value);
+  }
+};
+
+/**
+ * Anything-but matches every present leaf value except the excluded ones. Exclusions only apply to
+ * values of their own type: `{"anything-but": "a"}` matches the number 1, true and null.
+ */
+const compileAnythingBut = (rule: AnythingBut): ValueTest => {
+  switch (rule.kind) {
+    case 'strings': {
+      const excluded = new Set(rule.values);
+      return (v) => typeof v !== 'string' || !excluded.has(v);
+    }
+    case 'numbers': {
+      const excluded = new Set(rule.values);
+      return (v) => typeof v !== 'number' || !excluded.has(v);
+    }
+    case 'prefix': {
+      const texts = rule.values;
+      return (v) => typeof v !== 'string' || !texts.some((t) => v.startsWith(t));
+    }
+    case 'suffix': {
+      const texts = rule.values;
+      return (v) => typeof v !== 'string' || !texts.some((t) => v.endsWith(t));
+    }
+    case 'equals-ignore-case': {
+      const excluded = new Set(rule.values.map(lower));
+      return (v) => typeof v !== 'string' || !excluded.has(lower(v));
+    }
+    case 'wildcard': {
+      const wildcards = rule.values;
+      return (v) => typeof v !== 'string' || !wildcards.some((w) => wildcardMatches(w, v));
+    }
+  }
+};
