@@ -45,6 +45,14 @@ export class Functions extends Construct {
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
     const { data, messaging, scheduling, email } = props;
+    // The composition root (shared/adapters/compose.ts) builds every adapter at cold start and
+    // insists on these names even where a function never schedules a wake. They are names, not
+    // permissions: the survey and api roles get no scheduler or queue rights.
+    const composeNames = {
+      [Env.customerQueueArn]: messaging.customerQueue.queueArn,
+      [Env.schedulerGroupName]: scheduling.group.scheduleGroupName,
+      [Env.schedulerRoleArn]: scheduling.role.roleArn,
+    };
     const common = {
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
@@ -119,6 +127,7 @@ export class Functions extends Construct {
         [Env.eventBusName]: messaging.bus.eventBusName,
         [Env.signingSecretArn]: data.signingSecret.secretArn,
         [Env.retentionDays]: String(props.retentionDays),
+        ...composeNames,
       },
     });
     data.table.grantReadWriteData(this.survey.fn);
@@ -132,6 +141,9 @@ export class Functions extends Construct {
       serviceName: `${props.resourcePrefix}-api`,
       environment: {
         [Env.tableName]: data.table.tableName,
+        [Env.eventBusName]: messaging.bus.eventBusName,
+        [Env.retentionDays]: String(props.retentionDays),
+        ...composeNames,
       },
     });
     data.table.grantReadData(this.api.fn);
