@@ -35,7 +35,8 @@ interface Route {
 export class LocalBus {
   readonly deadLetters: DeadLetter[] = [];
   private readonly routes: Route[] = [];
-  private inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly clock: Clock,
@@ -99,16 +100,23 @@ export class LocalBus {
     return { EventId: event.id };
   }
 
+  /**
+   * Deliveries run one after another, in the order events were put. EventBridge promises no
+   * order; this is one of the orders it may choose, and it keeps local runs repeatable.
+   */
   private deliver(event: BusEvent): void {
     for (const route of this.routes) {
       if (!route.matches(event)) continue;
-      const delivery = route.target(event).catch((error: unknown) => {
-        this.deadLetters.push({
-          reason: `route ${route.name} failed: ${error instanceof Error ? error.message : String(error)}`,
-          entry: event,
-          receivedAt: this.clock.now(),
+      const delivery = this.tail
+        .then(() => route.target(event))
+        .catch((error: unknown) => {
+          this.deadLetters.push({
+            reason: `route ${route.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+            entry: event,
+            receivedAt: this.clock.now(),
+          });
         });
-      });
+      this.tail = delivery;
       this.inFlight.add(delivery);
       void delivery.finally(() => this.inFlight.delete(delivery));
     }

@@ -68,9 +68,12 @@ export class LocalScheduler {
    */
   advance(ms: number): Promise<void> {
     const target = new Date(Date.parse(this.clock.now()) + ms).toISOString();
+    // at() takes whole seconds and the adapter rounds up: a wait of exactly 24 hours is due
+    // within the second that ends 24 hours from now.
+    const due = new Date(Math.ceil(Date.parse(target) / 1000) * 1000).toISOString();
     return this.serial(async () => {
       await this.queue.idle();
-      for (let next = this.pending[0]; next && next.at <= target; next = this.pending[0]) {
+      for (let next = this.pending[0]; next && next.at <= due; next = this.pending[0]) {
         this.clock.advanceTo(next.at);
         this.fire(next);
         await this.queue.idle();

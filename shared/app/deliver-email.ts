@@ -14,7 +14,8 @@ export const emailGuard = (journey: Journey, profile: Profile | null): string | 
   if (!profile) return 'no-profile';
   if (!profile.email) return 'no-address';
   if (profile.consent?.email === false) return 'opted-out';
-  if (journey.category === 'marketing' && profile.consent?.email !== true) return 'no-consent';
+  const needsConsent = journey.category === 'marketing' || journey.audience.consent === 'email';
+  if (needsConsent && profile.consent?.email !== true) return 'no-consent';
   return null;
 };
 

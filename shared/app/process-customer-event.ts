@@ -69,7 +69,7 @@ export const processCustomerEvent = async (deps: AppDeps, event: CustomerEvent):
     if (state.instances.some((i) => i.instanceId === instanceId)) continue; // a replay of this very event
     const decision = decideEntry(journey, {
       instances: state.instances.filter((i) => i.journeyId === journey.id),
-      consent: profile?.consent,
+      consent: profile ? (profile.consent ?? {}) : undefined,
       now,
     });
     if (!decision.enter) {

@@ -169,3 +169,23 @@ describe('post-purchase survey', () => {
     expect(world.email.sent).toHaveLength(1);
   });
 });
+
+describe('post-purchase survey when the order arrives before the profile', () => {
+  it('still invites the customer once the profile with consent has arrived', async () => {
+    const world = await makeWorld();
+    await processCustomerEvent(world.deps, world.event('Order Completed', order));
+    await processCustomerEvent(world.deps, world.event('Customer Profile Updated', alice));
+    await world.advance(DAY);
+    expect(world.email.sent.map((m) => m.to)).toEqual(['alice@example.com']);
+  });
+
+  it('skips the invitation, with the reason, when the profile never granted email consent', async () => {
+    const world = await makeWorld();
+    await processCustomerEvent(world.deps, world.event('Order Completed', order));
+    await processCustomerEvent(world.deps, world.event('Customer Profile Updated', { ...alice, consent: {} }));
+    await world.advance(DAY);
+    expect(world.email.sent).toHaveLength(0);
+    const history = await contactHistory(world.deps, 'c-alice');
+    expect(history[0]).toMatchObject({ stepId: 'invite', status: 'skipped', reason: 'no-consent' });
+  });
+});

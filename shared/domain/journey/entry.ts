@@ -7,6 +7,7 @@ export type EntryDecision = { enter: true } | { enter: false; reason: string };
 export interface EntryFacts {
   /** The customer's instances of this journey, running or ended. */
   instances: readonly Instance[];
+  /** The profile's consent; undefined when careflow has no profile of the customer yet. */
   consent: { email?: boolean; sms?: boolean } | undefined;
   now: string;
 }
@@ -14,7 +15,8 @@ export interface EntryFacts {
 /** Whether a customer may enter a journey now: audience consent and re-entry rules. */
 export const decideEntry = (journey: Journey, facts: EntryFacts): EntryDecision => {
   const wanted = journey.audience.consent;
-  if (wanted && facts.consent?.[wanted] !== true) {
+  // Without a profile yet (its event may still be on the way) consent is left to the send guards.
+  if (wanted && facts.consent !== undefined && facts.consent[wanted] !== true) {
     return { enter: false, reason: `audience requires ${wanted} consent` };
   }
   if (facts.instances.some((i) => i.status === 'active')) {
