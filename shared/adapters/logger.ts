@@ -1,0 +1,142 @@
+import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '../app/ports.js';
+
+/**
+ * Structured JSON logs (Powertools) that never carry personal data: values under personal keys
+ * are masked, and e-mail addresses and international phone numbers are masked in every string
+ * that reaches the output, including messages and error texts.
+ */
+
+export const REDACTED = '[redacted]';
+
+/** Keys (compared lower-case, without `_` and `-`) whose values are masked wherever they appear. */
+const SENSITIVE_KEYS: ReadonlySet<string> = new Set([
+  'email',
+  'emailaddress',
+  'to',
+  'from',
+  'cc',
+  'bcc',
+  'replyto',
+  'recipient',
+  'recipients',
+  'phone',
+  'phonenumber',
+  'mobile',
+  'html',
+  'text',
+  'body',
+  'subject',
+  'comment',
+  'comments',
+  'name',
+  'firstname',
+  'lastname',
+  'fullname',
+  'displayname',
+  'address',
+]);
+
+/** Key endings that mark personal data too: `customerEmail`, `mobilePhone`, `contactPhoneNumber`. */
+const SENSITIVE_SUFFIXES = ['email', 'emailaddress', 'phone', 'phonenumber'];
+
+const normalizeKey = (key: string): string => key.toLowerCase().replace(/[_-]/g, '');
+
+export const isSensitiveKey = (key: string): boolean => {
+  const normalized = normalizeKey(key);
+  return SENSITIVE_KEYS.has(normalized) || SENSITIVE_SUFFIXES.some((suffix) => normalized.endsWith(suffix));
+};
+
+const EMAIL_PATTERN =
+  /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+/g;
+/** International numbers (`+` then 8 to 15 digits, optionally spaced): ids and timestamps do not match. */
+const PHONE_PATTERN = /\+\d(?:[\s().-]{0,2}\d){7,14}/g;
+
+/** Mask e-mail addresses and international phone numbers inside free text. */
+export const scrubText = (text: string): string =>
+  text.replace(EMAIL_PATTERN, '[email]').replace(PHONE_PATTERN, '[phone]');
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+};
+
+const redactValue = (value: unknown, seen: WeakSet<object>): unknown => {
+  if (typeof value === 'string') return scrubText(value);
+  if (Array.isArray(value)) {
+    if (seen.has(value)) return '[circular]';
+    seen.add(value);
+    return value.map((item) => redactValue(item, seen));
+  }
+  if (isPlainObject(value)) {
+    if (seen.has(value)) return '[circular]';
+    seen.add(value);
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      out[key] =
+        isSensitiveKey(key) && inner !== null && inner !== undefined ? REDACTED : redactValue(inner, seen);
+    }
+    return out;
+  }
+  // Errors, dates and other instances pass through; their strings are scrubbed at output.
+  return value;
+};
+
+/**
+ * A copy of `extra` with values under personal keys (email, to, phone, html, text, body,
+ * comment, name, ...) replaced by `[redacted]`, at any depth, and e-mail addresses and phone
+ * numbers masked in the remaining strings.
+ */
+export const redact = (extra: Record<string, unknown>): Record<string, unknown> =>
+  redactValue(extra, new WeakSet()) as Record<string, unknown>;
+
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+type Level = (typeof LEVELS)[number];
+
+const parseLevel = (level: string | undefined): Level | undefined => {
+  if (level === undefined) return undefined;
+  const upper = level.toUpperCase();
+  const found = LEVELS.find((candidate) => candidate === upper);
+  if (!found) throw new Error(`unknown log level "${level}"; use one of ${LEVELS.join(', ')}`);
+  return found;
+};
+
+export interface CreateLoggerOptions {
+  /** The `service` field of every log line. Default: POWERTOOLS_SERVICE_NAME, else `careflow`. */
+  serviceName?: string;
+  /** Minimum level (case-insensitive). Default: the Powertools environment variables, else INFO. */
+  level?: string;
+  /** Keys added to every log line (redacted like `extra`). */
+  persistentKeys?: Record<string, unknown>;
+}
+
+/** The Logger port, plus the Powertools logger underneath (for middy's injectLambdaContext). */
+export interface CareflowLogger extends Logger {
+  readonly powertools: PowertoolsLogger;
+}
+
+export const createLogger = (options: CreateLoggerOptions = {}): CareflowLogger => {
+  const logLevel = parseLevel(options.level);
+  const serviceName = options.serviceName ?? process.env.POWERTOOLS_SERVICE_NAME ?? 'careflow';
+  const powertools = new PowertoolsLogger({
+    serviceName,
+    ...(logLevel ? { logLevel } : {}),
+    ...(options.persistentKeys ? { persistentKeys: redact(options.persistentKeys) } : {}),
+    // The last net: every string on its way to the output, whatever added it.
+    jsonReplacerFn: (_key, value) => (typeof value === 'string' ? scrubText(value) : value),
+  });
+  const log =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (message: string, extra?: Record<string, unknown>): void => {
+      if (extra) powertools[level](message, redact(extra));
+      else powertools[level](message);
+    };
+  return {
+    powertools,
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+  };
+};
