@@ -87,7 +87,11 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise
     await waitUntilAnswering(endpoint, exited, options.startTimeoutMs ?? 30_000);
   } catch (error) {
     await stop();
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = /Address already in use|BindException/.test(output)
+      ? `port ${port} is already in use`
+      : error instanceof Error
+        ? error.message
+        : String(error);
     const tail = output.trim() ? `\nits output:\n${output.trim()}` : '';
     throw new Error(`DynamoDB Local did not start on ${endpoint}: ${reason}${tail}`, { cause: error });
   }

@@ -1,0 +1,143 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { DynamoJourneyStore } from '../../../shared/adapters/dynamodb/journey-store.js';
+import { ConflictError, ValidationError } from '../../../shared/domain/errors.js';
+import { useDynamoDb } from '../../support/dynamodb.js';
+import { aJourney } from './fixtures.js';
+
+const db = useDynamoDb();
+const journeys = () => new DynamoJourneyStore({ doc: db.doc, tableName: db.tableName });
+/** Journey ids are unique per test: every test shares the file's table. */
+const newId = () => `j-${crypto.randomUUID()}`;
+const publishedIds = async () => (await journeys().listPublished()).map((j) => j.id);
+
+describe('DynamoJourneyStore', () => {
+  it('publishes a journey: it is listed as current and kept under its version', async () => {
+    // prepare
+    const journey = aJourney({ id: newId() });
+
+    // act
+    await journeys().putPublished(journey);
+
+    // assess
+    expect((await journeys().listPublished()).find((j) => j.id === journey.id)).toEqual(journey);
+    expect(await journeys().getVersion(journey.id, 1)).toEqual(journey);
+  });
+
+  it('makes a new version current and keeps the old one for the instances still running on it', async () => {
+    // prepare
+    const id = newId();
+    const v1 = aJourney({ id, version: 1 });
+    const v2 = aJourney({ id, version: 2, name: 'Post-purchase survey, shorter wait' });
+    await journeys().putPublished(v1);
+
+    // act
+    await journeys().putPublished(v2);
+
+    // assess
+    expect((await journeys().listPublished()).filter((j) => j.id === id)).toEqual([v2]);
+    expect(await journeys().getVersion(id, 1)).toEqual(v1);
+    expect(await journeys().getVersion(id, 2)).toEqual(v2);
+  });
+
+  it('lists every published journey, one current version each', async () => {
+    // prepare
+    const ids = [newId(), newId(), newId()];
+
+    // act
+    for (const id of ids) await journeys().putPublished(aJourney({ id }));
+
+    // assess
+    expect(await publishedIds()).toEqual(expect.arrayContaining(ids));
+  });
+
+  it('accepts publishing the same version with the same content again (a retry)', async () => {
+    // prepare
+    const journey = aJourney({ id: newId() });
+    await journeys().putPublished(journey);
+
+    // act
+    const again = journeys().putPublished(aJourney({ id: journey.id }));
+
+    // assess
+    await expect(again).resolves.toBeUndefined();
+    expect(await journeys().getVersion(journey.id, 1)).toEqual(journey);
+  });
+
+  it('refuses to change a published version: its content is immutable', async () => {
+    // prepare
+    const journey = aJourney({ id: newId() });
+    await journeys().putPublished(journey);
+
+    // act
+    const changing = journeys().putPublished({ ...journey, name: 'Something else' });
+
+    // assess
+    await expect(changing).rejects.toThrow(ConflictError);
+    expect(await journeys().getVersion(journey.id, 1)).toEqual(journey);
+    expect((await journeys().listPublished()).find((j) => j.id === journey.id)).toEqual(journey);
+  });
+
+  it('refuses to move the current version back to an older one', async () => {
+    // prepare
+    const id = newId();
+    const v2 = aJourney({ id, version: 2 });
+    await journeys().putPublished(v2);
+
+    // act
+    const older = journeys().putPublished(aJourney({ id, version: 1 }));
+
+    // assess
+    await expect(older).rejects.toThrow(ConflictError);
+    expect((await journeys().listPublished()).filter((j) => j.id === id)).toEqual([v2]);
+  });
+
+  it.each([
+    { case: 'an unknown journey', id: 'never-published', version: 1 },
+    { case: 'an unknown version', id: 'post-purchase-survey', version: 99 },
+  ])('finds nothing for $case', async ({ id, version }) => {
+    // act
+    const found = await journeys().getVersion(id, version);
+
+    // assess
+    expect(found).toBeUndefined();
+  });
+
+  it('stores the definition as its JSON text under a zero-padded version key', async () => {
+    // prepare
+    const journey = aJourney({ id: newId(), version: 7 });
+
+    // act
+    await journeys().putPublished(journey);
+
+    // assess
+    const { Item } = await db.doc.send(
+      new GetCommand({ TableName: db.tableName, Key: { pk: `JOURNEY#${journey.id}`, sk: 'V#000007' } }),
+    );
+    expect(Item).toMatchObject({
+      type: 'journeyVersion',
+      schemaVersion: 1,
+      journeyId: journey.id,
+      version: 7,
+    });
+    expect(JSON.parse(String(Item?.definition))).toEqual(journey);
+  });
+
+  it('refuses to read a stored definition that is no longer a valid journey, naming the item', async () => {
+    // prepare
+    const id = newId();
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: { pk: `JOURNEY#${id}`, sk: 'V#000001', journeyId: id, version: 1, definition: '{"id":"x"}' },
+      }),
+    );
+
+    // act
+    const reading = journeys().getVersion(id, 1);
+
+    // assess
+    await expect(reading).rejects.toThrow(ValidationError);
+    await expect(reading).rejects.toThrow(`JOURNEY#${id} / V#000001`);
+  });
+});
