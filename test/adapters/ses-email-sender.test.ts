@@ -128,7 +128,7 @@ describe('SesEmailSender request', () => {
 });
 
 describe('SesEmailSender error mapping', () => {
-  it.each([
+  const mapping: [string, Error, typeof SendRejectedError | typeof SendDeferredError][] = [
     [
       'MessageRejected',
       new MessageRejected({ message: 'Email address is not verified', ...meta }),
@@ -179,16 +179,21 @@ describe('SesEmailSender error mapping', () => {
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
       SendDeferredError,
     ],
-  ])('%s → %o', async (_name, error, expected) => {
-    ses.on(SendEmailCommand).rejects(error);
+  ];
 
-    const failure = await sender({ throttleRetries: 0 })
-      .send(email())
-      .catch((e: unknown) => e);
+  it.each(mapping.map(([name, error, expected]) => ({ name, error, expected, outcome: expected.name })))(
+    '$name → $outcome',
+    async ({ error, expected }) => {
+      ses.on(SendEmailCommand).rejects(error);
 
-    expect(failure).toBeInstanceOf(expected);
-    expect((failure as Error).cause).toBe(error);
-  });
+      const failure = await sender({ throttleRetries: 0 })
+        .send(email())
+        .catch((e: unknown) => e);
+
+      expect(failure).toBeInstanceOf(expected);
+      expect((failure as Error).cause).toBe(error);
+    },
+  );
 
   it.each([
     [
