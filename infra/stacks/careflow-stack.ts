@@ -146,6 +146,18 @@ export class CareflowStack extends Stack {
       description: 'Grant execute-api:Invoke on this ARN to admin callers (SigV4)',
     });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'CustomerDlqUrl', {
+      value: this.messaging.customerDlq.queueUrl,
+      description: 'Customer messages that failed processing; redrive after a fix',
+    });
+    new CfnOutput(this, 'IngestDlqUrl', {
+      value: this.messaging.ingestDlq.queueUrl,
+      description: 'Events that never reached the customer queue',
+    });
+    new CfnOutput(this, 'InvalidEventsQueueUrl', {
+      value: this.messaging.invalidEvents.queueUrl,
+      description: 'Events that failed validation, each with its reason',
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
   }
 }
