@@ -33,3 +33,25 @@ export const customerEventRoute: BusRoute = {
 
 /** All routes of the careflow bus, in the order they are created. */
 export const busRoutes: readonly BusRoute[] = [customerEventRoute];
+
+/** A route of the HTTP API: which function serves it and whether callers must sign with IAM. */
+export type HttpRouteSpec = {
+  readonly method: 'GET' | 'POST';
+  /** API Gateway path with `{param}` placeholders. */
+  readonly path: string;
+  readonly target: 'survey' | 'api';
+} & (
+  | { readonly auth: 'iam' }
+  /** A public route must say why it is public (it becomes the cdk-nag APIG4 acknowledgement). */
+  | { readonly auth: 'none'; readonly publicBecause: string }
+);
+
+const surveyIsPublic =
+  'Customers open survey links from email without an account. The path carries an HMAC-signed, expiring token that the survey function verifies; the stage is throttled.';
+
+/** The HTTP API's routes; the CDK stack creates exactly these, the local gateway can serve the same. */
+export const httpRoutes: readonly HttpRouteSpec[] = [
+  { method: 'GET', path: '/surveys/{token}', target: 'survey', auth: 'none', publicBecause: surveyIsPublic },
+  { method: 'POST', path: '/surveys/{token}', target: 'survey', auth: 'none', publicBecause: surveyIsPublic },
+  { method: 'GET', path: '/customers/{customerId}/messages', target: 'api', auth: 'iam' },
+];

@@ -4,7 +4,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { customerEventRoute } from '../../infra/routes.js';
+import { customerEventRoute, httpRoutes } from '../../infra/routes.js';
 import { buildCareflowApp } from '../../infra/stacks/app.js';
 import type { CareflowStack, CareflowStackProps } from '../../infra/stacks/careflow-stack.js';
 import type { CareflowFunction } from '../../infra/stacks/constructs/careflow-function.js';
@@ -393,6 +393,12 @@ describe('careflow stack', () => {
       });
     }
     template.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
+    for (const spec of httpRoutes) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${spec.method} ${spec.path}`,
+        AuthorizationType: spec.auth === 'iam' ? 'AWS_IAM' : 'NONE',
+      });
+    }
   });
 
   it('throttles the default stage and writes access logs without paths', () => {

@@ -6,6 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { httpRoutes } from '../../routes.js';
 import { acknowledgeNag } from '../nag.js';
 
 export interface ApiProps {
@@ -40,15 +41,16 @@ const accessLogFormat = AccessLogFormat.custom(
 );
 
 /**
- * The HTTP API: public survey routes (the signed token in the path is the capability) and the
- * admin routes behind IAM authorization (SigV4, `execute-api:Invoke`).
+ * The HTTP API with the routes of `infra/routes.ts`: public survey routes (the signed token in
+ * the path is the capability) and admin routes behind IAM authorization (SigV4,
+ * `execute-api:Invoke`).
  */
 export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
   readonly accessLogs: logs.LogGroup;
-  readonly surveyRoutes: apigw.HttpRoute[];
-  readonly adminRoutes: apigw.HttpRoute[];
+  readonly publicRoutes: apigw.HttpRoute[] = [];
+  readonly iamRoutes: apigw.HttpRoute[] = [];
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -75,27 +77,26 @@ export class Api extends Construct {
       },
     });
 
-    const survey = new HttpLambdaIntegration('Survey', props.surveyFunction);
-    this.surveyRoutes = this.httpApi.addRoutes({
-      path: '/surveys/{token}',
-      methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST],
-      integration: survey,
-    });
-    for (const route of this.surveyRoutes) {
-      acknowledgeNag(
-        route,
-        'AwsSolutions-APIG4',
-        'Public by design: customers open survey links from email without an account. The path carries an HMAC-signed, expiring token that the survey function verifies; the stage is throttled.',
-      );
+    const integrations = {
+      survey: new HttpLambdaIntegration('Survey', props.surveyFunction),
+      api: new HttpLambdaIntegration('Admin', props.adminFunction),
+    };
+    const iam = new HttpIamAuthorizer();
+    for (const spec of httpRoutes) {
+      const [route] = this.httpApi.addRoutes({
+        path: spec.path,
+        methods: [apigw.HttpMethod[spec.method]],
+        integration: integrations[spec.target],
+        ...(spec.auth === 'iam' ? { authorizer: iam } : {}),
+      });
+      if (!route) throw new Error(`no route created for ${spec.method} ${spec.path}`);
+      if (spec.auth === 'none') {
+        acknowledgeNag(route, 'AwsSolutions-APIG4', `Public by design. ${spec.publicBecause}`);
+        this.publicRoutes.push(route);
+      } else {
+        this.iamRoutes.push(route);
+      }
     }
-
-    const admin = new HttpLambdaIntegration('Admin', props.adminFunction);
-    this.adminRoutes = this.httpApi.addRoutes({
-      path: '/customers/{customerId}/messages',
-      methods: [apigw.HttpMethod.GET],
-      integration: admin,
-      authorizer: new HttpIamAuthorizer(),
-    });
   }
 
   /** Base URL of the API (the default stage), ending without a slash. */
