@@ -2,15 +2,15 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { contactHistory } from '../../shared/app/contact-history.js';
-import type { AppDeps } from '../../shared/app/deps.js';
-import { lazyAwsDeps } from '../../shared/adapters/compose.js';
+import type { AdminDeps } from '../../shared/app/deps.js';
+import { lazyAdminDeps } from '../../shared/adapters/wiring/admin.js';
 import { ValidationError } from '../../shared/domain/errors.js';
 import { errorJson, type HttpResult, json } from '../http/responses.js';
 
 const Limit = z.coerce.number().int().min(1).max(500).default(100);
 
 /** Admin API: `GET /customers/{customerId}/messages`, the contact history, newest first. */
-export const createApiHandler = (getDeps: () => Promise<AppDeps>) =>
+export const createApiHandler = (getDeps: () => Promise<AdminDeps>) =>
   middy<APIGatewayProxyEventV2, HttpResult>().handler(async (event) => {
     try {
       const { method } = event.requestContext.http;
@@ -31,4 +31,4 @@ export const createApiHandler = (getDeps: () => Promise<AppDeps>) =>
     }
   });
 
-export const handler = createApiHandler(lazyAwsDeps);
+export const handler = createApiHandler(lazyAdminDeps);

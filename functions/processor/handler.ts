@@ -2,10 +2,10 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
-import type { AppDeps } from '../../shared/app/deps.js';
+import type { EngineDeps } from '../../shared/app/deps.js';
 import { processCustomerEvent } from '../../shared/app/process-customer-event.js';
 import { processWake } from '../../shared/app/process-wake.js';
-import { lazyAwsDeps } from '../../shared/adapters/compose.js';
+import { lazyEngineDeps } from '../../shared/adapters/wiring/processor.js';
 import { describeProblems, parseCustomerEvent } from '../../shared/domain/events/envelope.js';
 import { ValidationError } from '../../shared/domain/errors.js';
 
@@ -16,7 +16,7 @@ const Wake = z.object({
   version: z.number().int().nonnegative(),
 });
 
-const handleRecord = async (deps: AppDeps, record: SQSRecord): Promise<void> => {
+const handleRecord = async (deps: EngineDeps, record: SQSRecord): Promise<void> => {
   const body: unknown = JSON.parse(record.body);
   const wake = Wake.safeParse(body);
   if (wake.success) {
@@ -44,7 +44,7 @@ const handleRecord = async (deps: AppDeps, record: SQSRecord): Promise<void> => 
  * A failed record fails the later records of its customer too, so order holds; other
  * customers in the batch go on.
  */
-export const createProcessorHandler = (getDeps: () => Promise<AppDeps>) => {
+export const createProcessorHandler = (getDeps: () => Promise<EngineDeps>) => {
   const processor = new SqsFifoPartialProcessorAsync();
   return middy<SQSEvent, SQSBatchResponse>().handler(async (event: SQSEvent, context: Context) => {
     const deps = await getDeps();
@@ -56,4 +56,4 @@ export const createProcessorHandler = (getDeps: () => Promise<AppDeps>) => {
   });
 };
 
-export const handler = createProcessorHandler(lazyAwsDeps);
+export const handler = createProcessorHandler(lazyEngineDeps);

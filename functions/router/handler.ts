@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { lazyRouterDeps, type RouterDeps } from '../../shared/adapters/compose.js';
+import { lazyRouterDeps, type RouterDeps } from '../../shared/adapters/wiring/router.js';
 import { routeEvents } from '../../shared/app/route-events.js';
 
 type AnyBusEvent = EventBridgeEvent<string, Record<string, unknown>>;

@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { AppDeps } from '../../shared/app/deps.js';
+import type { SurveyDeps } from '../../shared/app/deps.js';
 import { openSurvey, recordSurveyAnswer } from '../../shared/app/record-survey-answer.js';
 import { ValidationError } from '../../shared/domain/errors.js';
-import { lazyAwsDeps } from '../../shared/adapters/compose.js';
+import { lazySurveyDeps } from '../../shared/adapters/wiring/survey.js';
 import { bodyFields, errorStatus, html, json, type HttpResult, wantsJson } from '../http/responses.js';
 import { confirmPage, errorPage, thanksPage } from './pages.js';
 
@@ -21,7 +21,7 @@ const parseScore = (raw: string | undefined): number => {
  * Public survey endpoints. `GET /surveys/{token}` shows the answer page (link scanners
  * that follow links record nothing); `POST /surveys/{token}` records the answer.
  */
-export const createSurveyHandler = (getDeps: () => Promise<AppDeps>) =>
+export const createSurveyHandler = (getDeps: () => Promise<SurveyDeps>) =>
   middy<APIGatewayProxyEventV2, HttpResult>().handler(async (event) => {
     const asJson = wantsJson(event);
     try {
@@ -50,4 +50,4 @@ export const createSurveyHandler = (getDeps: () => Promise<AppDeps>) =>
 const titleFor = (status: number): string =>
   status === 410 ? 'This link has expired' : status >= 500 ? 'Something went wrong' : 'This link does not work';
 
-export const handler = createSurveyHandler(lazyAwsDeps);
+export const handler = createSurveyHandler(lazySurveyDeps);

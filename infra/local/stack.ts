@@ -6,7 +6,11 @@ import { createApiHandler } from '../../functions/api/handler.js';
 import { createProcessorHandler } from '../../functions/processor/handler.js';
 import { createRouterHandler } from '../../functions/router/handler.js';
 import { createSurveyHandler } from '../../functions/survey/handler.js';
-import { awsDeps, once, routerDeps } from '../../shared/adapters/compose.js';
+import { adminDeps } from '../../shared/adapters/wiring/admin.js';
+import { once } from '../../shared/adapters/wiring/common.js';
+import { engineDeps } from '../../shared/adapters/wiring/processor.js';
+import { routerDeps } from '../../shared/adapters/wiring/router.js';
+import { surveyDeps } from '../../shared/adapters/wiring/survey.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoJourneyStore } from '../../shared/adapters/dynamodb/journey-store.js';
 import { createTable } from '../../shared/adapters/dynamodb/table.js';
@@ -127,11 +131,11 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   });
   const config = loadConfig(process.env);
   const logger = createLogger({ serviceName: 'careflow-local' });
-  const deps = once(() => awsDeps(config, { clock, logger }));
-  const survey = createSurveyHandler(deps);
-  const api = createApiHandler(deps);
-  const processor = createProcessorHandler(deps);
-  const router = createRouterHandler(once(async () => routerDeps(config, { clock, logger })));
+  const wiring = { clock, logger };
+  const survey = createSurveyHandler(once(() => surveyDeps(config, wiring)));
+  const api = createApiHandler(once(() => adminDeps(config, wiring)));
+  const processor = createProcessorHandler(once(() => engineDeps(config, wiring)));
+  const router = createRouterHandler(once(() => routerDeps(config, wiring)));
 
   queue.setConsumer((event) => processor(event, lambdaContext('careflow-processor')));
   bus.addRoute(customerEventRoute.name, { ...customerEventRoute.pattern }, (event) =>

@@ -1,4 +1,4 @@
-import type { AppDeps } from './deps.js';
+import type { AdminDeps } from './deps.js';
 import type { MessageRecord } from './ports.js';
 
 export interface ContactHistoryEntry {
@@ -15,7 +15,7 @@ export interface ContactHistoryEntry {
 
 /** What careflow sent (or chose not to send) to a customer, newest first. */
 export const contactHistory = async (
-  deps: Pick<AppDeps, 'messages'>,
+  deps: Pick<AdminDeps, 'messages'>,
   customerId: string,
   limit = 100,
 ): Promise<ContactHistoryEntry[]> => {

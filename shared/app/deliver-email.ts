@@ -2,7 +2,7 @@ import type { Journey } from '../domain/journey/definition.js';
 import type { Effect } from '../domain/journey/effects.js';
 import type { Instance } from '../domain/journey/instance.js';
 import { renderEmail } from '../domain/templates/render.js';
-import type { AppDeps } from './deps.js';
+import type { EngineDeps } from './deps.js';
 import { SendDeferredError, SendRejectedError } from './errors.js';
 import type { MessageRecord, Profile } from './ports.js';
 import { surveyLinks } from './survey-links.js';
@@ -24,7 +24,7 @@ export const emailGuard = (journey: Journey, profile: Profile | null): string | 
  * provider is called, so a retry after a crash finds it and does not send again.
  */
 export const deliverEmail = async (
-  deps: AppDeps,
+  deps: EngineDeps,
   effect: SendEmail,
   context: { journey: Journey; instance: Instance; profile: Profile | null },
 ): Promise<MessageRecord['status']> => {

@@ -19,8 +19,8 @@ export interface LinkSettings {
   surveyTtlDays: number;
 }
 
-/** Everything the use cases need, wired once per container by a composition root. */
-export interface AppDeps {
+/** What the journey engine needs: the processor's dependencies. */
+export interface EngineDeps {
   clock: Clock;
   logger: Logger;
   customers: CustomerStore;
@@ -30,7 +30,24 @@ export interface AppDeps {
   email: EmailSender;
   scheduler: WakeScheduler;
   events: EventPublisher;
-  surveys: SurveyStore;
   links: LinkSettings;
   sender: { from: string };
 }
+
+/** What the public survey endpoints need. */
+export interface SurveyDeps {
+  clock: Clock;
+  logger: Logger;
+  surveys: SurveyStore;
+  events: EventPublisher;
+  links: LinkSettings;
+}
+
+/** What the admin read API needs. */
+export interface AdminDeps {
+  logger: Logger;
+  messages: MessageLog;
+}
+
+/** Everything, as tests wire it. Each function is wired with only its own part. */
+export type AppDeps = EngineDeps & SurveyDeps & AdminDeps;

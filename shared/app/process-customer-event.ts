@@ -4,7 +4,7 @@ import type { CustomerProfileUpdated } from '../domain/events/schemas.js';
 import { decideEntry } from '../domain/journey/entry.js';
 import type { EventRef } from '../domain/journey/instance.js';
 import { patternView, startInstance, step } from '../domain/journey/interpreter.js';
-import type { AppDeps } from './deps.js';
+import type { EngineDeps } from './deps.js';
 import type { Profile } from './ports.js';
 import { applyOutcome } from './run-effects.js';
 
@@ -39,7 +39,7 @@ const mergeProfile = (current: Profile | null, update: CustomerProfileUpdated, n
  * One customer event: update the profile, move the customer's running instances on,
  * and start every journey whose trigger matches and whose entry rules allow it.
  */
-export const processCustomerEvent = async (deps: AppDeps, event: CustomerEvent): Promise<EventResult> => {
+export const processCustomerEvent = async (deps: EngineDeps, event: CustomerEvent): Promise<EventResult> => {
   const now = deps.clock.now();
   const customerId = event.detail.customerId;
   const state = await deps.customers.load(customerId);

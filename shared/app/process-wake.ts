@@ -1,12 +1,12 @@
 import { step } from '../domain/journey/interpreter.js';
-import type { AppDeps } from './deps.js';
+import type { EngineDeps } from './deps.js';
 import type { Wake } from './ports.js';
 import { applyOutcome } from './run-effects.js';
 
 export type WakeResult = 'advanced' | 'stale' | 'missing';
 
 /** A scheduled wake-up: move the instance on if it still waits for exactly this wake. */
-export const processWake = async (deps: AppDeps, wake: Wake): Promise<WakeResult> => {
+export const processWake = async (deps: EngineDeps, wake: Wake): Promise<WakeResult> => {
   const state = await deps.customers.load(wake.customerId);
   const instance = state.instances.find((i) => i.instanceId === wake.instanceId);
   if (!instance) return 'missing';

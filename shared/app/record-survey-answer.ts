@@ -1,6 +1,6 @@
 import { ValidationError } from '../domain/errors.js';
 import { npsCategory } from '../domain/survey/nps.js';
-import type { AppDeps } from './deps.js';
+import type { SurveyDeps } from './deps.js';
 import { CAREFLOW_SOURCE } from './run-effects.js';
 import { readSurveyToken, type SurveyClaims } from './survey-links.js';
 
@@ -19,14 +19,14 @@ export interface RecordedAnswer {
 const scoreRange = { nps: [0, 10], csat: [1, 5] } as const;
 
 /** Check the link and the score, without recording anything: what the answer page shows first. */
-export const openSurvey = (deps: AppDeps, token: string): SurveyClaims =>
+export const openSurvey = (deps: SurveyDeps, token: string): SurveyClaims =>
   readSurveyToken(token, deps.links, deps.clock.now());
 
 /**
  * Record the one answer of a survey link (a second answer updates it) and put
  * `Survey Answered` on the bus, so journeys waiting for it move on.
  */
-export const recordSurveyAnswer = async (deps: AppDeps, input: SurveyAnswerInput): Promise<RecordedAnswer> => {
+export const recordSurveyAnswer = async (deps: SurveyDeps, input: SurveyAnswerInput): Promise<RecordedAnswer> => {
   const now = deps.clock.now();
   const claims = readSurveyToken(input.token, deps.links, now);
   const [min, max] = scoreRange[claims.kind];

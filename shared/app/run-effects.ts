@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Journey } from '../domain/journey/definition.js';
 import type { Instance } from '../domain/journey/instance.js';
 import type { StepOutcome } from '../domain/journey/interpreter.js';
-import type { AppDeps } from './deps.js';
+import type { EngineDeps } from './deps.js';
 import { deliverEmail } from './deliver-email.js';
 import type { Profile } from './ports.js';
 
@@ -18,7 +18,7 @@ export const wakeName = (instanceId: string, version: number): string =>
  * effects with the same ids, and the message log and schedule names stop any repeat.
  */
 export const applyOutcome = async (
-  deps: AppDeps,
+  deps: EngineDeps,
   journey: Journey,
   outcome: StepOutcome,
   previous: Instance | null,
