@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { parseDuration } from '../../shared/domain/time/duration.js';
+import { type HttpRouteSpec, httpRoutes } from '../routes.js';
 import { apiGatewayEvent } from './api-event.js';
 import { handleAmzTarget, handleScheduler, type LocalQueueTarget, type WireResponse } from './aws-wire.js';
 import type { LocalBus } from './bus.js';
@@ -22,8 +23,8 @@ export interface GatewayParts {
   invalidEvents: { messages: unknown[] };
   scheduler: LocalScheduler;
   clock: LocalClock;
-  survey: HttpHandler;
-  api: HttpHandler;
+  /** One handler per function named as a target in `httpRoutes`. */
+  handlers: Record<HttpRouteSpec['target'], HttpHandler>;
   isReady: () => boolean;
 }
 
@@ -32,33 +33,18 @@ interface HttpRoute {
   method: string;
   path: RegExp;
   params: string[];
-  handler: keyof Pick<GatewayParts, 'survey' | 'api'>;
+  handler: HttpRouteSpec['target'];
 }
 
-/** The HTTP API's routes, as the CDK stack declares them. */
-const httpRoutes: HttpRoute[] = [
-  {
-    key: 'GET /surveys/{token}',
-    method: 'GET',
-    path: /^\/surveys\/([^/]+)$/,
-    params: ['token'],
-    handler: 'survey',
-  },
-  {
-    key: 'POST /surveys/{token}',
-    method: 'POST',
-    path: /^\/surveys\/([^/]+)$/,
-    params: ['token'],
-    handler: 'survey',
-  },
-  {
-    key: 'GET /customers/{customerId}/messages',
-    method: 'GET',
-    path: /^\/customers\/([^/]+)\/messages$/,
-    params: ['customerId'],
-    handler: 'api',
-  },
-];
+/** The HTTP API's routes, from the same list the CDK stack creates its routes from. */
+const compiledRoutes: HttpRoute[] = httpRoutes.map((spec) => {
+  const params: string[] = [];
+  const source = spec.path.replace(/\{([A-Za-z0-9_]+)\+?\}/g, (_, name: string) => {
+    params.push(name);
+    return '([^/]+)';
+  });
+  return { key: `${spec.method} ${spec.path}`, method: spec.method, path: new RegExp(`^${source}$`), params, handler: spec.target };
+});
 
 const MAX_BODY = 1024 * 1024;
 
@@ -134,11 +120,11 @@ const handle = async (parts: GatewayParts, req: IncomingMessage): Promise<WireRe
     case 'GET /_local/schedules':
       return jsonReply(200, { schedules: parts.scheduler.pending });
   }
-  for (const route of httpRoutes) {
+  for (const route of compiledRoutes) {
     const match = route.path.exec(url.pathname);
     if (!match) continue;
     if (route.method !== method) {
-      if (httpRoutes.some((r) => r.method === method && r.path.test(url.pathname))) continue;
+      if (compiledRoutes.some((r) => r.method === method && r.path.test(url.pathname))) continue;
       return jsonReply(405, {
         code: 'MethodNotAllowed',
         message: `${method} is not allowed on ${url.pathname}`,
@@ -148,7 +134,7 @@ const handle = async (parts: GatewayParts, req: IncomingMessage): Promise<WireRe
       route.params.map((p, i) => [p, decodeURIComponent(match[i + 1] ?? '')]),
     );
     const event = apiGatewayEvent(req, url, body, { key: route.key, pathParameters }, parts.clock.now());
-    const result = await parts[route.handler](event, lambdaContext(`careflow-${route.handler}`));
+    const result = await parts.handlers[route.handler](event, lambdaContext(`careflow-${route.handler}`));
     return {
       status: result.statusCode ?? 200,
       headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)])),

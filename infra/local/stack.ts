@@ -101,8 +101,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   };
   const server = createGateway({
     ...gatewayParts,
-    survey: (event, context) => survey(event, context),
-    api: (event, context) => api(event, context),
+    handlers: {
+      survey: (event, context) => survey(event, context),
+      api: (event, context) => api(event, context),
+    },
   });
   const port = await listen(server, options.port);
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -156,3 +156,25 @@ export interface DeadLetters {
 export interface OrderedQueue {
   send(messages: { body: string; groupId: string; deduplicationId: string }[]): Promise<void>;
 }
+
+export interface OutgoingSms {
+  messageId: string;
+  /** E.164 phone number. */
+  to: string;
+  text: string;
+  category: 'care' | 'marketing';
+}
+
+export interface SmsSender {
+  /** Same error contract as EmailSender: SendRejectedError, SendDeferredError, or unknown. */
+  send(sms: OutgoingSms): Promise<{ providerMessageId: string }>;
+}
+
+export type Channel = 'email' | 'sms';
+
+/** Addresses that must not be contacted again: hard bounces, complaints, erased customers. */
+export interface SuppressionList {
+  /** The reason an address is suppressed, or null when it may be contacted. */
+  reasonFor(channel: Channel, address: string): Promise<string | null>;
+  suppress(entry: { channel: Channel; address: string; reason: string; at: string }): Promise<void>;
+}
