@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // One DynamoDB Local for the whole run; integration tests each get their own table.
+    globalSetup: ['test/support/global-dynamodb.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
