@@ -1,5 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { CareflowError, InvalidLinkError, NotFoundError, ValidationError } from '../../shared/domain/errors.js';
+import {
+  CareflowError,
+  InvalidLinkError,
+  NotFoundError,
+  ValidationError,
+} from '../../shared/domain/errors.js';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number };
 
@@ -37,9 +42,13 @@ export const errorStatus = (error: unknown): { status: number; body: ErrorBody }
     return { status: 400, body: { code: error.code, message: error.message, details: error.problems } };
   }
   if (error instanceof InvalidLinkError) {
-    return { status: error.reason === 'expired' ? 410 : 400, body: { code: error.code, message: error.message } };
+    return {
+      status: error.reason === 'expired' ? 410 : 400,
+      body: { code: error.code, message: error.message },
+    };
   }
-  if (error instanceof NotFoundError) return { status: 404, body: { code: error.code, message: error.message } };
+  if (error instanceof NotFoundError)
+    return { status: 404, body: { code: error.code, message: error.message } };
   if (error instanceof CareflowError && error.code === 'Conflict') {
     return { status: 409, body: { code: error.code, message: error.message } };
   }
@@ -61,10 +70,14 @@ export const bodyFields = (event: APIGatewayProxyEventV2): Record<string, string
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new ValidationError('The body is not valid JSON.', [{ path: 'body', message: 'must be valid JSON' }]);
+      throw new ValidationError('The body is not valid JSON.', [
+        { path: 'body', message: 'must be valid JSON' },
+      ]);
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new ValidationError('The body must be a JSON object.', [{ path: 'body', message: 'must be an object' }]);
+      throw new ValidationError('The body must be a JSON object.', [
+        { path: 'body', message: 'must be an object' },
+      ]);
     }
     return Object.fromEntries(
       Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
@@ -76,5 +89,8 @@ export const bodyFields = (event: APIGatewayProxyEventV2): Record<string, string
 export const wantsJson = (event: APIGatewayProxyEventV2): boolean => {
   const accept = (event.headers?.accept ?? '').toLowerCase();
   const type = (event.headers?.['content-type'] ?? '').toLowerCase();
-  return accept.includes('application/json') || (type.includes('application/json') && !accept.includes('text/html'));
+  return (
+    accept.includes('application/json') ||
+    (type.includes('application/json') && !accept.includes('text/html'))
+  );
 };

@@ -2,12 +2,12 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
+import { lazyEngineDeps } from '../../shared/adapters/wiring/processor.js';
 import type { EngineDeps } from '../../shared/app/deps.js';
 import { processCustomerEvent } from '../../shared/app/process-customer-event.js';
 import { processWake } from '../../shared/app/process-wake.js';
-import { lazyEngineDeps } from '../../shared/adapters/wiring/processor.js';
-import { describeProblems, parseCustomerEvent } from '../../shared/domain/events/envelope.js';
 import { ValidationError } from '../../shared/domain/errors.js';
+import { describeProblems, parseCustomerEvent } from '../../shared/domain/events/envelope.js';
 
 const Wake = z.object({
   kind: z.literal('wake'),

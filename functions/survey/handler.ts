@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { lazySurveyDeps } from '../../shared/adapters/wiring/survey.js';
 import type { SurveyDeps } from '../../shared/app/deps.js';
 import { openSurvey, recordSurveyAnswer } from '../../shared/app/record-survey-answer.js';
 import { ValidationError } from '../../shared/domain/errors.js';
-import { lazySurveyDeps } from '../../shared/adapters/wiring/survey.js';
-import { bodyFields, errorStatus, html, json, type HttpResult, wantsJson } from '../http/responses.js';
+import { bodyFields, errorStatus, type HttpResult, html, json, wantsJson } from '../http/responses.js';
 import { confirmPage, errorPage, thanksPage } from './pages.js';
 
 const SCORES = { nps: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], csat: [1, 2, 3, 4, 5] } as const;
@@ -31,7 +31,10 @@ export const createSurveyHandler = (getDeps: () => Promise<SurveyDeps>) =>
         const claims = openSurvey(deps, token);
         const raw = event.queryStringParameters?.score;
         const selected = raw === undefined ? null : Number(raw);
-        return html(200, confirmPage(event.rawPath, SCORES[claims.kind], Number.isInteger(selected) ? selected : null));
+        return html(
+          200,
+          confirmPage(event.rawPath, SCORES[claims.kind], Number.isInteger(selected) ? selected : null),
+        );
       }
       const fields = bodyFields(event);
       const answer = await recordSurveyAnswer(deps, {
@@ -42,12 +45,17 @@ export const createSurveyHandler = (getDeps: () => Promise<SurveyDeps>) =>
       return asJson ? json(200, answer) : html(200, thanksPage(answer.score, answer.revision));
     } catch (error) {
       const { status, body } = errorStatus(error);
-      if (status === 500) (await getDeps().catch(() => null))?.logger.error('survey failed', { error: String(error) });
+      if (status === 500)
+        (await getDeps().catch(() => null))?.logger.error('survey failed', { error: String(error) });
       return asJson ? json(status, body) : html(status, errorPage(titleFor(status), body.message));
     }
   });
 
 const titleFor = (status: number): string =>
-  status === 410 ? 'This link has expired' : status >= 500 ? 'Something went wrong' : 'This link does not work';
+  status === 410
+    ? 'This link has expired'
+    : status >= 500
+      ? 'Something went wrong'
+      : 'This link does not work';
 
 export const handler = createSurveyHandler(lazySurveyDeps);

@@ -1,9 +1,12 @@
-const escape = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+const escapeHtml = (text: string): string =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 const page = (title: string, body: string): string => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#222}
 .scores{display:flex;flex-wrap:wrap;gap:.3rem}.scores label{border:1px solid #999;border-radius:4px;padding:.4rem .6rem}
 textarea{width:100%;min-height:6rem}button{margin-top:1rem;padding:.6rem 1.2rem}</style></head>
@@ -14,7 +17,7 @@ export const confirmPage = (action: string, scores: readonly number[], selected:
   page(
     'Your answer',
     `<h1>Thank you for answering</h1>
-<form method="post" action="${escape(action)}">
+<form method="post" action="${escapeHtml(action)}">
 <p>How likely are you to recommend us to a friend?</p>
 <div class="scores">${scores
       .map(
@@ -37,4 +40,4 @@ export const thanksPage = (score: number, revision: number): string =>
   );
 
 export const errorPage = (title: string, message: string): string =>
-  page(title, `<h1>${escape(title)}</h1><p>${escape(message)}</p>`);
+  page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`);

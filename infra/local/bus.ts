@@ -40,7 +40,6 @@ export class LocalBus {
 
   constructor(
     private readonly clock: Clock,
-    private readonly busName = 'careflow',
     private readonly account = '000000000000',
     private readonly region = 'local',
   ) {}

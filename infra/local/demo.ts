@@ -65,7 +65,13 @@ const run = async () => {
   for (let day = 0; day < 31; day += 1) {
     for (const [i, id] of ids.entries()) {
       if (days[i] !== day) continue;
-      await put('Order Completed', { customerId: id, orderId: `o-${id}`, total: Math.round(random() * 20000) / 100 + 5, currency: 'EUR', items: [] });
+      await put('Order Completed', {
+        customerId: id,
+        orderId: `o-${id}`,
+        total: Math.round(random() * 20000) / 100 + 5,
+        currency: 'EUR',
+        items: [],
+      });
     }
     await call('/_local/clock/advance', { by: '24h' });
     for (const mail of await mailbox()) {
@@ -74,7 +80,9 @@ const run = async () => {
       seen.add(to);
       if (random() > 0.7) continue; // not everybody answers
       const score = Math.min(10, Math.floor(random() * 11 + (random() < 0.5 ? 3 : 0)));
-      const link = new RegExp(`(https?://\\S+/surveys/[^?\\s]+)\\?score=${score}\\s`).exec(mail.body.text ?? '')?.[1];
+      const link = new RegExp(`(https?://\\S+/surveys/[^?\\s]+)\\?score=${score}\\s`).exec(
+        mail.body.text ?? '',
+      )?.[1];
       if (!link) continue;
       await fetch(`${base}${new URL(link).pathname}`, {
         method: 'POST',

@@ -22,7 +22,9 @@ describe('signed link tokens', () => {
   });
 
   it('refuses a token signed with another key', () => {
-    expect(reasonOf(() => verifyToken(signToken(payload, 'x'.repeat(32)), KEY, 'survey', NOW))).toBe('signature');
+    expect(reasonOf(() => verifyToken(signToken(payload, 'x'.repeat(32)), KEY, 'survey', NOW))).toBe(
+      'signature',
+    );
   });
 
   it('refuses a token whose claims were changed', () => {

@@ -36,7 +36,11 @@ const post = async (path: string, body: unknown, headers: Record<string, string>
 
 const putEvents = async (...entries: { DetailType: string; Detail: unknown; Source?: string }[]) => {
   const { status, text } = await post('/events', {
-    Entries: entries.map((e) => ({ Source: e.Source ?? 'shop', DetailType: e.DetailType, Detail: JSON.stringify(e.Detail) })),
+    Entries: entries.map((e) => ({
+      Source: e.Source ?? 'shop',
+      DetailType: e.DetailType,
+      Detail: JSON.stringify(e.Detail),
+    })),
   });
   expect(status).toBe(200);
   return JSON.parse(text) as { FailedEntryCount: number; Entries: Record<string, string>[] };
@@ -71,7 +75,10 @@ const customer = (id: string) => ({
 const buyAndGetInvitation = async (id: string, orderId: string) => {
   const put = await putEvents(
     { DetailType: 'Customer Profile Updated', Detail: customer(id) },
-    { DetailType: 'Order Completed', Detail: { customerId: id, orderId, total: 42.5, currency: 'EUR', items: [] } },
+    {
+      DetailType: 'Order Completed',
+      Detail: { customerId: id, orderId, total: 42.5, currency: 'EUR', items: [] },
+    },
   );
   expect(put.FailedEntryCount).toBe(0);
   await advance('23h');
@@ -83,7 +90,9 @@ const buyAndGetInvitation = async (id: string, orderId: string) => {
 };
 
 const scoreLink = (mail: StoredMail, score: number): string => {
-  const match = new RegExp(`(https?://[^\\s"]+/surveys/[^?\\s"]+)\\?score=${score}(?=["\\s])`).exec(mail.body.text ?? '');
+  const match = new RegExp(`(https?://[^\\s"]+/surveys/[^?\\s"]+)\\?score=${score}(?=["\\s])`).exec(
+    mail.body.text ?? '',
+  );
   if (!match?.[1]) throw new Error(`no link for score ${score}`);
   return match[1];
 };
@@ -119,7 +128,12 @@ describe('post-purchase survey on the local stack', () => {
 
     const messages = await history(id);
     expect(messages.map((m) => m.status)).toEqual(['sent', 'sent']);
-    expect(messages[0]).toMatchObject({ channel: 'email', to: `${id}@example.com`, journeyId: 'post-purchase-survey', subject: mails[1]?.subject });
+    expect(messages[0]).toMatchObject({
+      channel: 'email',
+      to: `${id}@example.com`,
+      journeyId: 'post-purchase-survey',
+      subject: mails[1]?.subject,
+    });
     expect(messages[1]).toMatchObject({ subject: invitation.subject });
     expect(Date.parse(messages[0]?.sentAt ?? '')).toBeGreaterThan(Date.parse(messages[1]?.sentAt ?? ''));
   });
@@ -128,7 +142,9 @@ describe('post-purchase survey on the local stack', () => {
     const invitation = await buyAndGetInvitation('c-fred', 'o-fred');
     const path = new URL(scoreLink(invitation, 5)).pathname;
     const first = await post(path, 'score=5', { 'content-type': 'application/x-www-form-urlencoded' });
-    const second = await post(path, 'score=6&comment=changed+my+mind', { 'content-type': 'application/x-www-form-urlencoded' });
+    const second = await post(path, 'score=6&comment=changed+my+mind', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(first.status).toBe(200);
     expect(first.type).toContain('text/html');
     expect(second.text).toContain('replaces the answer');
@@ -137,10 +153,16 @@ describe('post-purchase survey on the local stack', () => {
   });
 
   it('shows a clear error for a forged survey link and records nothing', async () => {
-    const response = await fetch(`${stack.baseUrl}/surveys/eyJmb3JnZWQiOnRydWV9.bm90LWEtc2lnbmF0dXJl?score=0`);
+    const response = await fetch(
+      `${stack.baseUrl}/surveys/eyJmb3JnZWQiOnRydWV9.bm90LWEtc2lnbmF0dXJl?score=0`,
+    );
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('This link does not work');
-    const json = await post('/surveys/eyJmb3JnZWQiOnRydWV9.bm90LWEtc2lnbmF0dXJl', { score: 1 }, { accept: 'application/json' });
+    const json = await post(
+      '/surveys/eyJmb3JnZWQiOnRydWV9.bm90LWEtc2lnbmF0dXJl',
+      { score: 1 },
+      { accept: 'application/json' },
+    );
     expect(JSON.parse(json.text)).toEqual({ code: 'InvalidLink', message: 'This link is not valid.' });
   });
 
@@ -186,15 +208,27 @@ describe('post-purchase survey on the local stack', () => {
     expect(put.Entries[0]?.ErrorMessage).toContain('detail.orderId');
     expect(put.Entries[0]?.ErrorMessage).toContain('detail.total');
     expect(put.Entries[1]?.EventId).toBeTruthy();
-    const dead = (await (await fetch(`${stack.baseUrl}/_local/dead-letters`)).json()) as { rejectedAtPut: { reason: string }[] };
+    const dead = (await (await fetch(`${stack.baseUrl}/_local/dead-letters`)).json()) as {
+      rejectedAtPut: { reason: string }[];
+    };
     expect(dead.rejectedAtPut.some((d) => d.reason.includes('detail.orderId'))).toBe(true);
   });
 
   it('takes events from the AWS SDK unchanged', async () => {
-    const client = new EventBridgeClient({ endpoint: stack.baseUrl, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+    const client = new EventBridgeClient({
+      endpoint: stack.baseUrl,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    });
     const result = await client.send(
       new PutEventsCommand({
-        Entries: [{ Source: 'crm', DetailType: 'Customer Profile Updated', Detail: JSON.stringify(customer('c-sdk')) }],
+        Entries: [
+          {
+            Source: 'crm',
+            DetailType: 'Customer Profile Updated',
+            Detail: JSON.stringify(customer('c-sdk')),
+          },
+        ],
       }),
     );
     expect(result.FailedEntryCount).toBe(0);

@@ -37,7 +37,10 @@ const busEvent = (id: string, customerId: string, detailType: string, detail: Re
 });
 
 const profile = (customerId: string) =>
-  busEvent(`p-${customerId}`, customerId, 'Customer Profile Updated', { email: `${customerId}@example.com`, consent: { email: true } });
+  busEvent(`p-${customerId}`, customerId, 'Customer Profile Updated', {
+    email: `${customerId}@example.com`,
+    consent: { email: true },
+  });
 
 describe('processor handler', () => {
   it('fails a broken record and the later records of the same customer, and only those', async () => {
@@ -47,7 +50,11 @@ describe('processor handler', () => {
       Records: [
         record('m1', 'c-a', profile('c-a')),
         record('m2', 'c-b', { kind: 'wake', customerId: 'c-b' }), // no instance id, no version: poison
-        record('m3', 'c-a', busEvent('o-a', 'c-a', 'Order Completed', { orderId: 'o', total: 1, currency: 'EUR' })),
+        record(
+          'm3',
+          'c-a',
+          busEvent('o-a', 'c-a', 'Order Completed', { orderId: 'o', total: 1, currency: 'EUR' }),
+        ),
         record('m4', 'c-b', profile('c-b')),
         record('m5', 'c-c', profile('c-c')),
       ],
@@ -64,7 +71,10 @@ describe('processor handler', () => {
       throw new Error('throttled');
     };
     const handler = createProcessorHandler(async () => world.deps);
-    const response = await handler({ Records: [record('m1', 'c-a', profile('c-a'))] }, lambdaContext('processor'));
+    const response = await handler(
+      { Records: [record('m1', 'c-a', profile('c-a'))] },
+      lambdaContext('processor'),
+    );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
   });
 });

@@ -21,7 +21,12 @@ export const signToken = (payload: TokenPayload, key: string): string => {
   return `${body}.${mac(body, key).toString('base64url')}`;
 };
 
-export const verifyToken = (token: string, key: string, purpose: string, nowEpochSeconds: number): TokenPayload => {
+export const verifyToken = (
+  token: string,
+  key: string,
+  purpose: string,
+  nowEpochSeconds: number,
+): TokenPayload => {
   const [body, signature, extra] = token.split('.');
   if (!body || !signature || extra !== undefined) {
     throw new InvalidLinkError('This link is incomplete.', 'malformed');
@@ -34,7 +39,7 @@ export const verifyToken = (token: string, key: string, purpose: string, nowEpoc
   let payload: unknown;
   try {
     payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-  } catch (cause) {
+  } catch {
     throw new InvalidLinkError('This link is incomplete.', 'malformed');
   }
   if (!isPayload(payload) || payload.purpose !== purpose) {
