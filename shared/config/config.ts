@@ -1,8 +1,18 @@
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors.js';
+import { parseDuration } from '../domain/time/duration.js';
 import { Env } from './env.js';
 
 const optional = z.string().min(1).optional();
+
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** Settings every function may need; each function checks the ones it uses at cold start. */
 export const Config = z.object({
@@ -19,6 +29,25 @@ export const Config = z.object({
   signingSecretArn: optional,
   signingSecret: z.string().min(16).optional(),
   retentionDays: z.coerce.number().int().positive().default(180),
+  wakeDlqArn: optional,
+  frequencyCap: z
+    .string()
+    .regex(/^[1-9]\d*\/P\S+$/, 'must be N/<ISO duration>, e.g. 3/P7D')
+    .refine((text) => parseDuration(text.slice(text.indexOf('/') + 1)) !== undefined, 'has an invalid duration')
+    .transform((text) => {
+      const [max, window] = text.split('/');
+      return { max: Number(max), window: window ?? '' };
+    })
+    .optional(),
+  quietHours: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM-HH:MM, e.g. 21:00-08:00')
+    .transform((text) => {
+      const [start, end] = text.split('-');
+      return { start: start ?? '', end: end ?? '' };
+    })
+    .optional(),
+  defaultTimeZone: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin').optional(),
 });
 export type Config = z.infer<typeof Config>;
 

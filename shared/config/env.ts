@@ -20,5 +20,13 @@ export const Env = {
   signingSecret: 'CAREFLOW_SIGNING_SECRET',
   /** Days to keep message logs and processed-event markers. */
   retentionDays: 'CAREFLOW_RETENTION_DAYS',
+  /** Standard SQS queue where EventBridge Scheduler puts wake-ups it could not deliver. */
+  wakeDlqArn: 'CAREFLOW_WAKE_DLQ_ARN',
+  /** Default frequency cap: at most N messages per customer in a window, `N/<ISO duration>` (e.g. `3/P7D`). */
+  frequencyCap: 'CAREFLOW_FREQUENCY_CAP',
+  /** Default quiet hours in the customer's time zone, `HH:MM-HH:MM` (e.g. `21:00-08:00`). */
+  quietHours: 'CAREFLOW_QUIET_HOURS',
+  /** IANA time zone for customers whose profile has none (e.g. `Europe/Berlin`). */
+  defaultTimeZone: 'CAREFLOW_DEFAULT_TIME_ZONE',
 } as const;
 export type EnvName = (typeof Env)[keyof typeof Env];
