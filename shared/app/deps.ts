@@ -1,13 +1,22 @@
+import type { Journey } from '../domain/journey/definition.js';
+import type { EmailTemplate } from '../domain/templates/render.js';
 import type { JourneyCatalog } from './journey-catalog.js';
 import type {
   Clock,
   CustomerStore,
   EmailSender,
   EventPublisher,
+  JourneyAdminStore,
+  JourneyDrafts,
+  JourneyStats,
   Logger,
   MessageLog,
+  OutgoingEmail,
+  OutgoingEvent,
   SurveyStore,
+  TemplateRepository,
   TemplateStore,
+  Wake,
   WakeScheduler,
 } from './ports.js';
 
@@ -51,3 +60,39 @@ export interface AdminDeps {
 
 /** Everything, as tests wire it. Each function is wired with only its own part. */
 export type AppDeps = EngineDeps & SurveyDeps & AdminDeps;
+
+/**
+ * A throwaway engine for dry runs: in-memory stores, a virtual clock, nothing sent, nothing
+ * written to the real table. The simulation drives it with the real use cases.
+ */
+export interface Sandbox {
+  deps: EngineDeps;
+  clock: { now(): string; set(iso: string): void };
+  wakes: { nextAt(): string | undefined; takeNextDue(now: string): { at: string; wake: Wake } | undefined };
+  /** Everything the journeys put on the bus, in order. */
+  published: readonly OutgoingEvent[];
+  /** Every email the engine handed to the sender, rendered. */
+  outbox: readonly OutgoingEmail[];
+}
+
+/** Build a sandbox holding only `journeys`, with its clock at `start`. */
+export type SandboxFactory = (journeys: readonly Journey[], start: string) => Sandbox;
+
+/** What the admin API needs beyond the contact history: journeys, templates, dry runs, figures. */
+export interface AdminApiDeps extends AdminDeps {
+  clock: Clock;
+  customers: CustomerStore;
+  journeys: JourneyAdminStore;
+  drafts: JourneyDrafts;
+  /** Templates as the engine resolves them: stored first, then built in. */
+  templates: TemplateStore;
+  storedTemplates: TemplateRepository;
+  builtInTemplates: readonly EmailTemplate[];
+  stats: JourneyStats;
+  /** For test sends only; the admin API never sends to customers. */
+  email: EmailSender;
+  sender: { from: string };
+  sandbox: SandboxFactory;
+  /** A new unique id (test-send message ids). */
+  newId: () => string;
+}

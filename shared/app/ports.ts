@@ -178,3 +178,89 @@ export interface SuppressionList {
   reasonFor(channel: Channel, address: string): Promise<string | null>;
   suppress(entry: { channel: Channel; address: string; reason: string; at: string }): Promise<void>;
 }
+
+// ---- Admin API: journey lifecycle, drafts, stored templates, journey figures ----
+
+/**
+ * Whether a published journey admits new customers. Instances that are running keep going in
+ * every state, on the version they started on (see docs/admin-api.md).
+ */
+export type JourneyState = 'active' | 'paused' | 'archived';
+
+export interface PublishedJourney {
+  /** The current version. */
+  journey: Journey;
+  state: JourneyState;
+}
+
+/**
+ * The admin side of the journey store. `listPublished` (the engine's view) returns only the
+ * active journeys; these methods see every state.
+ */
+export interface JourneyAdminStore extends JourneyStore {
+  /** Every published journey, current version, in any state. */
+  listCurrent(): Promise<PublishedJourney[]>;
+  getCurrent(id: string): Promise<PublishedJourney | undefined>;
+  /** The highest version number stored for the journey; 0 when it was never published. */
+  latestVersion(id: string): Promise<number>;
+  /** Change the state of a published journey; NotFoundError when it was never published. */
+  setState(id: string, state: JourneyState, at: string): Promise<void>;
+}
+
+export interface JourneyDraft {
+  journeyId: string;
+  /** The definition as last saved; a draft may be invalid, it is checked at publish. */
+  definition: Record<string, unknown>;
+  /** 1 when created, +1 with every save. */
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+  /** Archived before it was ever published (a published journey's state lives with the journey). */
+  archived: boolean;
+  /** The version and the draft revision of the last publish; null when never published. */
+  publishedVersion: number | null;
+  publishedRevision: number | null;
+}
+
+/** What a save expects to find: nothing yet, a given revision, or anything. */
+export type DraftExpectation = { revision: number } | 'new' | 'any';
+
+export interface JourneyDrafts {
+  get(journeyId: string): Promise<JourneyDraft | undefined>;
+  list(): Promise<JourneyDraft[]>;
+  /** Create or replace a draft; ConflictError when the expectation does not hold. */
+  save(
+    input: { journeyId: string; definition: Record<string, unknown>; at: string },
+    expect: DraftExpectation,
+  ): Promise<JourneyDraft>;
+  /** Note that `revision` of the draft was published as `version`. */
+  markPublished(journeyId: string, revision: number, version: number, at: string): Promise<void>;
+  setArchived(journeyId: string, archived: boolean, at: string): Promise<void>;
+}
+
+export interface StoredTemplate {
+  template: EmailTemplate;
+  /** 1 when first stored, +1 with every change. */
+  revision: number;
+  updatedAt: string;
+}
+
+/** Templates marketers stored in the table; the built-in ones in code are the fallback. */
+export interface TemplateRepository {
+  get(id: string): Promise<StoredTemplate | undefined>;
+  list(): Promise<StoredTemplate[]>;
+  put(template: EmailTemplate, at: string): Promise<StoredTemplate>;
+  /** False when there was nothing to delete. */
+  delete(id: string): Promise<boolean>;
+}
+
+/** Counter name → amount to add (negative to subtract); see shared/app/admin/stats.ts for the names. */
+export type StatsDelta = Readonly<Record<string, number>>;
+
+/** Per-journey counters, kept cheaply: one write per instance save, one Query per read. */
+export interface JourneyStats {
+  /** Add a delta; `shardKey` (e.g. the instance id) spreads a busy journey's writes. */
+  record(journeyId: string, shardKey: string, delta: StatsDelta): Promise<void>;
+  /** Every counter of the journey, summed. */
+  read(journeyId: string): Promise<Record<string, number>>;
+}

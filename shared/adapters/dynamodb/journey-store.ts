@@ -1,20 +1,35 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { JourneyStore } from '../../app/ports.js';
-import { ConflictError, ValidationError } from '../../domain/errors.js';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { JourneyAdminStore, JourneyState, PublishedJourney } from '../../app/ports.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import { Journey } from '../../domain/journey/definition.js';
 import { queryAll, type TableOptions } from './client.js';
-import { isConditionalCheckFailed } from './conditions.js';
+import { isConditionalCheckFailed, setExpression } from './conditions.js';
 import { describeKey, itemSchemaVersion, JourneyItem, parseItem, parseStored } from './items.js';
-import { ItemType, journeyVersionSk, journeyVersionsPk, publishedPk, publishedSk } from './keys.js';
+import {
+  ItemType,
+  journeyVersionSk,
+  journeyVersionsPk,
+  publishedPk,
+  publishedSk,
+} from './keys.js';
+
+/** Sort-key prefix of the version items in a journey's partition (`V#000001`, …). */
+const journeyVersionPrefix = 'V#';
+
+/** The lifecycle state kept on the current-version item; items written before it existed are active. */
+const StateItem = z.object({ state: z.enum(['active', 'paused', 'archived']).default('active') });
 
 /**
  * Published journeys. Every version is an immutable item under `JOURNEY#{id}`; the item under
  * `JOURNEYS` points at the current one and repeats its definition, so that `listPublished` is
  * one Query. The definition is stored as the published JSON text (see docs/data-model.md).
+ * That item also carries the journey's lifecycle `state`: `listPublished`, which the engine's
+ * catalog reads, returns only active journeys, so paused and archived ones admit no one.
  */
-export class DynamoJourneyStore implements JourneyStore {
+export class DynamoJourneyStore implements JourneyAdminStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
 
@@ -23,14 +38,59 @@ export class DynamoJourneyStore implements JourneyStore {
     this.tableName = options.tableName;
   }
 
+  /** The journeys that admit new customers (state `active`), current version. */
   async listPublished(): Promise<Journey[]> {
+    return (await this.listCurrent()).filter((p) => p.state === 'active').map((p) => p.journey);
+  }
+
+  async listCurrent(): Promise<PublishedJourney[]> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': publishedPk },
       ConsistentRead: true,
     });
-    return items.map((item) => readJourney(item));
+    return items.map(readPublished);
+  }
+
+  async getCurrent(id: string): Promise<PublishedJourney | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: publishedPk, sk: publishedSk(id) }, ConsistentRead: true }),
+    );
+    return result.Item ? readPublished(result.Item) : undefined;
+  }
+
+  async latestVersion(id: string): Promise<number> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': journeyVersionsPk(id), ':prefix': journeyVersionPrefix },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const item = result.Items?.[0];
+    return item ? parseItem(JourneyItem, item, 'journey').version : 0;
+  }
+
+  async setState(id: string, state: JourneyState, at: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: publishedPk, sk: publishedSk(id) },
+          UpdateExpression: 'SET #state = :state, #changed = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#state': 'state', '#changed': 'stateChangedAt' },
+          ExpressionAttributeValues: { ':state': state, ':at': at },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      throw new NotFoundError(`journey ${id} has never been published`);
+    }
   }
 
   async getVersion(id: string, version: number): Promise<Journey | undefined> {
@@ -48,6 +108,7 @@ export class DynamoJourneyStore implements JourneyStore {
    * Store the version (immutable: publishing the same version again with the same content is
    * a no-op, with other content a ConflictError), then make it current. The current pointer
    * never moves back: publishing a version older than the current one is a ConflictError.
+   * The pointer is updated in place, so a paused journey stays paused with its new version.
    */
   async putPublished(journey: Journey): Promise<void> {
     const definition = JSON.stringify(journey);
@@ -58,14 +119,16 @@ export class DynamoJourneyStore implements JourneyStore {
       schemaVersion: itemSchemaVersion,
     };
     await this.putVersion(journey, body);
+    const set = setExpression({ ...body, type: ItemType.publishedJourney });
     try {
       await this.doc.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: { ...body, pk: publishedPk, sk: publishedSk(journey.id), type: ItemType.publishedJourney },
-          ConditionExpression: 'attribute_not_exists(pk) OR #version <= :version',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':version': journey.version },
+          Key: { pk: publishedPk, sk: publishedSk(journey.id) },
+          UpdateExpression: set.expression,
+          ConditionExpression: 'attribute_not_exists(pk) OR #current <= :version',
+          ExpressionAttributeNames: { ...set.names, '#current': 'version' },
+          ExpressionAttributeValues: { ...set.values, ':version': journey.version },
         }),
       );
     } catch (error) {
@@ -107,6 +170,11 @@ export class DynamoJourneyStore implements JourneyStore {
 
 /** A journey as it reads back from its JSON text. */
 const normalize = (journey: Journey): Journey => Journey.parse(JSON.parse(JSON.stringify(journey)));
+
+const readPublished = (item: Record<string, unknown>): PublishedJourney => ({
+  journey: readJourney(item),
+  state: parseItem(StateItem, item, 'journey').state,
+});
 
 const readJourney = (item: Record<string, unknown>): Journey => {
   const { definition } = parseItem(JourneyItem, item, 'journey');

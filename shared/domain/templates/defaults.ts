@@ -8,6 +8,11 @@ const scoreLinksHtml = `<table role="presentation" cellpadding="0" cellspacing="
 const scoreLinksText = `{% for link in survey.links %}{{ link.score }}: {{ link.url }}
 {% endfor %}`;
 
+const scoreLinksHtmlZh = scoreLinksHtml.replace(
+  '0 = not at all likely, 10 = extremely likely',
+  '0 = 完全不可能，10 = 非常可能',
+);
+
 /** The templates the default journeys use. Marketers can replace them. */
 export const defaultTemplates: EmailTemplate[] = [
   {
@@ -21,6 +26,19 @@ ${scoreLinksHtml}`,
 Thank you for your order {{ trigger.orderId }}. How likely are you to recommend us to a friend?
 Pick a score (0 = not at all likely, 10 = extremely likely):
 ${scoreLinksText}`,
+    locales: {
+      'zh-CN': {
+        subject: '{{ profile.name | default: "您好" }}，您有多大可能向朋友推荐我们？',
+        html: `<p>{% if profile.name %}{{ profile.name }}，{% endif %}您好！</p>
+<p>感谢您的订单 {{ trigger.orderId }}。您有多大可能向朋友或同事推荐我们？</p>
+${scoreLinksHtmlZh}`,
+        text: `{% if profile.name %}{{ profile.name }}，{% endif %}您好！
+
+感谢您的订单 {{ trigger.orderId }}。您有多大可能向朋友或同事推荐我们？
+请选择一个分数（0 = 完全不可能，10 = 非常可能）：
+${scoreLinksText}`,
+      },
+    },
   },
   {
     id: 'survey-reminder',
@@ -32,6 +50,18 @@ ${scoreLinksHtml}`,
 
 We would still love to hear how your order {{ trigger.orderId }} went. It takes one click:
 ${scoreLinksText}`,
+    locales: {
+      'zh-CN': {
+        subject: '只需点一下：您的订单 {{ trigger.orderId }} 体验如何？',
+        html: `<p>{% if profile.name %}{{ profile.name }}，{% endif %}您好！</p>
+<p>我们仍然很想知道您的订单 {{ trigger.orderId }} 体验如何，只需点一下。</p>
+${scoreLinksHtmlZh}`,
+        text: `{% if profile.name %}{{ profile.name }}，{% endif %}您好！
+
+我们仍然很想知道您的订单 {{ trigger.orderId }} 体验如何，只需点一下：
+${scoreLinksText}`,
+      },
+    },
   },
   {
     id: 'apology',
@@ -43,6 +73,18 @@ A member of our care team will contact you within one business day to make it ri
 
 Thank you for your honest answer about order {{ trigger.orderId }}. We are sorry it did not meet your expectations.
 A member of our care team will contact you within one business day to make it right.`,
+    locales: {
+      'zh-CN': {
+        subject: '{{ profile.name | default: "您好" }}，很抱歉让您失望了',
+        html: `<p>{% if profile.name %}{{ profile.name }}，{% endif %}您好！</p>
+<p>感谢您就订单 {{ trigger.orderId }} 给出的真实反馈。很抱歉这次没有达到您的期望。
+我们的客服团队会在一个工作日内与您联系，为您妥善解决。</p>`,
+        text: `{% if profile.name %}{{ profile.name }}，{% endif %}您好！
+
+感谢您就订单 {{ trigger.orderId }} 给出的真实反馈。很抱歉这次没有达到您的期望。
+我们的客服团队会在一个工作日内与您联系，为您妥善解决。`,
+      },
+    },
   },
   {
     id: 'thank-you-referral',
@@ -52,5 +94,15 @@ A member of our care team will contact you within one business day to make it ri
     text: `Hi {{ profile.name | default: "there" }},
 
 Thank you for recommending us. If a friend would enjoy us too, we would be glad to welcome them.`,
+    locales: {
+      'zh-CN': {
+        subject: '谢谢您，{{ profile.name | default: "朋友" }}！',
+        html: `<p>{% if profile.name %}{{ profile.name }}，{% endif %}您好！</p>
+<p>感谢您推荐我们。如果您的朋友也会喜欢我们，我们非常欢迎他们的到来。</p>`,
+        text: `{% if profile.name %}{{ profile.name }}，{% endif %}您好！
+
+感谢您推荐我们。如果您的朋友也会喜欢我们，我们非常欢迎他们的到来。`,
+      },
+    },
   },
 ];

@@ -1,11 +1,22 @@
 import { Liquid, type Template as LiquidTemplate } from 'liquidjs';
 import { z } from 'zod';
+import { chooseLocale, LocaleTag } from './locale.js';
 
-export const EmailTemplate = z.object({
-  id: z.string().min(1),
+/** The three parts of an email, each a Liquid template. */
+export const TemplateContent = z.object({
   subject: z.string().min(1),
   html: z.string().min(1),
   text: z.string().min(1),
+});
+export type TemplateContent = z.infer<typeof TemplateContent>;
+
+/**
+ * An email template. The top-level parts are the English (`en`) version and the fallback;
+ * `locales` holds the other languages, e.g. `{ "zh-CN": { subject, html, text } }`.
+ */
+export const EmailTemplate = TemplateContent.extend({
+  id: z.string().min(1),
+  locales: z.record(LocaleTag, TemplateContent).optional(),
 });
 export type EmailTemplate = z.infer<typeof EmailTemplate>;
 
@@ -19,20 +30,56 @@ export interface RenderedEmail {
 const liquid = new Liquid({ outputEscape: 'escape', ownPropertyOnly: true, cache: 500 });
 const textLiquid = new Liquid({ ownPropertyOnly: true, cache: 500 });
 
+export type TemplatePart = keyof TemplateContent;
+const engineFor = (part: TemplatePart): Liquid => (part === 'html' ? liquid : textLiquid);
+
+const MAX_PARSED = 1000;
 const parsed = new Map<string, LiquidTemplate[]>();
-const parse = (engine: Liquid, source: string): LiquidTemplate[] => {
-  const key = `${engine === liquid ? 'h' : 't'}:${source}`;
+/** Parse once per distinct source; throws liquidjs's error (with line and column) on bad syntax. */
+export const parseTemplatePart = (part: TemplatePart, source: string): LiquidTemplate[] => {
+  const key = `${part === 'html' ? 'h' : 't'}:${source}`;
   let templates = parsed.get(key);
   if (!templates) {
-    templates = engine.parse(source);
+    templates = engineFor(part).parse(source);
+    if (parsed.size >= MAX_PARSED) parsed.clear();
     parsed.set(key, templates);
   }
   return templates;
 };
 
-/** Render every part of an email template against the message context. */
-export const renderEmail = (template: EmailTemplate, context: Record<string, unknown>): RenderedEmail => ({
-  subject: textLiquid.renderSync(parse(textLiquid, template.subject), context).trim(),
-  html: liquid.renderSync(parse(liquid, template.html), context),
-  text: textLiquid.renderSync(parse(textLiquid, template.text), context),
+/** The content of a template in a locale (`en`, or a key of `locales`). */
+export const contentIn = (template: EmailTemplate, locale: string): TemplateContent =>
+  template.locales?.[locale] ?? template;
+
+const profileLocale = (context: Record<string, unknown>): string | undefined => {
+  const profile = context.profile;
+  if (typeof profile !== 'object' || profile === null) return undefined;
+  const locale = (profile as Record<string, unknown>).locale;
+  return typeof locale === 'string' ? locale : undefined;
+};
+
+/** Render the parts of one version of a template. */
+export const renderContent = (content: TemplateContent, context: Record<string, unknown>): RenderedEmail => ({
+  subject: textLiquid.renderSync(parseTemplatePart('subject', content.subject), context).trim(),
+  html: liquid.renderSync(parseTemplatePart('html', content.html), context),
+  text: textLiquid.renderSync(parseTemplatePart('text', content.text), context),
 });
+
+/**
+ * Render a template in the locale that fits best (`locale`, or else the `profile.locale` of the
+ * context; falling back to `en`), and say which locale that was.
+ */
+export const renderTemplate = (
+  template: EmailTemplate,
+  context: Record<string, unknown>,
+  locale?: string,
+): RenderedEmail & { locale: string } => {
+  const chosen = chooseLocale(Object.keys(template.locales ?? {}), locale ?? profileLocale(context));
+  return { ...renderContent(contentIn(template, chosen), context), locale: chosen };
+};
+
+/** Render every part of an email template against the message context, in the profile's locale. */
+export const renderEmail = (template: EmailTemplate, context: Record<string, unknown>): RenderedEmail => {
+  const { subject, html, text } = renderTemplate(template, context);
+  return { subject, html, text };
+};
