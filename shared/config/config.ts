@@ -48,6 +48,7 @@ export const Config = z.object({
     })
     .optional(),
   defaultTimeZone: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin').optional(),
+  adminToken: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 export type Config = z.infer<typeof Config>;
 

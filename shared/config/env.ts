@@ -28,5 +28,10 @@ export const Env = {
   quietHours: 'CAREFLOW_QUIET_HOURS',
   /** IANA time zone for customers whose profile has none (e.g. `Europe/Berlin`). */
   defaultTimeZone: 'CAREFLOW_DEFAULT_TIME_ZONE',
+  /**
+   * Bearer token the local stack's gateway requires on the admin routes (those with auth `iam`,
+   * which AWS protects with IAM instead). Generated and printed at start when not set. Local only.
+   */
+  adminToken: 'CAREFLOW_ADMIN_TOKEN',
 } as const;
 export type EnvName = (typeof Env)[keyof typeof Env];
