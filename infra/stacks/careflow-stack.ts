@@ -1,21 +1,30 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { DEFAULT_METRICS_NAMESPACE } from '../../shared/adapters/observability.js';
+import { Config } from '../../shared/config/config.js';
 import { customerEventRoute } from '../routes.js';
 import { Api } from './constructs/api.js';
 import { Data } from './constructs/data.js';
 import { Email } from './constructs/email.js';
-import { Functions, processorTimeout } from './constructs/functions.js';
+import { Functions, processorTimeout, type SendingLimits } from './constructs/functions.js';
 import { Messaging } from './constructs/messaging.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Routing } from './constructs/routing.js';
 import { Scheduling } from './constructs/scheduling.js';
+import { SesEvents } from './constructs/ses-events.js';
+import { StackOutput } from './outputs.js';
 
 export interface CareflowStackProps extends StackProps {
   /** Deployment stage (`dev`, `prod`, ...): prefixes resource names and tags everything. */
   readonly stage: string;
   /** From address of careflow's email; it or its domain must be verified in SES. */
   readonly senderEmail: string;
+  /**
+   * Create this domain as an SES identity with Easy DKIM; the sender address must be on it.
+   * @default none: the sender identity is verified outside the stack
+   */
+  readonly senderDomain?: string;
   /** Base URL of survey and unsubscribe links. @default the HTTP API's endpoint */
   readonly publicBaseUrl?: string;
   /** Days to keep message logs and processed-event markers. @default 180 */
@@ -29,12 +38,41 @@ export interface CareflowStackProps extends StackProps {
   /** Throttling of the HTTP API's default stage. @default 50 requests/s, burst 100 */
   readonly apiRateLimit?: number;
   readonly apiBurstLimit?: number;
+  /** Contact-point defaults the processor applies where a journey sets none. @default defaultLimits */
+  readonly limits?: Partial<SendingLimits>;
+  /** Most concurrent processor invocations (2 to 1000); caps the SES/SNS send rate. @default no cap */
+  readonly processorMaxConcurrency?: number;
 }
+
+/** Defaults of the contact-point rules when the deployer sets none. */
+export const defaultLimits: SendingLimits = {
+  frequencyCap: '3/P7D',
+  quietHours: '21:00-08:00',
+  defaultTimeZone: 'UTC',
+};
 
 const stagePattern = /^[a-z][a-z0-9-]{0,19}$/;
 const emailPattern = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const domainPattern = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 const defaultRetentionDays = 180;
+
+/** Log retention values CloudWatch Logs accepts, in days. */
+const logRetentionDays: ReadonlySet<number> = new Set(
+  Object.values(logs.RetentionDays).filter((days): days is number => typeof days === 'number' && days > 0),
+);
+
+/** A CloudWatch Logs retention from a number of days; names the context key when CloudWatch has no such value. */
+export const toLogRetention = (days: number): logs.RetentionDays => {
+  if (!logRetentionDays.has(days)) {
+    throw new Error(
+      `careflow:logRetentionDays must be one of ${[...logRetentionDays].sort((a, b) => a - b).join(', ')}: got '${days}'`,
+    );
+  }
+  return days as logs.RetentionDays;
+};
+
+const limitsOf = (props: CareflowStackProps): SendingLimits => ({ ...defaultLimits, ...props.limits });
 
 /** Refuses configuration that would fail later or deploy something surprising; names the context key. */
 const validateProps = (props: CareflowStackProps): void => {
@@ -50,6 +88,40 @@ const validateProps = (props: CareflowStackProps): void => {
   if (!Number.isInteger(retentionDays) || retentionDays < 1) {
     throw new Error(`careflow:retentionDays must be a positive whole number of days: got '${retentionDays}'`);
   }
+  if (props.senderDomain !== undefined) {
+    const domain = props.senderDomain.toLowerCase();
+    if (!domainPattern.test(domain)) {
+      throw new Error(`careflow:senderDomain must be a domain name: got '${props.senderDomain}'`);
+    }
+    const senderDomain = props.senderEmail.split('@')[1]?.toLowerCase() ?? '';
+    if (senderDomain !== domain && !senderDomain.endsWith(`.${domain}`)) {
+      throw new Error(
+        `careflow:senderEmail must be an address on careflow:senderDomain (${domain}): got '${props.senderEmail}'`,
+      );
+    }
+  }
+  // The same checks the processor applies at cold start (shared/config/config.ts).
+  const limits = limitsOf(props);
+  const checks = [
+    ['careflow:frequencyCap', Config.shape.frequencyCap, limits.frequencyCap],
+    ['careflow:quietHours', Config.shape.quietHours, limits.quietHours],
+    ['careflow:defaultTimeZone', Config.shape.defaultTimeZone, limits.defaultTimeZone],
+  ] as const;
+  for (const [key, schema, value] of checks) {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      throw new Error(`${key} ${parsed.error.issues[0]?.message ?? 'is invalid'}: got '${value}'`);
+    }
+  }
+  const concurrency = props.processorMaxConcurrency;
+  if (
+    concurrency !== undefined &&
+    (!Number.isInteger(concurrency) || concurrency < 2 || concurrency > 1000)
+  ) {
+    throw new Error(
+      `careflow:processorMaxConcurrency must be a whole number from 2 to 1000: got '${concurrency}'`,
+    );
+  }
 };
 
 /** careflow on AWS: bus, router, ordered customer queue, processor, table, scheduler, SES, HTTP API. */
@@ -62,6 +134,7 @@ export class CareflowStack extends Stack {
   readonly functions: Functions;
   readonly routing: Routing;
   readonly api: Api;
+  readonly sesEvents: SesEvents;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: CareflowStackProps) {
@@ -75,6 +148,7 @@ export class CareflowStack extends Stack {
     const resourcePrefix = `careflow-${props.stage}`;
     const isProduction = props.stage === 'prod';
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const metricsNamespace = DEFAULT_METRICS_NAMESPACE;
     // Logs of throw-away stages go with the stack; production keeps them (they expire anyway).
     const logRemovalPolicy = isProduction ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
@@ -90,8 +164,13 @@ export class CareflowStack extends Stack {
     this.scheduling = new Scheduling(this, 'Scheduling', {
       resourcePrefix,
       customerQueue: this.messaging.customerQueue,
+      deadLetterQueue: this.messaging.wakeDlq,
     });
-    this.email = new Email(this, 'Email', { resourcePrefix, senderEmail: props.senderEmail });
+    this.email = new Email(this, 'Email', {
+      resourcePrefix,
+      senderEmail: props.senderEmail,
+      ...(props.senderDomain ? { domain: props.senderDomain.toLowerCase() } : {}),
+    });
 
     this.functions = new Functions(this, 'Functions', {
       resourcePrefix,
@@ -103,6 +182,9 @@ export class CareflowStack extends Stack {
       logRetention,
       logRemovalPolicy,
       tracing: props.tracing ?? false,
+      limits: limitsOf(props),
+      metricsNamespace,
+      ...(props.processorMaxConcurrency ? { processorMaxConcurrency: props.processorMaxConcurrency } : {}),
     });
 
     this.routing = new Routing(this, 'Routing', {
@@ -123,41 +205,108 @@ export class CareflowStack extends Stack {
     });
     this.functions.setPublicBaseUrl(props.publicBaseUrl ?? this.api.url);
 
+    this.sesEvents = new SesEvents(this, 'SesEvents', {
+      configurationSet: this.email.configurationSet,
+      bus: this.messaging.bus,
+      deadLetterQueue: this.messaging.sesEventsDlq,
+    });
+
+    const { messaging, functions } = this;
     this.monitoring = new Monitoring(this, 'Monitoring', {
       resourcePrefix,
-      customerQueue: this.messaging.customerQueue,
-      customerDlq: this.messaging.customerDlq,
-      ingestDlq: this.messaging.ingestDlq,
-      invalidEvents: this.messaging.invalidEvents,
-      processor: this.functions.processor.fn,
-      router: this.functions.router.fn,
+      customerQueue: messaging.customerQueue,
+      deadLetterQueues: [
+        {
+          id: 'CustomerDlqDepth',
+          title: 'customer DLQ',
+          queue: messaging.customerDlq,
+          meaning: 'Customer events or wake-ups failed processing 5 times and are in the customer DLQ.',
+        },
+        {
+          id: 'IngestDlqDepth',
+          title: 'ingest DLQ',
+          queue: messaging.ingestDlq,
+          meaning:
+            'Customer events did not reach the customer queue (rule delivery or router failures) and are in the ingest DLQ.',
+        },
+        {
+          id: 'InvalidEventsDepth',
+          title: 'invalid events',
+          queue: messaging.invalidEvents,
+          meaning:
+            'Producers sent events that failed validation; they are kept with their reason in the invalid-events queue.',
+        },
+        {
+          id: 'WakeDlqDepth',
+          title: 'wake-up DLQ',
+          queue: messaging.wakeDlq,
+          meaning: 'EventBridge Scheduler could not deliver wake-ups to the customer queue for 24 hours.',
+        },
+        {
+          id: 'SesEventsDlqDepth',
+          title: 'SES events DLQ',
+          queue: messaging.sesEventsDlq,
+          meaning:
+            'SES events (bounces, complaints, deliveries, opens, clicks) could not be forwarded or recorded.',
+        },
+      ],
+      functions: functions.all.map(({ name, fn }) => ({ name, fn: fn.fn })),
+      processorServiceName: functions.processor.serviceName,
+      metricsNamespace,
+      configurationSetName: this.email.configurationSet.configurationSetName,
       maxMessageAge: Duration.minutes(15),
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
 
-    new CfnOutput(this, 'EventBusName', {
-      value: this.messaging.bus.eventBusName,
-      description: 'Producers put customer events on this bus',
-    });
-    new CfnOutput(this, 'EventBusArn', { value: this.messaging.bus.eventBusArn });
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL' });
-    new CfnOutput(this, 'AdminInvokeArn', {
-      value: this.api.httpApi.arnForExecuteApi('GET', '/customers/*/messages', '$default'),
-      description: 'Grant execute-api:Invoke on this ARN to admin callers (SigV4)',
-    });
-    new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
-    new CfnOutput(this, 'CustomerDlqUrl', {
-      value: this.messaging.customerDlq.queueUrl,
-      description: 'Customer messages that failed processing; redrive after a fix',
-    });
-    new CfnOutput(this, 'IngestDlqUrl', {
-      value: this.messaging.ingestDlq.queueUrl,
-      description: 'Events that never reached the customer queue',
-    });
-    new CfnOutput(this, 'InvalidEventsQueueUrl', {
-      value: this.messaging.invalidEvents.queueUrl,
-      description: 'Events that failed validation, each with its reason',
-    });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+    const output = (key: string, value: string, description?: string) =>
+      new CfnOutput(this, key, { value, ...(description ? { description } : {}) });
+    output(StackOutput.eventBusName, messaging.bus.eventBusName, 'Producers put customer events on this bus');
+    output(StackOutput.eventBusArn, messaging.bus.eventBusArn);
+    output(StackOutput.apiUrl, this.api.url, 'HTTP API base URL');
+    output(
+      StackOutput.adminInvokeArn,
+      this.api.httpApi.arnForExecuteApi('GET', '/customers/*/messages', '$default'),
+      'Grant execute-api:Invoke on this ARN to admin callers (SigV4)',
+    );
+    output(StackOutput.tableName, this.data.table.tableName);
+    output(
+      StackOutput.customerQueueUrl,
+      messaging.customerQueue.queueUrl,
+      'FIFO queue of customer events and wake-ups',
+    );
+    output(
+      StackOutput.customerDlqUrl,
+      messaging.customerDlq.queueUrl,
+      'Customer messages that failed processing; redrive after a fix',
+    );
+    output(
+      StackOutput.ingestDlqUrl,
+      messaging.ingestDlq.queueUrl,
+      'Events that never reached the customer queue',
+    );
+    output(
+      StackOutput.invalidEventsQueueUrl,
+      messaging.invalidEvents.queueUrl,
+      'Events that failed validation, each with its reason',
+    );
+    output(
+      StackOutput.wakeDlqUrl,
+      messaging.wakeDlq.queueUrl,
+      'Wake-ups EventBridge Scheduler could not deliver',
+    );
+    output(
+      StackOutput.sesEventsDlqUrl,
+      messaging.sesEventsDlq.queueUrl,
+      'SES events that could not be forwarded',
+    );
+    output(StackOutput.alarmTopicArn, this.monitoring.topic.topicArn);
+    output(StackOutput.dashboardName, this.monitoring.dashboard.dashboardName);
+    if (this.email.identity) {
+      output(
+        StackOutput.dkimRecords,
+        this.email.dkimRecords.map((r) => `${r.name} CNAME ${r.value}`).join(' ; '),
+        'Publish these DKIM CNAME records in the domain DNS; SES verifies the domain once they resolve',
+      );
+    }
   }
 }

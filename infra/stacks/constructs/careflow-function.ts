@@ -4,16 +4,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { lambdaBundling } from '../bundling.js';
 import { acknowledgeNag } from '../nag.js';
 import { projectPath } from '../paths.js';
-
-/**
- * Makes the bundle's ESM output able to `require()` Node built-ins and CommonJS dependencies
- * (some of them call `require` at run time, which plain ESM lacks). The alias keeps the import
- * from clashing with a bundled identifier called `createRequire`.
- */
-export const esmRequireBanner =
-  "import { createRequire as __careflowCreateRequire } from 'node:module'; const require = __careflowCreateRequire(import.meta.url);";
 
 export interface CareflowFunctionProps {
   /** Entry file, relative to the project root, e.g. `functions/router/handler.ts`. */
@@ -28,6 +21,8 @@ export interface CareflowFunctionProps {
   readonly tracing: boolean;
   /** Service name that Powertools puts on every log line and metric. */
   readonly serviceName: string;
+  /** CloudWatch namespace of the function's EMF metrics (Powertools Metrics). */
+  readonly metricsNamespace: string;
 }
 
 /**
@@ -40,9 +35,12 @@ export class CareflowFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
+  /** The `service` of its log lines and the dimension of its metrics. */
+  readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: CareflowFunctionProps) {
     super(scope, id);
+    this.serviceName = props.serviceName;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
@@ -74,17 +72,19 @@ export class CareflowFunction extends Construct {
         ...props.environment,
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        banner: esmRequireBanner,
-        // Bundle everything, the AWS SDK v3 included: versions stay pinned by the lock file.
-        externalModules: [],
+        target: lambdaBundling.target,
+        mainFields: [...lambdaBundling.mainFields],
+        minify: lambdaBundling.minify,
+        sourceMap: lambdaBundling.sourceMap,
+        sourcesContent: lambdaBundling.sourcesContent,
+        banner: lambdaBundling.banner,
+        // Bundle everything, the AWS SDK v3 included (versions stay pinned by the lock file),
+        // except the credential providers Lambda never loads (see infra/stacks/bundling.ts).
+        externalModules: [...lambdaBundling.external],
         forceDockerBundling: false,
       },
     });

@@ -7,17 +7,25 @@ export interface EmailProps {
   readonly resourcePrefix: string;
   /** The From address; it (or its domain) must be a verified SES identity in the account. */
   readonly senderEmail: string;
+  /**
+   * A domain to create as an SES identity with Easy DKIM (the sender address must be on it).
+   * Publish the three DKIM CNAME records the stack outputs; SES verifies the domain once they
+   * resolve. @default none: the sender identity is verified outside the stack
+   */
+  readonly domain?: string;
 }
 
 /**
  * SES v2 sending: a configuration set (TLS required, reputation metrics, account suppression
- * list for bounces and complaints) and the ARNs of the sender identity. The identity itself is
- * not created here: deployers usually have a verified domain already, and creating an address
+ * list for bounces and complaints) and the ARNs of the sender identity. The identity is created
+ * here only when `domain` is given (a domain identity with Easy DKIM, using the configuration
+ * set by default): deployers usually have a verified domain already, and creating an address
  * identity would send a verification mail on every new stage.
  */
 export class Email extends Construct {
   readonly configurationSet: ses.ConfigurationSet;
   readonly senderEmail: string;
+  readonly identity?: ses.EmailIdentity;
 
   constructor(scope: Construct, id: string, props: EmailProps) {
     super(scope, id);
@@ -29,6 +37,24 @@ export class Email extends Construct {
       sendingEnabled: true,
       suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
+    if (props.domain) {
+      this.identity = new ses.EmailIdentity(this, 'DomainIdentity', {
+        identity: ses.Identity.domain(props.domain),
+        configurationSet: this.configurationSet,
+        dkimSigning: true,
+      });
+    }
+  }
+
+  /** The DKIM CNAME records to publish for the domain identity (name → value). */
+  get dkimRecords(): { name: string; value: string }[] {
+    if (!this.identity) return [];
+    const id = this.identity;
+    return [
+      { name: id.dkimDnsTokenName1, value: id.dkimDnsTokenValue1 },
+      { name: id.dkimDnsTokenName2, value: id.dkimDnsTokenValue2 },
+      { name: id.dkimDnsTokenName3, value: id.dkimDnsTokenValue3 },
+    ];
   }
 
   /**

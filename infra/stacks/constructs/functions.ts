@@ -24,6 +24,22 @@ export interface FunctionsProps {
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
   readonly tracing: boolean;
+  /** Journey defaults the processor applies where a journey sets none (names in shared/config/env.ts). */
+  readonly limits: SendingLimits;
+  /** Most concurrent processor invocations the customer queue may drive. @default no limit */
+  readonly processorMaxConcurrency?: number;
+  /** CloudWatch namespace of careflow's own metrics (EMF). */
+  readonly metricsNamespace: string;
+}
+
+/** Defaults of the contact-point rules, passed to the processor as environment variables. */
+export interface SendingLimits {
+  /** `N/<ISO duration>`, e.g. `3/P7D`. */
+  readonly frequencyCap: string;
+  /** `HH:MM-HH:MM` in the customer's time zone, e.g. `21:00-08:00`. */
+  readonly quietHours: string;
+  /** IANA zone for customers without one. */
+  readonly defaultTimeZone: string;
 }
 
 /**
@@ -57,6 +73,7 @@ export class Functions extends Construct {
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
       tracing: props.tracing,
+      metricsNamespace: props.metricsNamespace,
     };
 
     this.router = new CareflowFunction(this, 'Router', {
@@ -98,12 +115,17 @@ export class Functions extends Construct {
         [Env.senderEmail]: email.senderEmail,
         [Env.signingSecretArn]: data.signingSecret.secretArn,
         [Env.retentionDays]: String(props.retentionDays),
+        [Env.wakeDlqArn]: messaging.wakeDlq.queueArn,
+        [Env.frequencyCap]: props.limits.frequencyCap,
+        [Env.quietHours]: props.limits.quietHours,
+        [Env.defaultTimeZone]: props.limits.defaultTimeZone,
       },
     });
     this.processor.fn.addEventSource(
       new SqsEventSource(messaging.customerQueue, {
         batchSize: 10,
         reportBatchItemFailures: true,
+        ...(props.processorMaxConcurrency ? { maxConcurrency: props.processorMaxConcurrency } : {}),
       }),
     );
     data.table.grantReadWriteData(this.processor.fn);
@@ -147,6 +169,16 @@ export class Functions extends Construct {
       },
     });
     data.table.grantReadData(this.api.fn);
+  }
+
+  /** Every function with a short name (alarm ids, dashboard labels). */
+  get all(): { name: string; fn: CareflowFunction }[] {
+    return [
+      { name: 'Router', fn: this.router },
+      { name: 'Processor', fn: this.processor },
+      { name: 'Survey', fn: this.survey },
+      { name: 'Api', fn: this.api },
+    ];
   }
 
   /** Sets the base URL of survey and unsubscribe links on the functions that build or check them. */

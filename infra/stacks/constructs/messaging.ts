@@ -25,6 +25,12 @@ export interface MessagingProps {
  *   (rule target delivery failures and router invocations that failed after retries).
  * - `invalidEvents`: standard queue where the router keeps events that fail their schema,
  *   each with the reason, so bad input is visible and nothing is silently dropped.
+ * - `wakeDlq`: standard dead-letter queue of the wake-up schedules (EventBridge Scheduler
+ *   accepts no FIFO queue as a DLQ); it receives wakes Scheduler could not deliver.
+ * - `sesEventsDlq`: standard dead-letter queue of the SES event rules (forwarding from the
+ *   default bus, and delivery to the feedback function).
+ *
+ * `npm run redrive` (infra/ops/redrive.ts) moves messages from each dead-letter queue back.
  *
  * All queues: SSE with SQS-managed keys, TLS required.
  */
@@ -34,6 +40,8 @@ export class Messaging extends Construct {
   readonly customerDlq: sqs.Queue;
   readonly ingestDlq: sqs.Queue;
   readonly invalidEvents: sqs.Queue;
+  readonly wakeDlq: sqs.Queue;
+  readonly sesEventsDlq: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: MessagingProps) {
     super(scope, id);
@@ -83,6 +91,28 @@ export class Messaging extends Construct {
       this.invalidEvents,
       'AwsSolutions-SQS3',
       'A parking queue, like a dead-letter queue: the router puts events that fail validation here with their reason; operators read it (an alarm fires on depth). Nothing consumes it automatically, so a DLQ behind it would never receive anything.',
+    );
+
+    this.wakeDlq = new sqs.Queue(this, 'WakeDlq', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledgeNag(
+      this.wakeDlq,
+      'AwsSolutions-SQS3',
+      'This queue is itself a dead-letter queue: of the EventBridge Scheduler wake-up schedules (a schedule DeadLetterConfig, not an SQS redrive policy, which is all the rule looks for).',
+    );
+
+    this.sesEventsDlq = new sqs.Queue(this, 'SesEventsDlq', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledgeNag(
+      this.sesEventsDlq,
+      'AwsSolutions-SQS3',
+      'This queue is itself a dead-letter queue: of the EventBridge rules that forward and deliver SES events (rule target DLQs, not an SQS redrive policy, which is all the rule looks for).',
     );
   }
 }

@@ -6,25 +6,71 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { MetricDimension, MetricName } from '../../../shared/adapters/observability.js';
+
+/** A queue whose every message means something was not processed: alarmed from the first one. */
+export interface WatchedQueue {
+  /** Construct id of the alarm, e.g. `CustomerDlqDepth`. */
+  readonly id: string;
+  /** Title on the dashboard. */
+  readonly title: string;
+  readonly queue: sqs.IQueue;
+  /** What a message there means and what to do (the alarm description). */
+  readonly meaning: string;
+}
+
+export interface WatchedFunction {
+  readonly name: string;
+  readonly fn: lambda.IFunction;
+}
 
 export interface MonitoringProps {
   readonly resourcePrefix: string;
   readonly customerQueue: sqs.IQueue;
-  readonly customerDlq: sqs.IQueue;
-  readonly ingestDlq: sqs.IQueue;
-  readonly invalidEvents: sqs.IQueue;
-  readonly processor: lambda.IFunction;
-  readonly router: lambda.IFunction;
+  /** Dead-letter and parking queues. */
+  readonly deadLetterQueues: readonly WatchedQueue[];
+  readonly functions: readonly WatchedFunction[];
+  /** The processor, whose custom metrics (EMF) drive the processing error rate. */
+  readonly processorServiceName: string;
+  readonly metricsNamespace: string;
+  readonly configurationSetName: string;
   /** Alarm when the oldest customer message is older than this. */
   readonly maxMessageAge: Duration;
   /** Optional address subscribed to the alarm topic. */
   readonly alarmEmail?: string;
 }
 
-/** Alarms on what loses or delays customer events, all published to one SNS topic. */
+/** Thresholds, in one place, as the alarm descriptions and docs/operations.md state them. */
+export const AlarmThresholds = {
+  /** Percent of failed invocations of a function, in 3 of 5 one-minute periods. */
+  functionErrorRatePercent: 5,
+  /** Percent of customer-queue records that failed, in 3 of 5 one-minute periods. */
+  processingErrorRatePercent: 5,
+  /** SES account bounce rate (fraction): AWS reviews accounts from 5 %. */
+  sesBounceRate: 0.05,
+  /** SES account complaint rate (fraction): AWS reviews accounts from 0.1 %. */
+  sesComplaintRate: 0.001,
+  /** Throttled invocations of all careflow functions in five minutes. */
+  throttles: 1,
+} as const;
+
+const oneMinute = Duration.minutes(1);
+const fiveMinutes = Duration.minutes(5);
+const fifteenMinutes = Duration.minutes(15);
+
+/**
+ * Alarms on everything that loses, delays or endangers customer messages, published to one SNS
+ * topic, and a dashboard of careflow's own metrics (EMF) next to the AWS ones.
+ *
+ * Alarms: depth of every dead-letter and parking queue (from the first message); the age of
+ * the oldest customer message; the error rate of each function; the processing error rate
+ * (records that failed inside a batch, which Lambda's own Errors metric does not count);
+ * throttles; and the SES account's bounce and complaint rates.
+ */
 export class Monitoring extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
+  readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -40,79 +86,276 @@ export class Monitoring extends Construct {
     }
 
     const action = new SnsAction(this.topic);
-    const add = (alarmId: string, props: cloudwatch.AlarmProps) => {
-      const alarm = new cloudwatch.Alarm(this, alarmId, props);
+    const add = (alarmId: string, alarmProps: cloudwatch.AlarmProps): cloudwatch.Alarm => {
+      const alarm = new cloudwatch.Alarm(this, alarmId, {
+        alarmName: `${props.resourcePrefix}-${alarmId}`,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        ...alarmProps,
+      });
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
       this.alarms.push(alarm);
       return alarm;
     };
-    const oneMinute = Duration.minutes(1);
-    const fiveMinutes = Duration.minutes(5);
 
-    add('CustomerDlqDepth', {
-      alarmDescription:
-        'Customer messages failed processing repeatedly and are in the customer DLQ. Inspect, fix, then redrive.',
-      metric: props.customerDlq.metricApproximateNumberOfMessagesVisible({
+    // --- Queues -------------------------------------------------------------------------
+    const depth = (queue: sqs.IQueue) =>
+      queue.metricApproximateNumberOfMessagesVisible({
         period: oneMinute,
         statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    add('IngestDlqDepth', {
-      alarmDescription:
-        'Customer events did not reach the customer queue (rule delivery or router failures) and are in the ingest DLQ.',
-      metric: props.ingestDlq.metricApproximateNumberOfMessagesVisible({
-        period: oneMinute,
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    add('InvalidEventsDepth', {
-      alarmDescription:
-        'Producers sent events that failed validation; they are kept with their reason in the invalid-events queue.',
-      metric: props.invalidEvents.metricApproximateNumberOfMessagesVisible({
-        period: oneMinute,
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    add('ProcessorErrors', {
-      alarmDescription: 'The processor Lambda failed invocations (whole batches failed or timed out).',
-      metric: props.processor.metricErrors({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    add('RouterErrors', {
-      alarmDescription: 'The router Lambda failed to forward customer events to the customer queue.',
-      metric: props.router.metricErrors({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    for (const dlq of props.deadLetterQueues) {
+      add(dlq.id, {
+        alarmDescription: `${dlq.meaning} Inspect the messages, fix the cause, then redrive (docs/operations.md).`,
+        metric: depth(dlq.queue),
+        threshold: 1,
+        evaluationPeriods: 1,
+      });
+    }
+    const oldestAge = props.customerQueue.metricApproximateAgeOfOldestMessage({
+      period: oneMinute,
+      statistic: cloudwatch.Stats.MAXIMUM,
     });
     add('CustomerQueueAge', {
       alarmDescription: `The oldest customer message waited more than ${props.maxMessageAge.toSeconds()} s: processing is stuck or falling behind.`,
-      metric: props.customerQueue.metricApproximateAgeOfOldestMessage({
-        period: oneMinute,
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
+      metric: oldestAge,
       threshold: props.maxMessageAge.toSeconds(),
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+
+    // --- Functions ----------------------------------------------------------------------
+    for (const { name, fn } of props.functions) {
+      add(`${name}ErrorRate`, {
+        alarmDescription: `More than ${AlarmThresholds.functionErrorRatePercent} % of the ${name} function's invocations failed in 3 of 5 minutes.`,
+        metric: new cloudwatch.MathExpression({
+          label: `${name} error rate (%)`,
+          expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
+          usingMetrics: {
+            errors: fn.metricErrors({ period: oneMinute, statistic: cloudwatch.Stats.SUM }),
+            invocations: fn.metricInvocations({ period: oneMinute, statistic: cloudwatch.Stats.SUM }),
+          },
+          period: oneMinute,
+        }),
+        threshold: AlarmThresholds.functionErrorRatePercent,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+      });
+    }
+    const throttles = new cloudwatch.MathExpression({
+      label: 'Throttled invocations (all functions)',
+      expression: props.functions.map((_, i) => `t${i}`).join(' + '),
+      usingMetrics: Object.fromEntries(
+        props.functions.map(({ fn }, i) => [
+          `t${i}`,
+          fn.metricThrottles({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+        ]),
+      ),
+      period: fiveMinutes,
+    });
+    add('Throttles', {
+      alarmDescription:
+        'careflow functions were throttled (account concurrency exhausted or a concurrency limit reached). Queued work waits; HTTP callers get 429.',
+      metric: throttles,
+      threshold: AlarmThresholds.throttles,
+      evaluationPeriods: 1,
+    });
+
+    // --- careflow's own metrics (EMF, see shared/adapters/observability.ts) -------------------
+    const custom = (metricName: string, dimensions: Record<string, string> = {}, label?: string) =>
+      new cloudwatch.Metric({
+        namespace: props.metricsNamespace,
+        metricName,
+        dimensionsMap: { [MetricDimension.service]: props.processorServiceName, ...dimensions },
+        statistic: cloudwatch.Stats.SUM,
+        period: oneMinute,
+        ...(label ? { label } : {}),
+      });
+    const processingErrorRate = new cloudwatch.MathExpression({
+      label: 'Processing error rate (%)',
+      expression: 'IF(failed + events + wakes > 0, 100 * failed / (failed + events + wakes), 0)',
+      usingMetrics: {
+        failed: custom(MetricName.errors),
+        events: custom(MetricName.eventsProcessed),
+        wakes: custom(MetricName.wakesProcessed),
+      },
+      period: oneMinute,
+    });
+    add('ProcessingErrorRate', {
+      alarmDescription: `More than ${AlarmThresholds.processingErrorRatePercent} % of customer events and wake-ups failed in 3 of 5 minutes (they are retried, then dead-lettered). See the Errors metric by kind.`,
+      metric: processingErrorRate,
+      threshold: AlarmThresholds.processingErrorRatePercent,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+    });
+
+    // --- SES reputation (account level, published by SES) ------------------------------
+    const ses = (metricName: string, label: string) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/SES',
+        metricName,
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: fifteenMinutes,
+        label,
+      });
+    const configurationSet = { 'ses:configuration-set': props.configurationSetName };
+    const bounceRate = ses('Reputation.BounceRate', 'Bounce rate');
+    const complaintRate = ses('Reputation.ComplaintRate', 'Complaint rate');
+    add('SesBounceRate', {
+      alarmDescription:
+        'The SES account bounce rate reached 5 %: AWS may put the account under review or pause sending. Check list hygiene and suppressed addresses.',
+      metric: bounceRate,
+      threshold: AlarmThresholds.sesBounceRate,
+      evaluationPeriods: 1,
+    });
+    add('SesComplaintRate', {
+      alarmDescription:
+        'The SES account complaint rate reached 0.1 %: AWS may put the account under review or pause sending. Check consent, frequency caps and unsubscribe links.',
+      metric: complaintRate,
+      threshold: AlarmThresholds.sesComplaintRate,
+      evaluationPeriods: 1,
+    });
+
+    // --- Dashboard ------------------------------------------------------------------------
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.resourcePrefix,
+      defaultInterval: Duration.hours(6),
+    });
+    const graph = (
+      title: string,
+      left: cloudwatch.IMetric[],
+      extra: Partial<cloudwatch.GraphWidgetProps> = {},
+    ) => new cloudwatch.GraphWidget({ title, left, width: 8, height: 6, ...extra });
+    const search = (label: string, metricName: string, dimension: string) =>
+      new cloudwatch.MathExpression({
+        label,
+        expression: `SEARCH('{${props.metricsNamespace},${MetricDimension.service},${dimension}} MetricName="${metricName}" ${MetricDimension.service}="${props.processorServiceName}"', 'Sum', 300)`,
+        usingMetrics: {},
+        period: fiveMinutes,
+      });
+
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({
+        markdown: `# careflow (${props.resourcePrefix})\nRunbook: docs/operations.md. Alarms go to the SNS topic \`${props.resourcePrefix} alarms\`.`,
+        width: 8,
+        height: 6,
+      }),
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 16, height: 6 }),
+    );
+    this.dashboard.addWidgets(
+      graph('Customer events and wake-ups', [
+        custom(MetricName.eventsProcessed, {}, 'events processed'),
+        custom(MetricName.wakesProcessed, {}, 'wake-ups processed'),
+        custom(MetricName.errors, {}, 'failed records'),
+      ]),
+      graph('Messages sent by channel', [
+        custom(MetricName.messagesSent, { [MetricDimension.channel]: 'email' }, 'email'),
+        custom(MetricName.messagesSent, { [MetricDimension.channel]: 'sms' }, 'sms'),
+      ]),
+      graph('Skipped by reason', [search('skipped', MetricName.skipped, MetricDimension.reason)]),
+    );
+    this.dashboard.addWidgets(
+      graph('Processing error rate (%)', [processingErrorRate], {
+        leftAnnotations: [{ value: AlarmThresholds.processingErrorRatePercent, label: 'alarm' }],
+      }),
+      graph('Errors by kind', [search('errors', MetricName.errors, MetricDimension.kind)]),
+      graph('SLA breaches by priority', [
+        search('SLA breaches', MetricName.slaBreaches, MetricDimension.priority),
+      ]),
+    );
+    this.dashboard.addWidgets(
+      graph('Customer queue', [
+        props.customerQueue.metricApproximateNumberOfMessagesVisible({ label: 'waiting' }),
+        props.customerQueue.metricApproximateNumberOfMessagesNotVisible({ label: 'in flight' }),
+      ]),
+      graph('Age of the oldest customer message (s)', [oldestAge], {
+        leftAnnotations: [{ value: props.maxMessageAge.toSeconds(), label: 'alarm' }],
+      }),
+      graph(
+        'Dead-letter and parking queues',
+        props.deadLetterQueues.map((dlq) =>
+          dlq.queue.metricApproximateNumberOfMessagesVisible({
+            label: dlq.title,
+            statistic: cloudwatch.Stats.MAXIMUM,
+          }),
+        ),
+      ),
+    );
+    const perFunction = (
+      title: string,
+      metric: (fn: lambda.IFunction, name: string) => cloudwatch.IMetric,
+    ): cloudwatch.GraphWidget =>
+      graph(
+        title,
+        props.functions.map(({ fn, name }) => metric(fn, name)),
+        { width: 6 },
+      );
+    this.dashboard.addWidgets(
+      perFunction('Invocations', (fn, label) =>
+        fn.metricInvocations({ label, statistic: cloudwatch.Stats.SUM }),
+      ),
+      perFunction('Errors', (fn, label) => fn.metricErrors({ label, statistic: cloudwatch.Stats.SUM })),
+      perFunction('Throttles', (fn, label) => fn.metricThrottles({ label, statistic: cloudwatch.Stats.SUM })),
+      perFunction('Duration p95 (ms)', (fn, label) =>
+        fn.metricDuration({ label, statistic: cloudwatch.Stats.p(95) }),
+      ),
+    );
+    this.dashboard.addWidgets(
+      graph(
+        'SES reputation',
+        [
+          bounceRate.with({ period: Duration.hours(1), label: 'bounce rate (account)' }),
+          complaintRate.with({ period: Duration.hours(1), label: 'complaint rate (account)' }),
+          // Published per configuration set because careflow's has reputation metrics on.
+          bounceRate.with({
+            period: Duration.hours(1),
+            dimensionsMap: configurationSet,
+            label: 'bounce rate (careflow)',
+          }),
+          complaintRate.with({
+            period: Duration.hours(1),
+            dimensionsMap: configurationSet,
+            label: 'complaint rate (careflow)',
+          }),
+        ],
+        {
+          leftAnnotations: [
+            { value: AlarmThresholds.sesBounceRate, label: 'bounce alarm' },
+            { value: AlarmThresholds.sesComplaintRate, label: 'complaint alarm' },
+          ],
+        },
+      ),
+      graph('SES sending (account)', [
+        new cloudwatch.Metric({ namespace: 'AWS/SES', metricName: 'Send', statistic: 'Sum', label: 'sent' }),
+        new cloudwatch.Metric({
+          namespace: 'AWS/SES',
+          metricName: 'Delivery',
+          statistic: 'Sum',
+          label: 'delivered',
+        }),
+        new cloudwatch.Metric({
+          namespace: 'AWS/SES',
+          metricName: 'Bounce',
+          statistic: 'Sum',
+          label: 'bounced',
+        }),
+        new cloudwatch.Metric({
+          namespace: 'AWS/SES',
+          metricName: 'Complaint',
+          statistic: 'Sum',
+          label: 'complaints',
+        }),
+      ]),
+      graph('EventBridge rules (careflow and SES forwarding)', [
+        new cloudwatch.MathExpression({
+          label: 'rules',
+          // Rules get generated names that start with the stack name; search by its tokens.
+          expression: `SEARCH('Namespace="AWS/Events" MetricName=("Invocations" OR "FailedInvocations" OR "DeadLetterInvocations") ${props.resourcePrefix}', 'Sum', 300)`,
+          usingMetrics: {},
+          period: fiveMinutes,
+        }),
+      ]),
+    );
   }
 }

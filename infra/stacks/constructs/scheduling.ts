@@ -8,17 +8,21 @@ export interface SchedulingProps {
   readonly resourcePrefix: string;
   /** The queue that wake-up schedules deliver to. */
   readonly customerQueue: sqs.IQueue;
+  /** Where EventBridge Scheduler puts wake-ups it could not deliver after its retries. */
+  readonly deadLetterQueue: sqs.IQueue;
 }
 
 /**
  * Journey waits: the processor creates one-time EventBridge Scheduler schedules in this
  * group; each delivers a wake-up to the customer queue through `role`, the only identity
- * allowed to act for the scheduler.
+ * allowed to act for the scheduler. A wake Scheduler cannot deliver (after 185 attempts within
+ * 24 hours) goes to `deadLetterQueue`, through the same role.
  */
 export class Scheduling extends Construct {
   readonly group: scheduler.ScheduleGroup;
   /** Role that EventBridge Scheduler assumes to deliver wake-ups. */
   readonly role: iam.Role;
+  readonly deadLetterQueue: sqs.IQueue;
 
   constructor(scope: Construct, id: string, props: SchedulingProps) {
     super(scope, id);
@@ -44,6 +48,14 @@ export class Scheduling extends Construct {
         sid: 'DeliverWakeUps',
         actions: ['sqs:SendMessage'],
         resources: [props.customerQueue.queueArn],
+      }),
+    );
+    this.deadLetterQueue = props.deadLetterQueue;
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DeadLetterUndeliveredWakeUps',
+        actions: ['sqs:SendMessage'],
+        resources: [props.deadLetterQueue.queueArn],
       }),
     );
   }

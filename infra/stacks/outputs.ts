@@ -1,0 +1,24 @@
+/**
+ * Names of the stack outputs that operator commands (infra/ops) read with CloudFormation
+ * DescribeStacks. Plain data without CDK imports, so the commands load quickly.
+ */
+export const StackOutput = {
+  eventBusName: 'EventBusName',
+  eventBusArn: 'EventBusArn',
+  apiUrl: 'ApiUrl',
+  adminInvokeArn: 'AdminInvokeArn',
+  tableName: 'TableName',
+  customerQueueUrl: 'CustomerQueueUrl',
+  customerDlqUrl: 'CustomerDlqUrl',
+  ingestDlqUrl: 'IngestDlqUrl',
+  invalidEventsQueueUrl: 'InvalidEventsQueueUrl',
+  wakeDlqUrl: 'WakeDlqUrl',
+  sesEventsDlqUrl: 'SesEventsDlqUrl',
+  feedbackFunctionName: 'FeedbackFunctionName',
+  alarmTopicArn: 'AlarmTopicArn',
+  dashboardName: 'DashboardName',
+  dkimRecords: 'DkimRecords',
+} as const;
+
+/** The stack name of a stage. */
+export const stackNameFor = (stage: string): string => `careflow-${stage}`;
