@@ -36,7 +36,7 @@ export const busRoutes: readonly BusRoute[] = [customerEventRoute];
 
 /** A route of the HTTP API: which function serves it and whether callers must sign with IAM. */
 export type HttpRouteSpec = {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway path with `{param}` placeholders. */
   readonly path: string;
   readonly target: 'survey' | 'api';
@@ -46,6 +46,11 @@ export type HttpRouteSpec = {
   | { readonly auth: 'none'; readonly publicBecause: string }
 );
 
+/** Routes of the admin function, all behind IAM. */
+function adminRoutes(routes: readonly (readonly [HttpRouteSpec['method'], string])[]): HttpRouteSpec[] {
+  return routes.map(([method, path]) => ({ method, path, target: 'api', auth: 'iam' }));
+}
+
 const surveyIsPublic =
   'Customers open survey links from email without an account. The path carries an HMAC-signed, expiring token that the survey function verifies; the stage is throttled.';
 
@@ -54,4 +59,26 @@ export const httpRoutes: readonly HttpRouteSpec[] = [
   { method: 'GET', path: '/surveys/{token}', target: 'survey', auth: 'none', publicBecause: surveyIsPublic },
   { method: 'POST', path: '/surveys/{token}', target: 'survey', auth: 'none', publicBecause: surveyIsPublic },
   { method: 'GET', path: '/customers/{customerId}/messages', target: 'api', auth: 'iam' },
+  // Admin API (docs/admin-api.md): journeys, templates, dry runs, test sends, pattern check, figures.
+  ...adminRoutes([
+    ['GET', '/journeys'],
+    ['POST', '/journeys'],
+    ['POST', '/journeys/validate'],
+    ['GET', '/journeys/{id}'],
+    ['PUT', '/journeys/{id}'],
+    ['POST', '/journeys/{id}/publish'],
+    ['POST', '/journeys/{id}/pause'],
+    ['POST', '/journeys/{id}/resume'],
+    ['POST', '/journeys/{id}/archive'],
+    ['POST', '/journeys/{id}/simulate'],
+    ['GET', '/journeys/{id}/stats'],
+    ['GET', '/templates'],
+    ['POST', '/templates/preview'],
+    ['GET', '/templates/{id}'],
+    ['PUT', '/templates/{id}'],
+    ['DELETE', '/templates/{id}'],
+    ['POST', '/messages/test'],
+    ['POST', '/test-event-pattern'],
+    ['GET', '/customers/{customerId}'],
+  ]),
 ];

@@ -52,7 +52,28 @@ export const errorStatus = (error: unknown): { status: number; body: ErrorBody }
   if (error instanceof CareflowError && error.code === 'Conflict') {
     return { status: 409, body: { code: error.code, message: error.message } };
   }
+  // The email provider refused a (test) message for good, or could not take it now.
+  if (error instanceof CareflowError && error.code === 'SendRejected') {
+    return { status: 422, body: { code: error.code, message: error.message } };
+  }
+  if (error instanceof CareflowError && error.code === 'SendDeferred') {
+    return { status: 503, body: { code: error.code, message: error.message } };
+  }
   return { status: 500, body: { code: 'InternalError', message: 'Something went wrong on our side.' } };
+};
+
+/** No route has this path. */
+export const routeNotFound = (method: string, path: string): HttpResult =>
+  json(404, { code: 'NotFound', message: `No route for ${method} ${path}` });
+
+/** The path exists, with other methods: names them (and in `Allow`). */
+export const methodNotAllowed = (method: string, path: string, allowed: readonly string[]): HttpResult => {
+  const result = json(405, {
+    code: 'MethodNotAllowed',
+    message: `${method} is not allowed on ${path}; use ${allowed.join(' or ')}`,
+    details: { allowed },
+  });
+  return { ...result, headers: { ...result.headers, allow: allowed.join(', ') } };
 };
 
 export const errorJson = (error: unknown): HttpResult => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { testEventPattern } from '../../shared/app/admin/pattern-check.js';
 import type { LocalBus, PutEventsEntry } from './bus.js';
 import type { LocalScheduler } from './scheduler.js';
 
@@ -29,6 +30,17 @@ const awsJson = (
     errorType ? { __type: errorType, message: String((body as { message?: string }).message) } : body,
   ),
 });
+
+/**
+ * `AWSEvents.TestEventPattern` on careflow's own matcher: `{ "Result": true|false }`, or
+ * EventBridge's `InvalidEventPatternException` / `ValidationException` with the reason.
+ */
+export const wireTestEventPattern = (input: unknown): WireResponse => {
+  const check = testEventPattern(input);
+  return check.ok
+    ? awsJson('1.1', 200, { Result: check.result })
+    : awsJson('1.1', 400, { message: check.message }, check.code);
+};
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
@@ -66,15 +78,28 @@ export const handleAmzTarget = (
         : awsJson('1.1', 400, { message: 'not supported' }, 'UnknownOperationException');
     case 'AmazonSQS.SendMessage':
     case 'AmazonSQS.SendMessageBatch': {
-      const name = String(input.QueueUrl ?? '').split('/').pop() ?? '';
+      const name =
+        String(input.QueueUrl ?? '')
+          .split('/')
+          .pop() ?? '';
       const queue = parts.queues[name];
       if (!queue) {
-        return awsJson('1.0', 400, { message: `queue ${name} does not exist` }, 'AWS.SimpleQueueService.NonExistentQueue');
+        return awsJson(
+          '1.0',
+          400,
+          { message: `queue ${name} does not exist` },
+          'AWS.SimpleQueueService.NonExistentQueue',
+        );
       }
       return target === 'AmazonSQS.SendMessage' ? sendMessage(queue, input) : sendMessageBatch(queue, input);
     }
     default:
-      return awsJson('1.1', 400, { message: `${target} is not supported locally` }, 'UnknownOperationException');
+      return awsJson(
+        '1.1',
+        400,
+        { message: `${target} is not supported locally` },
+        'UnknownOperationException',
+      );
   }
 };
 
@@ -87,7 +112,11 @@ const sendMessageBatch = (queue: LocalQueueTarget, input: Record<string, unknown
   const entries = Array.isArray(input.Entries) ? (input.Entries as Record<string, unknown>[]) : [];
   const ids = sendToQueue(queue, entries);
   return awsJson('1.0', 200, {
-    Successful: entries.map((e, i) => ({ Id: e.Id, MessageId: ids[i], MD5OfMessageBody: md5(String(e.MessageBody)) })),
+    Successful: entries.map((e, i) => ({
+      Id: e.Id,
+      MessageId: ids[i],
+      MD5OfMessageBody: md5(String(e.MessageBody)),
+    })),
     Failed: [],
   });
 };

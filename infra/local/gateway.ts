@@ -1,9 +1,17 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { Env } from '../../shared/config/env.js';
 import { parseDuration } from '../../shared/domain/time/duration.js';
 import { type HttpRouteSpec, httpRoutes } from '../routes.js';
 import { apiGatewayEvent } from './api-event.js';
-import { handleAmzTarget, handleScheduler, type LocalQueueTarget, type WireResponse } from './aws-wire.js';
+import {
+  handleAmzTarget,
+  handleScheduler,
+  type LocalQueueTarget,
+  type WireResponse,
+  wireTestEventPattern,
+} from './aws-wire.js';
 import type { LocalBus } from './bus.js';
 import type { LocalClock } from './clock.js';
 import type { LocalFifoQueue } from './fifo-queue.js';
@@ -26,6 +34,11 @@ export interface GatewayParts {
   /** One handler per function named as a target in `httpRoutes`. */
   handlers: Record<HttpRouteSpec['target'], HttpHandler>;
   isReady: () => boolean;
+  /**
+   * The bearer token admin routes (auth `iam`) require, standing in for IAM. Default:
+   * `CAREFLOW_ADMIN_TOKEN`, or a new random one that is put there for the start banner.
+   */
+  adminToken?: string;
 }
 
 interface HttpRoute {
@@ -34,6 +47,7 @@ interface HttpRoute {
   path: RegExp;
   params: string[];
   handler: HttpRouteSpec['target'];
+  auth: HttpRouteSpec['auth'];
 }
 
 /** The HTTP API's routes, from the same list the CDK stack creates its routes from. */
@@ -43,8 +57,44 @@ const compiledRoutes: HttpRoute[] = httpRoutes.map((spec) => {
     params.push(name);
     return '([^/]+)';
   });
-  return { key: `${spec.method} ${spec.path}`, method: spec.method, path: new RegExp(`^${source}$`), params, handler: spec.target };
+  return {
+    key: `${spec.method} ${spec.path}`,
+    method: spec.method,
+    path: new RegExp(`^${source}$`),
+    params,
+    handler: spec.target,
+    auth: spec.auth,
+  };
 });
+
+/** The admin token: given, from the environment, or generated (and exported for the banner). */
+const resolveAdminToken = (given: string | undefined): string => {
+  const token = given ?? process.env[Env.adminToken];
+  if (token) return token;
+  const generated = randomBytes(24).toString('base64url');
+  process.env[Env.adminToken] = generated;
+  return generated;
+};
+
+const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+/** Whether the request carries `Authorization: Bearer <token>`, compared in constant time. */
+const authorized = (req: IncomingMessage, token: string): boolean => {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return match?.[1] !== undefined && timingSafeEqual(digest(match[1]), digest(token));
+};
+
+const unauthorized: WireResponse = {
+  status: 401,
+  headers: {
+    'content-type': 'application/json; charset=utf-8',
+    'www-authenticate': 'Bearer realm="careflow-admin"',
+  },
+  body: JSON.stringify({
+    code: 'Unauthorized',
+    message: `This route needs the admin token: send "Authorization: Bearer <token>" (${Env.adminToken}, printed at start).`,
+  }),
+};
 
 const MAX_BODY = 1024 * 1024;
 
@@ -75,9 +125,10 @@ const jsonReply = (status: number, body: unknown): WireResponse => ({
 });
 
 /** One loopback HTTP server: the HTTP API, the AWS wire protocols, and the local controls. */
-export const createGateway = (parts: GatewayParts): Server =>
-  createServer((req, res) => {
-    handle(parts, req)
+export const createGateway = (parts: GatewayParts): Server => {
+  const withToken = { ...parts, adminToken: resolveAdminToken(parts.adminToken) };
+  return createServer((req, res) => {
+    handle(withToken, req)
       .then((reply) => send(res, reply))
       .catch((error: unknown) =>
         send(
@@ -89,14 +140,18 @@ export const createGateway = (parts: GatewayParts): Server =>
         ),
       );
   });
+};
 
-const handle = async (parts: GatewayParts, req: IncomingMessage): Promise<WireResponse> => {
+const handle = async (
+  parts: GatewayParts & { adminToken: string },
+  req: IncomingMessage,
+): Promise<WireResponse> => {
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
   const method = req.method ?? 'GET';
   const body = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
   const target = req.headers['x-amz-target'];
   if (method === 'POST' && url.pathname === '/' && typeof target === 'string') {
-    return handleAmzTarget(target, body, parts);
+    return handleAmzTarget(target, body, { ...parts, testEventPattern: wireTestEventPattern });
   }
   const schedule = /^\/schedules\/([^/]+)$/.exec(url.pathname);
   if (schedule?.[1] && (method === 'POST' || method === 'DELETE')) {
@@ -130,6 +185,7 @@ const handle = async (parts: GatewayParts, req: IncomingMessage): Promise<WireRe
         message: `${method} is not allowed on ${url.pathname}`,
       });
     }
+    if (route.auth === 'iam' && !authorized(req, parts.adminToken)) return unauthorized;
     const pathParameters = Object.fromEntries(
       route.params.map((p, i) => [p, decodeURIComponent(match[i + 1] ?? '')]),
     );

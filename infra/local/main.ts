@@ -27,6 +27,7 @@ console.log(`careflow is running on loopback.
   DynamoDB Local      ${stack.dynamoEndpoint}
   Local clock         ${stack.baseUrl}/_local/clock   (POST /_local/clock/advance {"by":"24h"})
   Dead letters        ${stack.baseUrl}/_local/dead-letters
+  Admin API token     ${process.env.CAREFLOW_ADMIN_TOKEN}   (send "Authorization: Bearer <token>"; set CAREFLOW_ADMIN_TOKEN to choose it)
 
 Try it:  npm run demo   (a purchase, 24 hours later a survey, an answer, a reply)
 Stop with Ctrl+C. Data is kept in ${process.env.CAREFLOW_DATA_DIR ?? '.local/data'}.`);

@@ -58,7 +58,10 @@ const mailTo = async (address: string): Promise<StoredMail[]> => {
 };
 
 const history = async (customerId: string) => {
-  const response = await fetch(`${stack.baseUrl}/customers/${customerId}/messages`);
+  // Admin routes need the local stack's admin token (IAM in AWS).
+  const response = await fetch(`${stack.baseUrl}/customers/${customerId}/messages`, {
+    headers: { authorization: `Bearer ${process.env.CAREFLOW_ADMIN_TOKEN}` },
+  });
   expect(response.status).toBe(200);
   return ((await response.json()) as { messages: Record<string, string>[] }).messages;
 };

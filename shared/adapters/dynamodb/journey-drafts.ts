@@ -32,7 +32,11 @@ const readDraft = (item: Record<string, unknown>): JourneyDraft => {
   }
   return {
     ...stored,
-    definition: parseStored(z.record(z.string(), z.unknown()), definition, `stored draft ${describeKey(item)}`),
+    definition: parseStored(
+      z.record(z.string(), z.unknown()),
+      definition,
+      `stored draft ${describeKey(item)}`,
+    ),
   };
 };
 
@@ -51,7 +55,11 @@ export class DynamoJourneyDrafts implements JourneyDrafts {
 
   async get(journeyId: string): Promise<JourneyDraft | undefined> {
     const result = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: draftsPk, sk: journeyId }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: draftsPk, sk: journeyId },
+        ConsistentRead: true,
+      }),
     );
     return result.Item ? readDraft(result.Item) : undefined;
   }

@@ -8,13 +8,7 @@ import { Journey } from '../../domain/journey/definition.js';
 import { queryAll, type TableOptions } from './client.js';
 import { isConditionalCheckFailed, setExpression } from './conditions.js';
 import { describeKey, itemSchemaVersion, JourneyItem, parseItem, parseStored } from './items.js';
-import {
-  ItemType,
-  journeyVersionSk,
-  journeyVersionsPk,
-  publishedPk,
-  publishedSk,
-} from './keys.js';
+import { ItemType, journeyVersionSk, journeyVersionsPk, publishedPk, publishedSk } from './keys.js';
 
 /** Sort-key prefix of the version items in a journey's partition (`V#000001`, …). */
 const journeyVersionPrefix = 'V#';
@@ -55,7 +49,11 @@ export class DynamoJourneyStore implements JourneyAdminStore {
 
   async getCurrent(id: string): Promise<PublishedJourney | undefined> {
     const result = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: publishedPk, sk: publishedSk(id) }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: publishedPk, sk: publishedSk(id) },
+        ConsistentRead: true,
+      }),
     );
     return result.Item ? readPublished(result.Item) : undefined;
   }

@@ -85,7 +85,11 @@ export class DynamoTemplateStore implements TemplateRepository {
 
   async delete(id: string): Promise<boolean> {
     const result = await this.doc.send(
-      new DeleteCommand({ TableName: this.tableName, Key: { pk: templatesPk, sk: id }, ReturnValues: 'ALL_OLD' }),
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: templatesPk, sk: id },
+        ReturnValues: 'ALL_OLD',
+      }),
     );
     return result.Attributes !== undefined;
   }

@@ -8,6 +8,14 @@ export class MemoryJourneyStore implements JourneyAdminStore {
   private readonly versions = new Map<string, Journey>();
   private readonly current = new Map<string, PublishedJourney>();
 
+  /** Optionally start with these journeys published (and active). */
+  constructor(journeys: readonly Journey[] = []) {
+    for (const journey of journeys) {
+      this.versions.set(`${journey.id}@${journey.version}`, structuredClone(journey));
+      this.current.set(journey.id, { journey: structuredClone(journey), state: 'active' });
+    }
+  }
+
   async listPublished(): Promise<Journey[]> {
     return [...this.current.values()].filter((p) => p.state === 'active').map((p) => p.journey);
   }
@@ -27,7 +35,9 @@ export class MemoryJourneyStore implements JourneyAdminStore {
     this.versions.set(key, structuredClone(journey));
     const current = this.current.get(journey.id);
     if (current && current.journey.version > journey.version) {
-      throw new ConflictError(`journey ${journey.id}: a version newer than ${journey.version} is already published`);
+      throw new ConflictError(
+        `journey ${journey.id}: a version newer than ${journey.version} is already published`,
+      );
     }
     this.current.set(journey.id, { journey: structuredClone(journey), state: current?.state ?? 'active' });
   }
@@ -42,7 +52,8 @@ export class MemoryJourneyStore implements JourneyAdminStore {
 
   async latestVersion(id: string): Promise<number> {
     let latest = 0;
-    for (const journey of this.versions.values()) if (journey.id === id) latest = Math.max(latest, journey.version);
+    for (const journey of this.versions.values())
+      if (journey.id === id) latest = Math.max(latest, journey.version);
     return latest;
   }
 

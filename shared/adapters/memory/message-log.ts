@@ -15,7 +15,12 @@ export class MemoryMessageLog implements MessageLog {
   async settle(
     customerId: string,
     messageId: string,
-    outcome: { status: Exclude<MessageStatus, 'sending'>; providerMessageId?: string; reason?: string; at: string },
+    outcome: {
+      status: Exclude<MessageStatus, 'sending'>;
+      providerMessageId?: string;
+      reason?: string;
+      at: string;
+    },
   ): Promise<void> {
     const key = `${customerId}/${messageId}`;
     const record = this.records.get(key);

@@ -22,7 +22,8 @@ export class WakeQueue implements WakeScheduler {
   private readonly pending = new Map<string, { at: string; wake: Wake }>();
 
   async schedule(request: { name: string; at: string; wake: Wake }): Promise<void> {
-    if (!this.pending.has(request.name)) this.pending.set(request.name, { at: request.at, wake: request.wake });
+    if (!this.pending.has(request.name))
+      this.pending.set(request.name, { at: request.at, wake: request.wake });
   }
 
   /** The time of the earliest pending wake-up. */

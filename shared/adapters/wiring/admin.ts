@@ -1,12 +1,48 @@
-import type { AdminDeps } from '../../app/deps.js';
+import { randomUUID } from 'node:crypto';
+import type { AdminApiDeps } from '../../app/deps.js';
 import { type Config, loadConfig } from '../../config/config.js';
+import { defaultTemplates } from '../../domain/templates/defaults.js';
+import { DynamoCustomerStore } from '../dynamodb/customer-store.js';
+import { DynamoJourneyDrafts } from '../dynamodb/journey-drafts.js';
+import { DynamoJourneyStats } from '../dynamodb/journey-stats.js';
+import { DynamoJourneyStore } from '../dynamodb/journey-store.js';
 import { DynamoMessageLog } from '../dynamodb/message-log.js';
+import { DynamoTemplateStore } from '../dynamodb/template-store.js';
+import { createSandboxFactory } from '../memory/sandbox.js';
+import { createSesClient, SesEmailSender } from '../ses/ses-email-sender.js';
+import { LayeredTemplateStore } from '../templates/layered-template-store.js';
 import { basics, once, tableOptions, type WiringOverrides } from './common.js';
 
-/** The admin API's composition root: read-only access to the table. */
-export const adminDeps = async (config: Config, overrides: WiringOverrides = {}): Promise<AdminDeps> => ({
-  logger: basics(overrides).logger,
-  messages: new DynamoMessageLog(tableOptions(config)),
-});
+/**
+ * The admin API's composition root: journeys, drafts, templates, figures and customers in the
+ * table; SES for test sends only; an in-memory sandbox for dry runs.
+ */
+export const adminDeps = async (config: Config, overrides: WiringOverrides = {}): Promise<AdminApiDeps> => {
+  const { clock, logger } = basics(overrides);
+  const table = tableOptions(config);
+  const storedTemplates = new DynamoTemplateStore(table);
+  // No cache: a preview right after an edit shows the edit.
+  const templates = new LayeredTemplateStore(storedTemplates, defaultTemplates, { clock, ttlMs: 0 });
+  const sender = { from: config.senderEmail };
+  return {
+    clock,
+    logger,
+    messages: new DynamoMessageLog(table),
+    customers: new DynamoCustomerStore(table),
+    journeys: new DynamoJourneyStore(table),
+    drafts: new DynamoJourneyDrafts(table),
+    templates,
+    storedTemplates,
+    builtInTemplates: defaultTemplates,
+    stats: new DynamoJourneyStats(table),
+    email: new SesEmailSender(
+      createSesClient(),
+      config.sesConfigurationSet ? { configurationSet: config.sesConfigurationSet } : {},
+    ),
+    sender,
+    sandbox: createSandboxFactory({ templates, logger, sender }),
+    newId: randomUUID,
+  };
+};
 
 export const lazyAdminDeps = once(() => adminDeps(loadConfig(process.env)));

@@ -6,7 +6,7 @@ const parts: readonly TemplatePart[] = ['subject', 'html', 'text'];
 const analyzer = new Liquid({ ownPropertyOnly: true });
 
 const syntaxMessage = (error: unknown): string =>
-  error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+  error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
 
 /** Every Liquid syntax error of every part of every locale, with the part's path. */
 export const templateProblems = (template: EmailTemplate): Problem[] => {
@@ -21,7 +21,8 @@ export const templateProblems = (template: EmailTemplate): Problem[] => {
     }
   };
   check('', template);
-  for (const [locale, content] of Object.entries(template.locales ?? {})) check(`locales.${locale}.`, content);
+  for (const [locale, content] of Object.entries(template.locales ?? {}))
+    check(`locales.${locale}.`, content);
   return problems;
 };
 
@@ -40,7 +41,11 @@ export interface MissingVariable {
 
 type Lookup = { found: true; value: unknown } | { found: false };
 
-const lookup = (context: unknown, segments: readonly (string | number | Variable)[], root: unknown): Lookup => {
+const lookup = (
+  context: unknown,
+  segments: readonly (string | number | Variable)[],
+  root: unknown,
+): Lookup => {
   let value: unknown = context;
   for (const segment of segments) {
     let key: string | number;
@@ -51,7 +56,8 @@ const lookup = (context: unknown, segments: readonly (string | number | Variable
       }
       key = inner.value;
     } else key = segment;
-    if (key === 'size' && (Array.isArray(value) || typeof value === 'string')) return { found: true, value: 1 };
+    if (key === 'size' && (Array.isArray(value) || typeof value === 'string'))
+      return { found: true, value: 1 };
     if (key === 'first' && Array.isArray(value)) key = 0;
     if (key === 'last' && Array.isArray(value)) key = value.length - 1;
     if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return { found: false };
@@ -77,7 +83,10 @@ const isGuarded = (markup: string): boolean =>
  * The variables a template version reads that the context does not provide, found by walking
  * the parse tree (loop variables and `assign`s are not reported, only what must come from outside).
  */
-export const missingVariables = (content: TemplateContent, context: Record<string, unknown>): MissingVariable[] => {
+export const missingVariables = (
+  content: TemplateContent,
+  context: Record<string, unknown>,
+): MissingVariable[] => {
   const missing: MissingVariable[] = [];
   for (const part of parts) {
     const source = content[part];
@@ -96,5 +105,7 @@ export const missingVariables = (content: TemplateContent, context: Record<strin
       }
     }
   }
-  return missing.sort((a, b) => parts.indexOf(a.part) - parts.indexOf(b.part) || a.line - b.line || a.column - b.column);
+  return missing.sort(
+    (a, b) => parts.indexOf(a.part) - parts.indexOf(b.part) || a.line - b.line || a.column - b.column,
+  );
 };

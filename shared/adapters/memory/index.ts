@@ -1,0 +1,10 @@
+// In-memory implementations of the ports: the engine's sandbox for dry runs, and stores for tools.
+export { VirtualClock } from './clock.js';
+export { MemoryCustomerStore } from './customer-store.js';
+export { MemoryJourneyDrafts } from './journey-drafts.js';
+export { MemoryJourneyStats } from './journey-stats.js';
+export { MemoryJourneyStore } from './journey-store.js';
+export { MemoryMessageLog } from './message-log.js';
+export { EmailOutbox, EventCollector, WakeQueue } from './outbox.js';
+export { createSandboxFactory } from './sandbox.js';
+export { MemoryTemplateRepository } from './template-store.js';

@@ -1,0 +1,65 @@
+import { NotFoundError } from '../../domain/errors.js';
+import type { Instance } from '../../domain/journey/instance.js';
+import type { AdminApiDeps } from '../deps.js';
+import type { Profile } from '../ports.js';
+
+export const TIERS = ['vip', 'regular', 'potential'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export interface CustomerJourney {
+  instanceId: string;
+  journeyId: string;
+  journeyVersion: number;
+  stepId: string;
+  status: Instance['status'];
+  /** What a running instance waits for, and until when. */
+  waiting: Instance['waiting'];
+  startedAt: string;
+  endedAt: string | null;
+  endReason: string | null;
+}
+
+export interface CustomerOverview {
+  customerId: string;
+  profile: Profile | null;
+  /** The customer's tier from `profile.attributes.tier` (set by the CRM or segmentation); null when unknown. */
+  tier: Tier | null;
+  activeJourneys: CustomerJourney[];
+  /** Ended journey runs still kept (until their retention passes), newest first. */
+  pastJourneys: CustomerJourney[];
+}
+
+const tierOf = (profile: Profile | null): Tier | null => {
+  const value = profile?.attributes?.tier;
+  return typeof value === 'string' && (TIERS as readonly string[]).includes(value) ? (value as Tier) : null;
+};
+
+const toJourney = (i: Instance): CustomerJourney => ({
+  instanceId: i.instanceId,
+  journeyId: i.journeyId,
+  journeyVersion: i.journeyVersion,
+  stepId: i.stepId,
+  status: i.status,
+  waiting: i.waiting,
+  startedAt: i.startedAt,
+  endedAt: i.endedAt,
+  endReason: i.endReason,
+});
+
+/** `GET /customers/{id}`: the profile, tier and journeys of a customer, in one read. */
+export const customerOverview = async (
+  deps: Pick<AdminApiDeps, 'customers'>,
+  customerId: string,
+): Promise<CustomerOverview> => {
+  const { profile, instances } = await deps.customers.load(customerId);
+  if (!profile && instances.length === 0)
+    throw new NotFoundError(`careflow knows no customer "${customerId}".`);
+  const newestFirst = [...instances].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  return {
+    customerId,
+    profile,
+    tier: tierOf(profile),
+    activeJourneys: newestFirst.filter((i) => i.status === 'active').map(toJourney),
+    pastJourneys: newestFirst.filter((i) => i.status !== 'active').map(toJourney),
+  };
+};

@@ -1,0 +1,214 @@
+import { NotFoundError } from '../../domain/errors.js';
+import type { Instance } from '../../domain/journey/instance.js';
+import type { AdminApiDeps } from '../deps.js';
+import type { JourneyStats, Logger, MessageStatus, StatsDelta } from '../ports.js';
+
+/**
+ * Journey counters. The processor records one delta per instance save (one UpdateItem of `ADD`s,
+ * no read); the admin API sums them. Counter names:
+ *
+ * - `entered`, `active` (goes up on entry, down when the instance ends), `ended.{status}`
+ * - `reached.{stepId}` (every visit), `waiting.{stepId}` (instances waiting there now)
+ * - `message.sent.{channel}`, `message.skipped.{reason}`, `message.failed.{channel}`,
+ *   `message.unknown.{channel}`, `message.requested.{channel}` (a send whose outcome was not passed)
+ * - `message.delivered|bounced|complained|opened|clicked` (from provider feedback, `feedbackDelta`)
+ */
+
+/** A send effect, optionally with what became of it (the status `deliverEmail` returns). */
+export interface EffectOutcome {
+  type: string;
+  status?: MessageStatus;
+  reason?: string | null;
+}
+
+const channelOf = (effectType: string): string => (effectType === 'sendSms' ? 'sms' : 'email');
+const isSend = (effectType: string): boolean => effectType === 'sendEmail' || effectType === 'sendSms';
+
+const add = (delta: Record<string, number>, counter: string, amount = 1): void => {
+  delta[counter] = (delta[counter] ?? 0) + amount;
+  if (delta[counter] === 0) delete delta[counter];
+};
+
+const waitingAt = (instance: Instance | null): string | null =>
+  instance && instance.status === 'active' && instance.waiting ? instance.stepId : null;
+
+/**
+ * What one instance save changes in the journey's counters: pass the instance before the save
+ * (null when it starts), after it, and the effects that were carried out (with their outcome
+ * where known). Pure; an unchanged instance gives an empty delta.
+ */
+export const statsDelta = (
+  previous: Instance | null,
+  next: Instance,
+  effects: readonly EffectOutcome[] = [],
+): StatsDelta => {
+  const delta: Record<string, number> = {};
+  if (previous === null) add(delta, 'entered');
+  const wasActive = previous?.status === 'active';
+  const isActive = next.status === 'active';
+  if (!wasActive && isActive) add(delta, 'active');
+  if ((wasActive || previous === null) && !isActive) {
+    if (previous !== null) add(delta, 'active', -1);
+    add(delta, `ended.${next.status}`);
+  }
+  for (const stepId of next.path.slice(previous?.path.length ?? 0)) add(delta, `reached.${stepId}`);
+  const before = waitingAt(previous);
+  const after = waitingAt(next);
+  if (before !== after) {
+    if (before) add(delta, `waiting.${before}`, -1);
+    if (after) add(delta, `waiting.${after}`);
+  }
+  for (const effect of effects) {
+    if (!isSend(effect.type)) continue;
+    const channel = channelOf(effect.type);
+    switch (effect.status) {
+      case undefined:
+      case 'sending':
+        add(delta, `message.requested.${channel}`);
+        break;
+      case 'sent':
+        add(delta, `message.sent.${channel}`);
+        break;
+      case 'skipped':
+        add(delta, `message.skipped.${effect.reason ?? 'unknown'}`);
+        break;
+      default:
+        add(delta, `message.${effect.status}.${channel}`);
+    }
+  }
+  return delta;
+};
+
+export type FeedbackKind = 'delivered' | 'bounced' | 'complained' | 'opened' | 'clicked';
+
+/** The delta for one piece of provider feedback (SES/SMS event) about a journey's message. */
+export const feedbackDelta = (kind: FeedbackKind): StatsDelta => ({ [`message.${kind}`]: 1 });
+
+/**
+ * Record a delta and never fail the caller: the figures are a report, not state the engine
+ * depends on, so a failed write is logged and lost (the figures may then be a little low).
+ */
+export const recordStats = async (
+  deps: { stats?: JourneyStats; logger: Logger },
+  journeyId: string,
+  shardKey: string,
+  delta: StatsDelta,
+): Promise<void> => {
+  if (!deps.stats || Object.keys(delta).length === 0) return;
+  try {
+    await deps.stats.record(journeyId, shardKey, delta);
+  } catch (error) {
+    deps.logger.warn('journey figures not recorded', {
+      journeyId,
+      error: error instanceof Error ? error.name : String(error),
+    });
+  }
+};
+
+/** Public list prices used for the cost estimate, in US dollars per message. */
+export const PRICES_USD = {
+  /** Amazon SES outbound email: $0.10 per 1,000 (no attachments, no dedicated IPs). */
+  email: 0.1 / 1000,
+  /**
+   * SMS varies by destination country, origination identity and carrier fees (from well under a
+   * cent to over ten cents per message part). Assumed: one US message part at about $0.0083
+   * (AWS list price plus a typical carrier fee). Pass `smsPriceUsd` for your own destinations.
+   */
+  sms: 0.0083,
+} as const;
+
+export interface JourneyFigures {
+  journeyId: string;
+  entered: number;
+  active: number;
+  ended: Record<string, number>;
+  converted: number;
+  steps: { stepId: string; reached: number; waiting: number }[];
+  messages: {
+    sent: Record<string, number>;
+    skipped: Record<string, number>;
+    failed: Record<string, number>;
+    unknown: Record<string, number>;
+    delivered: number;
+    bounced: number;
+    complained: number;
+    opened: number;
+    clicked: number;
+  };
+  estimatedCost: {
+    currency: 'USD';
+    total: number;
+    email: { messages: number; unitPrice: number; amount: number };
+    sms: { messages: number; unitPrice: number; amount: number };
+    assumptions: string;
+  };
+}
+
+const group = (counters: Record<string, number>, prefix: string): Record<string, number> =>
+  Object.fromEntries(
+    Object.entries(counters)
+      .filter(([name, value]) => name.startsWith(prefix) && value !== 0)
+      .map(([name, value]) => [name.slice(prefix.length), value]),
+  );
+
+const roundUsd = (amount: number): number => Math.round(amount * 1e6) / 1e6;
+
+/** `GET /journeys/{id}/stats`: the journey's figures and the estimated cost of its sends. */
+export const journeyFigures = async (
+  deps: Pick<AdminApiDeps, 'stats' | 'journeys' | 'drafts'>,
+  id: string,
+  options: { smsPriceUsd?: number } = {},
+): Promise<JourneyFigures> => {
+  const [counters, current, draft] = await Promise.all([
+    deps.stats.read(id),
+    deps.journeys.getCurrent(id),
+    deps.drafts.get(id),
+  ]);
+  if (!current && !draft) throw new NotFoundError(`There is no journey "${id}".`);
+  const value = (name: string) => counters[name] ?? 0;
+  const reached = group(counters, 'reached.');
+  const waiting = group(counters, 'waiting.');
+  const order = Object.keys(current?.journey.steps ?? {});
+  const stepIds = [...new Set([...order, ...Object.keys(reached), ...Object.keys(waiting)])];
+  const sent = group(counters, 'message.sent.');
+  const smsPrice = options.smsPriceUsd ?? PRICES_USD.sms;
+  const email = {
+    messages: sent.email ?? 0,
+    unitPrice: PRICES_USD.email,
+    amount: roundUsd((sent.email ?? 0) * PRICES_USD.email),
+  };
+  const sms = { messages: sent.sms ?? 0, unitPrice: smsPrice, amount: roundUsd((sent.sms ?? 0) * smsPrice) };
+  return {
+    journeyId: id,
+    entered: value('entered'),
+    active: value('active'),
+    ended: group(counters, 'ended.'),
+    converted: value('ended.converted'),
+    steps: stepIds.map((stepId) => ({
+      stepId,
+      reached: reached[stepId] ?? 0,
+      waiting: waiting[stepId] ?? 0,
+    })),
+    messages: {
+      sent,
+      skipped: group(counters, 'message.skipped.'),
+      failed: group(counters, 'message.failed.'),
+      unknown: group(counters, 'message.unknown.'),
+      delivered: value('message.delivered'),
+      bounced: value('message.bounced'),
+      complained: value('message.complained'),
+      opened: value('message.opened'),
+      clicked: value('message.clicked'),
+    },
+    estimatedCost: {
+      currency: 'USD',
+      total: roundUsd(email.amount + sms.amount),
+      email,
+      sms,
+      assumptions:
+        options.smsPriceUsd === undefined
+          ? 'SES list price $0.10 per 1,000 emails; SMS assumed at $0.0083 per message (one US message part incl. carrier fee) - pass smsPriceUsd for your destinations. Sends only: Lambda, DynamoDB, EventBridge and SQS are not included.'
+          : `SES list price $0.10 per 1,000 emails; SMS at the given $${smsPrice} per message. Sends only: Lambda, DynamoDB, EventBridge and SQS are not included.`,
+    },
+  };
+};
