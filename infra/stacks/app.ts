@@ -1,6 +1,6 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CareflowStack, type CareflowStackProps } from './careflow-stack.js';
+import { CareflowStack, type CareflowStackProps, toLogRetention } from './careflow-stack.js';
 
 /** Context keys that configure the app (`cdk synth -c careflow:stage=prod`). */
 export const ContextKeys = {
@@ -10,24 +10,72 @@ export const ContextKeys = {
   retentionDays: 'careflow:retentionDays',
   alarmEmail: 'careflow:alarmEmail',
   tracing: 'careflow:tracing',
+  /** Deploy to this account and region; without them the stack is environment-agnostic. */
+  account: 'careflow:account',
+  region: 'careflow:region',
+  /** Create this domain as an SES identity with Easy DKIM. */
+  senderDomain: 'careflow:senderDomain',
+  logRetentionDays: 'careflow:logRetentionDays',
+  frequencyCap: 'careflow:frequencyCap',
+  quietHours: 'careflow:quietHours',
+  defaultTimeZone: 'careflow:defaultTimeZone',
+  processorMaxConcurrency: 'careflow:processorMaxConcurrency',
+  apiRateLimit: 'careflow:apiRateLimit',
+  apiBurstLimit: 'careflow:apiBurstLimit',
 } as const;
 
 const optionalString = (value: unknown): string | undefined =>
   value === undefined || value === null || value === '' ? undefined : String(value);
 
+/** A whole number from context (`-c` gives strings); names the key when it is not one. */
+const wholeNumber = (key: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed)) throw new Error(`${key} must be a whole number: got '${value}'`);
+  return parsed;
+};
+
 /** Stack configuration from CDK context; values given with `-c` arrive as strings. */
 export const readStackConfig = (app: App): CareflowStackProps => {
-  const ctx = (key: string): unknown => app.node.tryGetContext(key);
-  const retention = optionalString(ctx(ContextKeys.retentionDays));
-  const publicBaseUrl = optionalString(ctx(ContextKeys.publicBaseUrl));
-  const alarmEmail = optionalString(ctx(ContextKeys.alarmEmail));
+  const ctx = (key: string): string | undefined => optionalString(app.node.tryGetContext(key));
+  const retention = ctx(ContextKeys.retentionDays);
+  const publicBaseUrl = ctx(ContextKeys.publicBaseUrl);
+  const alarmEmail = ctx(ContextKeys.alarmEmail);
+  const account = ctx(ContextKeys.account);
+  const region = ctx(ContextKeys.region);
+  if (account !== undefined && !/^\d{12}$/.test(account)) {
+    throw new Error(`${ContextKeys.account} must be a 12-digit AWS account id: got '${account}'`);
+  }
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    throw new Error(`${ContextKeys.region} must be an AWS region such as eu-west-1: got '${region}'`);
+  }
+  const senderDomain = ctx(ContextKeys.senderDomain);
+  const logRetentionDays = wholeNumber(ContextKeys.logRetentionDays, ctx(ContextKeys.logRetentionDays));
+  const limits = {
+    ...(ctx(ContextKeys.frequencyCap) ? { frequencyCap: ctx(ContextKeys.frequencyCap) } : {}),
+    ...(ctx(ContextKeys.quietHours) ? { quietHours: ctx(ContextKeys.quietHours) } : {}),
+    ...(ctx(ContextKeys.defaultTimeZone) ? { defaultTimeZone: ctx(ContextKeys.defaultTimeZone) } : {}),
+  };
+  const maxConcurrency = wholeNumber(
+    ContextKeys.processorMaxConcurrency,
+    ctx(ContextKeys.processorMaxConcurrency),
+  );
+  const apiRateLimit = wholeNumber(ContextKeys.apiRateLimit, ctx(ContextKeys.apiRateLimit));
+  const apiBurstLimit = wholeNumber(ContextKeys.apiBurstLimit, ctx(ContextKeys.apiBurstLimit));
   return {
-    stage: optionalString(ctx(ContextKeys.stage)) ?? 'dev',
-    senderEmail: optionalString(ctx(ContextKeys.senderEmail)) ?? 'noreply@example.com',
+    stage: ctx(ContextKeys.stage) ?? 'dev',
+    senderEmail: ctx(ContextKeys.senderEmail) ?? 'noreply@example.com',
     ...(publicBaseUrl ? { publicBaseUrl } : {}),
     ...(retention ? { retentionDays: Number(retention) } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
-    tracing: String(ctx(ContextKeys.tracing) ?? 'false') === 'true',
+    tracing: (ctx(ContextKeys.tracing) ?? 'false') === 'true',
+    ...(account || region ? { env: { ...(account ? { account } : {}), ...(region ? { region } : {}) } } : {}),
+    ...(senderDomain ? { senderDomain } : {}),
+    ...(logRetentionDays !== undefined ? { logRetention: toLogRetention(logRetentionDays) } : {}),
+    ...(Object.keys(limits).length > 0 ? { limits } : {}),
+    ...(maxConcurrency !== undefined ? { processorMaxConcurrency: maxConcurrency } : {}),
+    ...(apiRateLimit !== undefined ? { apiRateLimit } : {}),
+    ...(apiBurstLimit !== undefined ? { apiBurstLimit } : {}),
   };
 };
 
