@@ -15,27 +15,35 @@ const inRange = (r: NumericRange, n: number): boolean =>
  * numbers; exact numbers compare by value, as JSON parsing leaves no other representation.
  */
 export const compileConditions = (conditions: Condition[]): ValueTest => {
-  const exact = new Set<Scalar>();
+  const exact: Scalar[] = [];
   const tests: ValueTest[] = [];
   for (const condition of conditions) {
-    if (condition.kind === 'exact') exact.add(condition.value);
-    else if (condition.kind === 'exists') tests.push(() => true);
+    if (condition.kind === 'exact') {
+      if (!exact.includes(condition.value)) exact.push(condition.value);
+    } else if (condition.kind === 'exists') tests.push(anyValue);
     else tests.push(compileCondition(condition));
   }
-  if (tests.length === 0) {
-    if (exact.size === 1) {
-      const only = exact.values().next().value;
-      return (v) => v === only;
-    }
-    return (v) => exact.has(v);
+  if (exact.length > 0) tests.unshift(exactTest(exact));
+  return tests.length === 1 ? (tests[0] as ValueTest) : anyOf(tests);
+};
+
+const anyValue: ValueTest = () => true;
+
+const exactTest = (values: Scalar[]): ValueTest => {
+  if (values.length === 1) {
+    const only = values[0];
+    return (v) => v === only;
   }
-  if (exact.size > 0) tests.unshift((v) => exact.has(v));
-  if (tests.length === 1) return tests[0] ?? (() => false);
-  return (v) => {
+  const set = new Set(values);
+  return (v) => set.has(v);
+};
+
+const anyOf =
+  (tests: ValueTest[]): ValueTest =>
+  (v) => {
     for (const test of tests) if (test(v)) return true;
     return false;
   };
-};
 
 const compileCondition = (condition: Exclude<Condition, { kind: 'exact' | 'exists' }>): ValueTest => {
   switch (condition.kind) {

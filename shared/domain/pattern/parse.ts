@@ -25,7 +25,10 @@ const RESERVED_IN_OR = new Set<string>([
   'ip-address-not-in-range',
 ]);
 
-export type ParseResult = { ok: true; root: PatternObject } | { ok: false; problems: Problem[] };
+/** A checked pattern with the number of alternatives it spreads into, or its problems. */
+export type ParseResult =
+  | { ok: true; root: PatternObject; terms: number }
+  | { ok: false; problems: Problem[] };
 
 /** Check a pattern the way EventBridge does and, when it passes, return its checked form. */
 export const parsePattern = (pattern: unknown): ParseResult => {
@@ -46,7 +49,7 @@ export const parsePattern = (pattern: unknown): ParseResult => {
     const message = `pattern is too complex: its $or branches and exists:false alternatives combine into ${terms} cases (at most ${MAX_TERMS})`;
     return { ok: false, problems: [{ path: '', message }] };
   }
-  return { ok: true, root };
+  return { ok: true, root, terms };
 };
 
 const parseObject = (
@@ -80,10 +83,10 @@ const parseObject = (
         continue;
       }
       const conditions: Condition[] = [];
-      value.forEach((entry, i) => {
-        const condition = parseCondition(entry, `${at}[${i}]`, problems);
+      for (let i = 0; i < value.length; i++) {
+        const condition = parseCondition(value[i], at, i, problems);
         if (condition) conditions.push(condition);
-      });
+      }
       fields.push({ key, kind: 'leaf', conditions });
     } else {
       problems.push({

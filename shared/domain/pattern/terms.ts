@@ -39,28 +39,70 @@ export const countTerms = (object: PatternObject): number => {
 };
 
 /** Spread a checked pattern into its alternatives; the pattern matches when any of them does. */
-export const expandTerms = (root: PatternObject): Term[] => expand(root).map(finish);
+export const expandTerms = (root: PatternObject, count = countTerms(root)): Term[] =>
+  count === 1 ? [single(root)] : expand(root).map(finish);
+
+/** The one alternative of a pattern without `$or` or mixed exists:false, built straight from it. */
+const single = (object: PatternObject): Term => {
+  let positive = false;
+  const fields: Fields = [];
+  for (const field of object.fields) {
+    if (field.kind === 'object') {
+      const term = single(field.object);
+      positive ||= term.positive;
+      fields.push({ key: field.key, kind: 'object', term });
+    } else if (field.conditions.some(isAbsence)) {
+      fields.push({ key: field.key, kind: 'absent' });
+    } else {
+      positive = true;
+      fields.push({ key: field.key, kind: 'present', conditions: field.conditions });
+    }
+  }
+  if (fields.length > 1) fields.sort(byRank);
+  return { fields, positive };
+};
 
 type Fields = TermField[];
+
+/** Every combination of one alternative from `left` and one option; a single option is appended in place. */
+const extend = (left: Fields[], options: TermField[]): Fields[] => {
+  if (options.length === 1) {
+    const only = options[0] as TermField;
+    for (const fields of left) fields.push(only);
+    return left;
+  }
+  const out: Fields[] = [];
+  for (const fields of left) for (const option of options) out.push([...fields, option]);
+  return out;
+};
 
 const expand = (object: PatternObject): Fields[] => {
   let alternatives: Fields[] = [[]];
   for (const field of object.fields) {
-    const options: TermField[] = [];
     if (field.kind === 'object') {
-      for (const fields of expand(field.object)) {
-        options.push({ key: field.key, kind: 'object', term: { fields, positive: false } });
-      }
-    } else {
-      const present = field.conditions.filter((c) => !isAbsence(c));
-      if (present.length > 0) options.push({ key: field.key, kind: 'present', conditions: present });
-      if (present.length < field.conditions.length) options.push({ key: field.key, kind: 'absent' });
+      const inner = expand(field.object);
+      const options = inner.map(
+        (fields): TermField => ({ key: field.key, kind: 'object', term: { fields, positive: false } }),
+      );
+      alternatives = extend(alternatives, options);
+      continue;
     }
-    alternatives = alternatives.flatMap((fields) => options.map((option) => [...fields, option]));
+    const conditions = field.conditions;
+    let absent = 0;
+    for (const c of conditions) if (isAbsence(c)) absent++;
+    const options: TermField[] = [];
+    if (absent < conditions.length) {
+      const present = absent === 0 ? conditions : conditions.filter((c) => !isAbsence(c));
+      options.push({ key: field.key, kind: 'present', conditions: present });
+    }
+    if (absent > 0) options.push({ key: field.key, kind: 'absent' });
+    alternatives = extend(alternatives, options);
   }
   if (object.or) {
     const branches = object.or.flatMap(expand);
-    alternatives = alternatives.flatMap((fields) => branches.map((branch) => merge(fields, branch)));
+    const out: Fields[] = [];
+    for (const fields of alternatives) for (const branch of branches) out.push(merge(fields, branch));
+    alternatives = out;
   }
   return alternatives;
 };
@@ -85,17 +127,28 @@ const merge = (left: Fields, right: Fields): Fields => {
   return result;
 };
 
-const RANK = { present: 0, object: 1, absent: 2 } as const;
+/** Cheap, selective checks first: exact values, then other values, then objects, then absent fields. */
+const rank = (f: TermField): number => {
+  if (f.kind === 'present') return f.conditions.every((c) => c.kind === 'exact') ? 0 : 1;
+  return f.kind === 'object' ? 2 : 3;
+};
+
+const byRank = (a: TermField, b: TermField): number => rank(a) - rank(b);
 
 /** Work out `positive` bottom-up and order fields so that cheap, selective checks run first. */
 const finish = (fields: Fields): Term => {
-  const done = fields.map((field): TermField => {
-    if (field.kind !== 'object') return field;
-    return { key: field.key, kind: 'object', term: finish(field.term.fields) };
-  });
-  const exactFirst = (f: TermField): number =>
-    f.kind === 'present' && f.conditions.every((c) => c.kind === 'exact') ? -1 : RANK[f.kind];
-  done.sort((a, b) => exactFirst(a) - exactFirst(b));
-  const positive = done.some((f) => f.kind === 'present' || (f.kind === 'object' && f.term.positive));
+  let positive = false;
+  const done: Fields = [];
+  for (const field of fields) {
+    if (field.kind === 'object') {
+      const term = finish(field.term.fields);
+      positive ||= term.positive;
+      done.push({ key: field.key, kind: 'object', term });
+    } else {
+      positive ||= field.kind === 'present';
+      done.push(field);
+    }
+  }
+  if (done.length > 1) done.sort(byRank);
   return { fields: done, positive };
 };
