@@ -1,0 +1,225 @@
+#!/usr/bin/env node
+// Moves dead letters back once their cause is fixed. See docs/operations.md, "Redrive".
+//   npm run redrive -- --queue customer|ingest|invalid|wake [--dry-run] [--stage prod]
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { StackOutput, stackNameFor } from '../stacks/outputs.js';
+import {
+  eventFromIngestMessage,
+  eventFromInvalidMessage,
+  moveDeadLetters,
+  putEventsAgain,
+  type RedriveReport,
+  resendWakes,
+} from './redrive-lib.js';
+import { readStackOutputs } from './stack-outputs.js';
+
+export const redriveQueues = ['customer', 'ingest', 'invalid', 'wake'] as const;
+export type RedriveQueue = (typeof redriveQueues)[number];
+
+export const usage = `Usage: npm run redrive -- --queue <${redriveQueues.join('|')}> [options]
+
+  --queue customer   customer DLQ (FIFO) -> customer queue, with an SQS message move task
+  --queue ingest     ingest DLQ -> the careflow bus again (PutEvents)
+  --queue invalid    invalid-events queue -> the careflow bus again, after a fix that accepts them
+  --queue wake       wake-up DLQ -> customer queue (stale wakes are ignored by the processor)
+
+Options:
+  --dry-run              report what would move; change nothing
+  --stage <stage>        stack careflow-<stage> (default dev); its outputs name the queues and the bus
+  --stack-name <name>    another stack name
+  --queue-url <url>      the queue to read, instead of the stack output
+  --destination-url <url>  the customer queue, instead of the stack output (customer, wake)
+  --event-bus <name>     the bus, instead of the stack output (ingest, invalid)
+  --max <n>              at most n messages (ingest, invalid, wake)
+  --rate <n>             messages per second of the move task (customer)
+  --wait                 wait until the move task finished (customer)
+  --region <region>      AWS region (default: the AWS_REGION / profile region)
+`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface RedriveOptions {
+  queue: RedriveQueue;
+  dryRun: boolean;
+  stackName: string;
+  queueUrl?: string;
+  destinationUrl?: string;
+  eventBus?: string;
+  max?: number;
+  rate?: number;
+  wait: boolean;
+  region?: string;
+}
+
+const positive = (flag: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${flag} must be a positive whole number: got '${value}'`);
+  return n;
+};
+
+/** The command line as options; throws UsageError with what is wrong. */
+export const parseRedriveArgs = (argv: string[]): RedriveOptions => {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        queue: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        stage: { type: 'string', default: 'dev' },
+        'stack-name': { type: 'string' },
+        'queue-url': { type: 'string' },
+        'destination-url': { type: 'string' },
+        'event-bus': { type: 'string' },
+        max: { type: 'string' },
+        rate: { type: 'string' },
+        wait: { type: 'boolean', default: false },
+        region: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) throw new UsageError('');
+  const queue = values.queue;
+  if (typeof queue !== 'string' || !(redriveQueues as readonly string[]).includes(queue)) {
+    throw new UsageError(`--queue must be one of ${redriveQueues.join(', ')}`);
+  }
+  const str = (key: string): string | undefined =>
+    typeof values[key] === 'string' ? (values[key] as string) : undefined;
+  const max = positive('max', str('max'));
+  const rate = positive('rate', str('rate'));
+  return {
+    queue: queue as RedriveQueue,
+    dryRun: values['dry-run'] === true,
+    stackName: str('stack-name') ?? stackNameFor(str('stage') ?? 'dev'),
+    wait: values.wait === true,
+    ...(str('queue-url') ? { queueUrl: str('queue-url') } : {}),
+    ...(str('destination-url') ? { destinationUrl: str('destination-url') } : {}),
+    ...(str('event-bus') ? { eventBus: str('event-bus') } : {}),
+    ...(max ? { max } : {}),
+    ...(rate ? { rate } : {}),
+    ...(str('region') ? { region: str('region') } : {}),
+  };
+};
+
+export interface RedriveClients {
+  sqs: SQSClient;
+  eventBridge: EventBridgeClient;
+  cloudFormation: CloudFormationClient;
+}
+
+/** Runs one redrive: finds the queues (flags first, then the stack outputs) and moves the messages. */
+export const redrive = async (options: RedriveOptions, clients: RedriveClients): Promise<RedriveReport> => {
+  let outputs: Record<string, string> | undefined;
+  const resolve = async (given: string | undefined, key: string): Promise<string> => {
+    if (given) return given;
+    outputs ??= await readStackOutputs(clients.cloudFormation, options.stackName);
+    const value = outputs[key];
+    if (!value) throw new Error(`stack ${options.stackName} has no output ${key}; pass it as a flag`);
+    return value;
+  };
+  const drain = { dryRun: options.dryRun, ...(options.max ? { max: options.max } : {}) };
+  switch (options.queue) {
+    case 'customer':
+      return moveDeadLetters(clients.sqs, {
+        dlqUrl: await resolve(options.queueUrl, StackOutput.customerDlqUrl),
+        destinationUrl: await resolve(options.destinationUrl, StackOutput.customerQueueUrl),
+        dryRun: options.dryRun,
+        wait: options.wait,
+        ...(options.rate ? { maxPerSecond: options.rate } : {}),
+      });
+    case 'ingest':
+      return putEventsAgain(clients.sqs, clients.eventBridge, {
+        ...drain,
+        queueUrl: await resolve(options.queueUrl, StackOutput.ingestDlqUrl),
+        busName: await resolve(options.eventBus, StackOutput.eventBusName),
+        extract: eventFromIngestMessage,
+      });
+    case 'invalid':
+      return putEventsAgain(clients.sqs, clients.eventBridge, {
+        ...drain,
+        queueUrl: await resolve(options.queueUrl, StackOutput.invalidEventsQueueUrl),
+        busName: await resolve(options.eventBus, StackOutput.eventBusName),
+        extract: eventFromInvalidMessage,
+      });
+    case 'wake':
+      return resendWakes(clients.sqs, {
+        ...drain,
+        queueUrl: await resolve(options.queueUrl, StackOutput.wakeDlqUrl),
+        customerQueueUrl: await resolve(options.destinationUrl, StackOutput.customerQueueUrl),
+      });
+  }
+};
+
+/** The report as the command prints it. */
+export const formatReport = (queue: RedriveQueue, report: RedriveReport): string => {
+  const verb = report.dryRun ? 'would move' : 'moved';
+  const lines = [
+    `redrive ${queue}${report.dryRun ? ' (dry run: nothing changed)' : ''}`,
+    `  from ${report.source}`,
+    `  to   ${report.destination}`,
+    `  examined ${report.examined}, ${verb} ${report.moved}, failed ${report.failures.length}`,
+    ...report.notes.map((note) => `  note: ${note}`),
+    ...report.failures.map((f) => `  FAILED ${f.messageId ?? ''}${f.messageId ? ': ' : ''}${f.reason}`),
+  ];
+  return lines.join('\n');
+};
+
+/** The command: returns the exit code (0 all moved, 1 something failed, 2 usage). */
+export const main = async (
+  argv: string[],
+  makeClients: (region?: string) => RedriveClients,
+  print: (text: string) => void,
+): Promise<number> => {
+  let options: RedriveOptions;
+  try {
+    options = parseRedriveArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    print(`${error.message ? `${error.message}\n\n` : ''}${usage}`);
+    return 2;
+  }
+  try {
+    const report = await redrive(options, makeClients(options.region));
+    print(formatReport(options.queue, report));
+    return report.failures.length > 0 ? 1 : 0;
+  } catch (error) {
+    print(`redrive ${options.queue} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+};
+
+const runAsCommand = (): boolean => {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+};
+
+if (runAsCommand()) {
+  const makeClients = (region?: string): RedriveClients => {
+    const config = region ? { region } : {};
+    return {
+      sqs: new SQSClient(config),
+      eventBridge: new EventBridgeClient(config),
+      cloudFormation: new CloudFormationClient(config),
+    };
+  };
+  process.exitCode = await main(process.argv.slice(2), makeClients, (text) => console.log(text));
+}
