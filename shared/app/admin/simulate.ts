@@ -90,7 +90,7 @@ export interface SimulationResult {
 }
 
 /** Enough for any sane journey; a journey that feeds itself events forever stops here. */
-export const MAX_SIMULATED_INPUTS = 1000;
+export const MAX_SIMULATED_INPUTS = 250;
 const DEFAULT_HORIZON = 'P366D';
 const SIMULATED_CUSTOMER = 'simulated-customer';
 

@@ -100,7 +100,12 @@ const checkedTemplate = (input: unknown, what: string): EmailTemplate => {
 
 /** `PUT /templates/{id}`: store (or replace) a template; it takes effect in sends within a minute. */
 export const putTemplate = async (deps: Deps, id: string, body: unknown): Promise<TemplateView> => {
-  parseInput(TemplateId, id, 'template id');
+  const validId = TemplateId.safeParse(id);
+  if (!validId.success) {
+    throw new ValidationError('The template id is invalid.', [
+      { path: 'id', message: validId.error.issues[0]?.message ?? 'is invalid' },
+    ]);
+  }
   const withId = typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body, id } : body;
   if (typeof body === 'object' && body !== null && 'id' in body && body.id !== id) {
     throw new ValidationError('The id in the body differs from the one in the path.', [

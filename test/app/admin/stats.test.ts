@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { createJourney, publishJourney } from '../../../shared/app/admin/journeys.js';
+import { feedbackDelta, journeyFigures, recordStats, statsDelta } from '../../../shared/app/admin/stats.js';
+import { postPurchaseSurvey } from '../../../shared/domain/defaults/post-purchase-survey.js';
+import { NotFoundError } from '../../../shared/domain/errors.js';
+import type { Instance } from '../../../shared/domain/journey/instance.js';
+import { adminWorld, quietLogger } from './world.js';
+
+const instance = (overrides: Partial<Instance>): Instance => ({
+  schemaVersion: 1,
+  instanceId: 'i-1',
+  journeyId: 'post-purchase-survey',
+  journeyVersion: 1,
+  customerId: 'c-1',
+  status: 'active',
+  stepId: 'wait',
+  waiting: { kind: 'timer', until: '2026-11-03T09:00:00.000Z' },
+  trigger: {
+    id: 'e-1',
+    detailType: 'Order Completed',
+    source: 'shop',
+    time: '2026-11-02T09:00:00.000Z',
+    detail: {},
+  },
+  lastEvent: null,
+  path: ['wait'],
+  version: 1,
+  startedAt: '2026-11-02T09:00:00.000Z',
+  updatedAt: '2026-11-02T09:00:00.000Z',
+  endedAt: null,
+  endReason: null,
+  ...overrides,
+});
+
+const waitingAtWait = instance({});
+const waitingForAnswer = instance({
+  stepId: 'answer',
+  waiting: { kind: 'event', until: '2026-11-06T09:00:00.000Z' },
+  path: ['wait', 'invite', 'answer'],
+  version: 2,
+});
+const thanked = instance({
+  stepId: 'end',
+  status: 'completed',
+  waiting: null,
+  path: ['wait', 'invite', 'answer', 'route', 'thanks', 'end'],
+  version: 3,
+});
+const converted = instance({ ...waitingForAnswer, status: 'converted', waiting: null, version: 3 });
+
+describe('journey counters for one instance save', () => {
+  it.each([
+    {
+      when: 'a customer enters and waits',
+      previous: null,
+      next: waitingAtWait,
+      effects: [],
+      delta: { entered: 1, active: 1, 'reached.wait': 1, 'waiting.wait': 1 },
+    },
+    {
+      when: 'the wait ends and the invitation goes out',
+      previous: waitingAtWait,
+      next: waitingForAnswer,
+      effects: [{ type: 'sendEmail', status: 'sent' as const }, { type: 'scheduleWake' }],
+      delta: {
+        'reached.invite': 1,
+        'reached.answer': 1,
+        'waiting.wait': -1,
+        'waiting.answer': 1,
+        'message.sent.email': 1,
+      },
+    },
+    {
+      when: 'the answer brings a thank-you and the end',
+      previous: waitingForAnswer,
+      next: thanked,
+      effects: [{ type: 'sendEmail', status: 'skipped' as const, reason: 'opted-out' }],
+      delta: {
+        active: -1,
+        'ended.completed': 1,
+        'reached.route': 1,
+        'reached.thanks': 1,
+        'reached.end': 1,
+        'waiting.answer': -1,
+        'message.skipped.opted-out': 1,
+      },
+    },
+    {
+      when: 'the goal is reached',
+      previous: waitingForAnswer,
+      next: converted,
+      effects: [],
+      delta: { active: -1, 'ended.converted': 1, 'waiting.answer': -1 },
+    },
+    {
+      when: 'a send outcome is not passed',
+      previous: waitingAtWait,
+      next: waitingForAnswer,
+      effects: [{ type: 'sendEmail' }],
+      delta: {
+        'reached.invite': 1,
+        'reached.answer': 1,
+        'waiting.wait': -1,
+        'waiting.answer': 1,
+        'message.requested.email': 1,
+      },
+    },
+  ])('counts $when', ({ previous, next, effects, delta }) => {
+    expect(statsDelta(previous, next, effects)).toEqual(delta);
+  });
+
+  it('counts nothing when nothing changed', () => {
+    expect(statsDelta(waitingAtWait, waitingAtWait)).toEqual({});
+  });
+});
+
+describe('journey figures', () => {
+  const published = async () => {
+    const world = adminWorld();
+    await createJourney(world.deps, postPurchaseSurvey);
+    await publishJourney(world.deps, 'post-purchase-survey');
+    return world;
+  };
+
+  it('sums the counters of the instances into a funnel, in the order of the steps', async () => {
+    const { deps } = await published();
+    for (const [previous, next, effects] of [
+      [null, waitingAtWait, []],
+      [waitingAtWait, waitingForAnswer, [{ type: 'sendEmail', status: 'sent' as const }]],
+      [waitingForAnswer, thanked, [{ type: 'sendEmail', status: 'sent' as const }]],
+      [null, { ...waitingAtWait, instanceId: 'i-2' }, []],
+    ] as const) {
+      await recordStats(deps, 'post-purchase-survey', next.instanceId, statsDelta(previous, next, effects));
+    }
+    await deps.stats.record('post-purchase-survey', 'i-1', feedbackDelta('delivered'));
+
+    const figures = await journeyFigures(deps, 'post-purchase-survey');
+
+    expect(figures).toMatchObject({ entered: 2, active: 1, ended: { completed: 1 }, converted: 0 });
+    expect(figures.steps.slice(0, 3)).toEqual([
+      { stepId: 'wait', reached: 2, waiting: 1 },
+      { stepId: 'invite', reached: 1, waiting: 0 },
+      { stepId: 'answer', reached: 1, waiting: 0 },
+    ]);
+    expect(figures.messages).toMatchObject({ sent: { email: 2 }, delivered: 1, bounced: 0 });
+  });
+
+  it('estimates the cost of the sends at list prices: $0.10 per 1,000 emails', async () => {
+    const { deps } = await published();
+    await deps.stats.record('post-purchase-survey', 'x', {
+      'message.sent.email': 12_345,
+      'message.sent.sms': 10,
+    });
+
+    const standard = await journeyFigures(deps, 'post-purchase-survey');
+    const ownSmsPrice = await journeyFigures(deps, 'post-purchase-survey', { smsPriceUsd: 0.05 });
+
+    expect(standard.estimatedCost.email).toEqual({ messages: 12_345, unitPrice: 0.0001, amount: 1.2345 });
+    expect(standard.estimatedCost.sms.messages).toBe(10);
+    expect(ownSmsPrice.estimatedCost).toMatchObject({ total: 1.7345, sms: { unitPrice: 0.05, amount: 0.5 } });
+    expect(ownSmsPrice.estimatedCost.assumptions).toContain('$0.05');
+  });
+
+  it('never fails the engine when the figures cannot be written', async () => {
+    const warnings: string[] = [];
+    const failing = {
+      stats: { record: async () => Promise.reject(new Error('throttled')), read: async () => ({}) },
+      logger: { ...quietLogger, warn: (message: string) => warnings.push(message) },
+    };
+
+    await expect(recordStats(failing, 'j', 'i', { entered: 1 })).resolves.toBeUndefined();
+    expect(warnings).toEqual(['journey figures not recorded']);
+  });
+
+  it('answers NotFound for a journey that does not exist', async () => {
+    const { deps } = adminWorld();
+
+    await expect(journeyFigures(deps, 'nope')).rejects.toThrow(NotFoundError);
+  });
+});
