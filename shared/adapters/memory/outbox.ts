@@ -26,6 +26,11 @@ export class WakeQueue implements WakeScheduler {
       this.pending.set(request.name, { at: request.at, wake: request.wake });
   }
 
+  /** Forget a pending wake-up (the instance moved on without it). */
+  async cancel(name: string): Promise<void> {
+    this.pending.delete(name);
+  }
+
   /** The time of the earliest pending wake-up. */
   nextAt(): string | undefined {
     return [...this.pending.values()].map((p) => p.at).sort()[0];
