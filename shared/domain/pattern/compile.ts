@@ -1,8 +1,8 @@
 import { ValidationError } from '../errors.js';
 import { compileConditions, type ValueTest } from './conditions.js';
 import { parsePattern } from './parse.js';
-import { expandTerms, type Term, type TermField } from './terms.js';
-import type { Condition, Matcher, Scalar } from './types.js';
+import { expandTerms, type Term } from './terms.js';
+import type { Matcher, Scalar } from './types.js';
 
 const PRESENT = 0;
 const ABSENT = 1;
@@ -24,12 +24,10 @@ export interface CompiledField {
   kind: typeof PRESENT | typeof ABSENT | typeof OBJECT;
   test: ValueTest | undefined;
   node: CompiledNode | undefined;
-  /** False when an index has already proven this field (or everything under it) for the event. */
-  residual: boolean;
 }
 
 /** Whether some leaf value (arrays looked through, objects skipped) passes the test. */
-const anyLeaf = (value: unknown, test: ValueTest): boolean => {
+export const anyLeaf = (value: unknown, test: ValueTest): boolean => {
   if (value === undefined) return false;
   if (Array.isArray(value)) {
     for (const item of value) if (anyLeaf(item, test)) return true;
@@ -40,7 +38,7 @@ const anyLeaf = (value: unknown, test: ValueTest): boolean => {
 };
 
 /** Whether the value holds at least one leaf; `exists` only looks at leaves, as in EventBridge. */
-const hasLeaf = (value: unknown): boolean => {
+export const hasLeaf = (value: unknown): boolean => {
   if (value === undefined) return false;
   if (Array.isArray(value)) {
     for (const item of value) if (hasLeaf(item)) return true;
@@ -52,23 +50,21 @@ const hasLeaf = (value: unknown): boolean => {
 /**
  * Match one alternative against an event node. Arrays are matched element by element: a subtree
  * that needs present values must hold within a single element (EventBridge's array consistency), a
- * subtree of absent fields must hold for every element. With `skipProven`, fields that are not
- * `residual` are taken as already checked.
+ * subtree of absent fields must hold for every element.
  */
-export const matchNode = (node: CompiledNode, value: unknown, skipProven: boolean): boolean => {
+export const matchNode = (node: CompiledNode, value: unknown): boolean => {
   if (Array.isArray(value)) {
     if (node.positive) {
-      for (const item of value) if (matchNode(node, item, skipProven)) return true;
+      for (const item of value) if (matchNode(node, item)) return true;
       return false;
     }
-    for (const item of value) if (!matchNode(node, item, skipProven)) return false;
+    for (const item of value) if (!matchNode(node, item)) return false;
     return true;
   }
   const object = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
   const fields = node.fields;
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i] as CompiledField;
-    if (skipProven && !field.residual) continue;
     const key = field.key;
     const child =
       object === undefined ? undefined : field.plain || Object.hasOwn(object, key) ? object[key] : undefined;
@@ -76,40 +72,29 @@ export const matchNode = (node: CompiledNode, value: unknown, skipProven: boolea
       if (!anyLeaf(child, field.test as ValueTest)) return false;
     } else if (field.kind === ABSENT) {
       if (hasLeaf(child)) return false;
-    } else if (!matchNode(field.node as CompiledNode, child, skipProven)) {
+    } else if (!matchNode(field.node as CompiledNode, child)) {
       return false;
     }
   }
   return true;
 };
 
-/** Compiles a field's value list; an index passes one that shares tests between its patterns. */
-export type TestCompiler = (conditions: Condition[]) => ValueTest;
-
-/** Compile one alternative; fields in `proven` are marked as not residual. */
-export const compileTerm = (
-  term: Term,
-  proven: readonly TermField[] = [],
-  compileTest: TestCompiler = compileConditions,
-): CompiledNode => ({
+/** Compile one alternative into data for `matchNode`. */
+export const compileTerm = (term: Term): CompiledNode => ({
   positive: term.positive,
   fields: term.fields.map((field): CompiledField => {
     const plain = !(field.key in Object.prototype);
     if (field.kind === 'object') {
-      const node = compileTerm(field.term, proven, compileTest);
-      const residual = node.fields.some((f) => f.residual);
-      return { key: field.key, plain, kind: OBJECT, test: undefined, node, residual };
+      return { key: field.key, plain, kind: OBJECT, test: undefined, node: compileTerm(field.term) };
     }
-    const residual = !proven.includes(field);
     if (field.kind === 'absent')
-      return { key: field.key, plain, kind: ABSENT, test: undefined, node: undefined, residual };
+      return { key: field.key, plain, kind: ABSENT, test: undefined, node: undefined };
     return {
       key: field.key,
       plain,
       kind: PRESENT,
-      test: compileTest(field.conditions),
+      test: compileConditions(field.conditions),
       node: undefined,
-      residual,
     };
   }),
 });
@@ -129,9 +114,9 @@ export const patternTerms = (pattern: unknown): Term[] => {
 export const compilePattern = (pattern: unknown): Matcher => {
   const nodes = patternTerms(pattern).map((term) => compileTerm(term));
   const only = nodes[0];
-  if (nodes.length === 1 && only) return (event) => matchNode(only, event, false);
+  if (nodes.length === 1 && only) return (event) => matchNode(only, event);
   return (event) => {
-    for (const node of nodes) if (matchNode(node, event, false)) return true;
+    for (const node of nodes) if (matchNode(node, event)) return true;
     return false;
   };
 };

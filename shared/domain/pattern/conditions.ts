@@ -15,6 +15,8 @@ const inRange = (r: NumericRange, n: number): boolean =>
  * numbers; exact numbers compare by value, as JSON parsing leaves no other representation.
  */
 export const compileConditions = (conditions: Condition[]): ValueTest => {
+  const only = conditions.length === 1 ? conditions[0] : undefined;
+  if (only) return compileOne(only);
   const exact: Scalar[] = [];
   const tests: ValueTest[] = [];
   for (const condition of conditions) {
@@ -28,6 +30,14 @@ export const compileConditions = (conditions: Condition[]): ValueTest => {
 };
 
 const anyValue: ValueTest = () => true;
+
+const compileOne = (condition: Condition): ValueTest => {
+  if (condition.kind === 'exact') {
+    const value = condition.value;
+    return (v) => v === value;
+  }
+  return condition.kind === 'exists' ? anyValue : compileCondition(condition);
+};
 
 const exactTest = (values: Scalar[]): ValueTest => {
   if (values.length === 1) {

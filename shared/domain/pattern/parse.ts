@@ -58,9 +58,12 @@ const parseObject = (
   insideOr: boolean,
   problems: Problem[],
 ): PatternObject => {
-  const fields: PatternField[] = [];
+  const keys = Object.keys(object);
+  // Sized up front (and trimmed at the end): arrays grown from empty get a 16-slot backing store.
+  const fields = new Array<PatternField>(keys.length);
+  let count = 0;
   let or: PatternObject[] | undefined;
-  for (const key of Object.keys(object)) {
+  for (const key of keys) {
     const value = object[key];
     const at = childPath(path, key);
     if (key === '$or') {
@@ -76,18 +79,18 @@ const parseObject = (
         problems.push({ path: at, message: 'must not be an empty object' });
         continue;
       }
-      fields.push({ key, kind: 'object', object: parseObject(value, at, insideOr, problems) });
+      fields[count++] = { key, kind: 'object', object: parseObject(value, at, insideOr, problems) };
     } else if (Array.isArray(value)) {
       if (value.length === 0) {
         problems.push({ path: at, message: 'must list at least one value to match' });
         continue;
       }
-      const conditions: Condition[] = [];
+      const conditions = new Array<Condition>(value.length);
       for (let i = 0; i < value.length; i++) {
         const condition = parseCondition(value[i], at, i, problems);
-        if (condition) conditions.push(condition);
+        if (condition) conditions[i] = condition;
       }
-      fields.push({ key, kind: 'leaf', conditions });
+      fields[count++] = { key, kind: 'leaf', conditions };
     } else {
       problems.push({
         path: at,
@@ -95,6 +98,7 @@ const parseObject = (
       });
     }
   }
+  fields.length = count;
   return { fields, or };
 };
 

@@ -1,4 +1,4 @@
-import { type CompiledNode, compileTerm, matchNode, patternTerms } from './compile.js';
+import { anyLeaf, type CompiledNode, compileTerm, hasLeaf, matchNode, patternTerms } from './compile.js';
 import { compileConditions, type ValueTest } from './conditions.js';
 import type { Term, TermField } from './terms.js';
 import type { Condition, EventPattern, Scalar } from './types.js';
@@ -9,7 +9,7 @@ const MAX_PLACEMENTS = 64;
 interface Entry<T> {
   value: T;
   seq: number;
-  /** The last `match` call that already reported this entry. */
+  /** The last `match` call that already reported this entry (only consulted when it has several terms). */
   stamp: number;
   /** Where its terms are filed: `nodes[i]` holds `refs[i]`. */
   nodes: TrieNode<T>[];
@@ -17,21 +17,36 @@ interface Entry<T> {
   fallback: TermRef<T>[] | undefined;
 }
 
-/** One alternative of an entry's pattern. */
-interface TermRef<T> {
-  entry: Entry<T>;
-  node: CompiledNode;
-  /** Whether anything is left to check once the trie has proven the exact fields it is filed under. */
-  residual: boolean;
-  stamp: number;
-}
-
-/** A path through the event, shared by every edge that follows it; also a node of the index's path tree. */
+/** A path through the event, shared by every edge and check that follows it; also a node of the path tree. */
 interface PathSlot {
   keys: string[];
   /** False when a key could be inherited from Object.prototype and needs an own-property check. */
   plain: boolean;
   next: Map<string, PathSlot> | undefined;
+}
+
+/** One leaf condition the trie does not prove, checked along its path. */
+interface FlatCheck {
+  slot: PathSlot;
+  absent: boolean;
+  test: ValueTest;
+}
+
+/** One alternative of an entry's pattern. */
+interface TermRef<T> {
+  entry: Entry<T>;
+  /** Whether the entry has other alternatives, so that it may already have been reported. */
+  shared: boolean;
+  stamp: number;
+  /** What is left to check once the trie has proven the exact fields the term is filed under: */
+  /** the first check inline, the others in a list. */
+  check: FlatCheck | undefined;
+  checks: FlatCheck[];
+  /** The pattern as JSON and the term's position in it, to compile the whole term on first need. */
+  source: string;
+  index: number;
+  /** The whole alternative, compiled when event arrays make the flat checks unsafe. */
+  node: CompiledNode | undefined;
 }
 
 /** The values of one path below a node: a single child inline, a map once there are more. */
@@ -43,7 +58,8 @@ interface Edge<T> {
 }
 
 interface TrieNode<T> {
-  refs: TermRef<T>[] | undefined;
+  /** The terms filed here: one inline, or a list. */
+  refs: TermRef<T> | TermRef<T>[] | undefined;
   edges: Edge<T>[] | undefined;
   stamp: number;
   up: TrieNode<T> | undefined;
@@ -57,6 +73,13 @@ interface KeyField {
   values: Scalar[];
   field: TermField;
 }
+
+const NO_CHECKS: FlatCheck[] = [];
+
+const isKey = (keys: KeyField[], field: TermField): boolean => {
+  for (const key of keys) if (key.field === field) return true;
+  return false;
+};
 
 const slotBelow = (slot: PathSlot, key: string): PathSlot => {
   slot.next ??= new Map();
@@ -73,12 +96,19 @@ const onlyExact = (conditions: Condition[]): boolean => {
   return true;
 };
 
+const exactValue = (c: Condition | undefined): Scalar => (c?.kind === 'exact' ? c.value : null);
+
+const distinctValues = (conditions: Condition[]): Scalar[] => {
+  const values: Scalar[] = [];
+  for (const c of conditions) if (!values.includes(exactValue(c))) values.push(exactValue(c));
+  return values;
+};
+
 const keyFields = (term: Term, slot: PathSlot, out: KeyField[]): KeyField[] => {
   for (const field of term.fields) {
     if (field.kind === 'present' && onlyExact(field.conditions)) {
-      const values: Scalar[] = [];
-      for (const c of field.conditions)
-        if (c.kind === 'exact' && !values.includes(c.value)) values.push(c.value);
+      const values =
+        field.conditions.length === 1 ? [exactValue(field.conditions[0])] : distinctValues(field.conditions);
       out.push({ slot: slotBelow(slot, field.key), values, field });
     } else if (field.kind === 'object' && field.term.positive) {
       keyFields(field.term, slotBelow(slot, field.key), out);
@@ -110,15 +140,50 @@ const byValuesThenPath = (a: KeyField, b: KeyField): number =>
 const chooseKeys = (term: Term, root: PathSlot): KeyField[] => {
   const fields = keyFields(term, root, []);
   if (fields.length > 1) fields.sort(byValuesThenPath);
-  const chosen: KeyField[] = [];
+  let count = 0;
   let placements = 1;
   for (const field of fields) {
-    if (chosen.length > 0 && placements * field.values.length > MAX_PLACEMENTS) break;
-    chosen.push(field);
+    if (count > 0 && placements * field.values.length > MAX_PLACEMENTS) break;
+    count++;
     placements *= field.values.length;
   }
+  const chosen = count === fields.length ? fields : fields.slice(0, count);
   if (chosen.length > 1) chosen.sort(byPath);
   return chosen;
+};
+
+/** Outcome of the flat checks: passed, failed, or met an event array and needs the full check. */
+const PASS = 1;
+const FAIL = 0;
+const UNSURE = -1;
+
+/**
+ * Run the flat checks. Without arrays on the way, a term is just the AND of its leaves; an array in
+ * the middle of a path brings in element binding, which only the full check handles.
+ */
+const runCheck = (check: FlatCheck, event: unknown): number => {
+  const { keys, plain } = check.slot;
+  let current = event;
+  for (let i = 0; i < keys.length; i++) {
+    if (Array.isArray(current)) return UNSURE;
+    if (typeof current !== 'object' || current === null) {
+      current = undefined;
+      break;
+    }
+    const key = keys[i] as string;
+    const node = current as Record<string, unknown>;
+    current = plain || Object.hasOwn(node, key) ? node[key] : undefined;
+    if (current === undefined) break;
+  }
+  return (check.absent ? hasLeaf(current) : !anyLeaf(current, check.test)) ? FAIL : PASS;
+};
+
+const runChecks = <T>(ref: TermRef<T>, event: unknown): number => {
+  if (ref.check === undefined) return PASS;
+  let outcome = runCheck(ref.check, event);
+  for (let c = 0; outcome === PASS && c < ref.checks.length; c++)
+    outcome = runCheck(ref.checks[c] as FlatCheck, event);
+  return outcome;
 };
 
 const newNode = <T>(
@@ -147,26 +212,18 @@ const childOf = <T>(edge: Edge<T>, value: Scalar): TrieNode<T> | undefined =>
 
 /**
  * Many patterns at once. Each alternative of a pattern is filed in a trie keyed by the values of
- * its exact-value fields (e.g. detail.campaignId, then detail-type), so matching an event walks only
+ * its exact-value fields (e.g. detail-type, then detail.campaignId), so matching an event walks only
  * the branches whose values the event carries, and checks only what those values do not prove.
  * Patterns without any exact-value field sit on a short list checked for every event.
  */
 export class PatternIndex<T> {
   private readonly entries = new Map<string, Entry<T>>();
   private readonly paths: PathSlot = { keys: [], plain: true, next: undefined };
+  private readonly root: TrieNode<T> = newNode<T>(undefined, undefined, null);
   /** Tests of single exact values, shared by every pattern that lists the same value. */
   private readonly exactTests = new Map<Scalar, ValueTest>();
-  private readonly compileTest = (conditions: Condition[]): ValueTest => {
-    const first = conditions[0];
-    if (conditions.length !== 1 || first?.kind !== 'exact') return compileConditions(conditions);
-    let test = this.exactTests.get(first.value);
-    if (!test) {
-      test = compileConditions(conditions);
-      this.exactTests.set(first.value, test);
-    }
-    return test;
-  };
-  private readonly root: TrieNode<T> = newNode<T>(undefined, undefined, null);
+  /** Tests of other value lists, by their JSON. */
+  private readonly tests = new Map<Scalar, ValueTest>();
   private fallback: TermRef<T>[] = [];
   private seq = 0;
   private epoch = 0;
@@ -187,16 +244,21 @@ export class PatternIndex<T> {
     const terms = patternTerms(pattern);
     this.remove(id);
     const entry: Entry<T> = { value, seq: ++this.seq, stamp: 0, nodes: [], refs: [], fallback: undefined };
-    const nodesOfEntry: TrieNode<T>[] = [];
-    const refsOfEntry: TermRef<T>[] = [];
-    for (const term of terms) {
+    const source = JSON.stringify(pattern);
+    for (let index = 0; index < terms.length; index++) {
+      const term = terms[index] as Term;
       const keys = chooseKeys(term, this.paths);
-      const node = compileTerm(
-        term,
-        keys.map((k) => k.field),
-        this.compileTest,
-      );
-      const ref: TermRef<T> = { entry, node, residual: node.fields.some((f) => f.residual), stamp: 0 };
+      const [check, ...checks] = this.checksOf(term, this.paths, keys, NO_CHECKS);
+      const ref: TermRef<T> = {
+        entry,
+        shared: terms.length > 1,
+        stamp: 0,
+        check,
+        checks: checks.length > 0 ? checks : NO_CHECKS,
+        source,
+        index,
+        node: undefined,
+      };
       if (keys.length === 0) {
         entry.fallback = appended(entry.fallback, ref);
         this.fallback.push(ref);
@@ -212,14 +274,12 @@ export class PatternIndex<T> {
           nodes = nodes.flatMap((n) => key.values.map((v) => this.child(n, key.slot, v)));
         }
       }
-      for (const n of nodes) {
-        n.refs = appended(n.refs, ref);
-        nodesOfEntry.push(n);
-        refsOfEntry.push(ref);
-      }
+      for (const n of nodes)
+        n.refs = n.refs === undefined ? ref : appended(Array.isArray(n.refs) ? n.refs : [n.refs], ref);
+      const refs = nodes.map(() => ref);
+      entry.nodes = entry.nodes.length === 0 ? nodes : entry.nodes.concat(nodes);
+      entry.refs = entry.refs.length === 0 ? refs : entry.refs.concat(refs);
     }
-    entry.nodes = nodesOfEntry.slice();
-    entry.refs = refsOfEntry.slice();
     this.entries.set(id, entry);
   }
 
@@ -228,13 +288,18 @@ export class PatternIndex<T> {
     const entry = this.entries.get(id);
     if (!entry) return false;
     entry.nodes.forEach((node, i) => {
-      const refs = node.refs ?? [];
-      const at = refs.indexOf(entry.refs[i] as TermRef<T>);
-      if (at >= 0) {
-        refs[at] = refs[refs.length - 1] as TermRef<T>;
-        refs.pop();
+      const ref = entry.refs[i];
+      if (node.refs === ref) {
+        node.refs = undefined;
+      } else if (Array.isArray(node.refs)) {
+        const refs = node.refs;
+        const at = refs.indexOf(ref as TermRef<T>);
+        if (at >= 0) {
+          refs[at] = refs[refs.length - 1] as TermRef<T>;
+          refs.pop();
+        }
+        if (refs.length === 0) node.refs = undefined;
       }
-      if (refs.length === 0) node.refs = undefined;
       this.prune(node);
     });
     if (entry.fallback) this.fallback = this.fallback.filter((ref) => ref.entry !== entry);
@@ -247,12 +312,41 @@ export class PatternIndex<T> {
     this.epoch++;
     this.event = event;
     this.visit(this.root, true);
-    for (const ref of this.fallback) this.check(ref, false);
+    for (const ref of this.fallback) this.check(ref, true);
     const found = this.found;
     this.found = [];
     this.event = undefined;
     if (found.length > 1) found.sort((a, b) => a.seq - b.seq);
     return found.map((entry) => entry.value);
+  }
+
+  /** The flat checks of a term: every leaf but the key fields it is filed under. */
+  private checksOf(term: Term, slot: PathSlot, keys: KeyField[], out: FlatCheck[]): FlatCheck[] {
+    let checks = out;
+    for (const field of term.fields) {
+      if (field.kind === 'object') {
+        checks = this.checksOf(field.term, slotBelow(slot, field.key), keys, checks);
+        continue;
+      }
+      if (isKey(keys, field)) continue;
+      const test = field.kind === 'present' ? this.compileTest(field.conditions) : anyValue;
+      checks = [...checks, { slot: slotBelow(slot, field.key), absent: field.kind === 'absent', test }];
+    }
+    return checks;
+  }
+
+  /** Compile a value list once per index: patterns listing the same conditions share one test. */
+  private compileTest(conditions: Condition[]): ValueTest {
+    const first = conditions[0];
+    const single = conditions.length === 1 && first?.kind === 'exact';
+    const cache = single ? this.exactTests : this.tests;
+    const key = single ? first.value : JSON.stringify(conditions);
+    let test = cache.get(key);
+    if (!test) {
+      test = compileConditions(conditions);
+      cache.set(key, test);
+    }
+    return test;
   }
 
   private child(node: TrieNode<T>, slot: PathSlot, value: Scalar): TrieNode<T> {
@@ -291,12 +385,18 @@ export class PatternIndex<T> {
     }
   }
 
-  /** `clean` tells that no event array stood on the way, so the fields the route proves need no check. */
+  /**
+   * `clean` tells that no event array stood on the way, so the fields the route proves hold and the
+   * flat checks may cover the rest; fallback terms prove nothing and are always clean.
+   */
   private visit(node: TrieNode<T>, clean: boolean): void {
     if (node.stamp === this.epoch) return;
     node.stamp = this.epoch;
     const refs = node.refs;
-    if (refs) for (const ref of refs) this.check(ref, clean);
+    if (refs !== undefined) {
+      if (Array.isArray(refs)) for (const ref of refs) this.check(ref, clean);
+      else this.check(refs, clean);
+    }
     const edges = node.edges;
     if (edges) for (const edge of edges) this.follow(edge, this.event, 0, clean);
   }
@@ -332,13 +432,17 @@ export class PatternIndex<T> {
   private check(ref: TermRef<T>, clean: boolean): void {
     if (ref.stamp === this.epoch) return;
     ref.stamp = this.epoch;
-    const entry = ref.entry;
-    if (entry.stamp === this.epoch) return;
-    if (
-      clean ? !ref.residual || matchNode(ref.node, this.event, true) : matchNode(ref.node, this.event, false)
-    ) {
-      entry.stamp = this.epoch;
-      this.found.push(entry);
+    if (ref.shared && ref.entry.stamp === this.epoch) return;
+    let outcome = clean ? runChecks(ref, this.event) : UNSURE;
+    if (outcome === UNSURE) {
+      ref.node ??= compileTerm(patternTerms(JSON.parse(ref.source))[ref.index] as Term);
+      outcome = matchNode(ref.node, this.event) ? PASS : FAIL;
+    }
+    if (outcome === PASS) {
+      ref.entry.stamp = this.epoch;
+      this.found.push(ref.entry);
     }
   }
 }
+
+const anyValue: ValueTest = () => true;

@@ -45,19 +45,16 @@ export const expandTerms = (root: PatternObject, count = countTerms(root)): Term
 /** The one alternative of a pattern without `$or` or mixed exists:false, built straight from it. */
 const single = (object: PatternObject): Term => {
   let positive = false;
-  const fields: Fields = [];
-  for (const field of object.fields) {
+  const fields = object.fields.map((field): TermField => {
     if (field.kind === 'object') {
       const term = single(field.object);
       positive ||= term.positive;
-      fields.push({ key: field.key, kind: 'object', term });
-    } else if (field.conditions.some(isAbsence)) {
-      fields.push({ key: field.key, kind: 'absent' });
-    } else {
-      positive = true;
-      fields.push({ key: field.key, kind: 'present', conditions: field.conditions });
+      return { key: field.key, kind: 'object', term };
     }
-  }
+    if (field.conditions.some(isAbsence)) return { key: field.key, kind: 'absent' };
+    positive = true;
+    return { key: field.key, kind: 'present', conditions: field.conditions };
+  });
   if (fields.length > 1) fields.sort(byRank);
   return { fields, positive };
 };

@@ -117,6 +117,30 @@ describe('PatternIndex', () => {
     ).toEqual(['t']);
   });
 
+  it('binds the remaining conditions to one array element too', () => {
+    const index = indexOf({
+      t: { 'detail-type': ['x'], items: { sku: [{ prefix: 'A' }], qty: [{ numeric: ['>', 1] }] } },
+    });
+    const event = (items: unknown) => ({ 'detail-type': 'x', items });
+    expect(
+      index.match(
+        event([
+          { sku: 'A1', qty: 1 },
+          { sku: 'B', qty: 2 },
+        ]),
+      ),
+    ).toEqual([]);
+    expect(
+      index.match(
+        event([
+          { sku: 'B', qty: 1 },
+          { sku: 'A1', qty: 2 },
+        ]),
+      ),
+    ).toEqual(['t']);
+    expect(index.match(event({ sku: 'A1', qty: 2 }))).toEqual(['t']);
+  });
+
   it('does not confuse values of different types', () => {
     const index = indexOf({
       one: { a: [1] },
