@@ -1,40 +1,151 @@
+import { isQuiet } from '../domain/guards/quiet-hours.js';
+import {
+  addressFor,
+  type Channel,
+  capWindowStart,
+  channelBlock,
+  DEFAULT_SEND_POLICY,
+  frequencyBlock,
+  type SendPolicy,
+  type SkipReason,
+} from '../domain/guards/send.js';
+import { knownZone } from '../domain/guards/zoned-time.js';
 import type { Journey } from '../domain/journey/definition.js';
-import type { Effect } from '../domain/journey/effects.js';
+import type { SendEffect } from '../domain/journey/effects.js';
 import type { Instance } from '../domain/journey/instance.js';
 import { renderEmail } from '../domain/templates/render.js';
+import { renderSms, sendSms, smsTextProblem } from './deliver-sms.js';
 import type { EngineDeps } from './deps.js';
 import { SendDeferredError, SendRejectedError } from './errors.js';
-import type { MessageRecord, Profile } from './ports.js';
+import type { MessageRecord, MessageStatus, Profile } from './ports.js';
 import { surveyLinks } from './survey-links.js';
+import { listUnsubscribeHeaders, unsubscribeUrl } from './unsubscribe.js';
 
-type SendEmail = Extract<Effect, { type: 'sendEmail' }>;
+export interface DeliveryContext {
+  journey: Journey;
+  instance: Instance;
+  profile: Profile | null;
+}
 
-/** Why a send must not happen, or null when it may. */
-export const emailGuard = (journey: Journey, profile: Profile | null): string | null => {
-  if (!profile) return 'no-profile';
-  if (!profile.email) return 'no-address';
-  if (profile.consent?.email === false) return 'opted-out';
-  const needsConsent = journey.category === 'marketing' || journey.audience.consent === 'email';
-  if (needsConsent && profile.consent?.email !== true) return 'no-consent';
+/** What became of one send effect. */
+export interface SendOutcome {
+  status: MessageStatus;
+  /** The channel used (the fallback's, when it stepped in), or the one asked for when nothing was sent. */
+  channel: Channel;
+  /** Why it was skipped or failed; `duplicate` when the message id was handled before. */
+  reason: string | null;
+}
+
+export const policyOf = (deps: Pick<EngineDeps, 'policy'>): SendPolicy => deps.policy ?? DEFAULT_SEND_POLICY;
+
+/** The customer's time zone: the profile's, else the deployment's default, else UTC. */
+export const timeZoneOf = (profile: Profile | null, policy: SendPolicy): string =>
+  knownZone(profile?.timezone ?? policy.defaultTimeZone);
+
+/**
+ * Why the customer cannot get this message on `channel`: no profile, no address, no consent,
+ * opted out, suppressed, or no sender for the channel. Null when the channel may be used.
+ */
+const channelProblem = async (
+  deps: EngineDeps,
+  channel: Channel,
+  journey: Journey,
+  profile: Profile | null,
+): Promise<SkipReason | null> => {
+  const blocked = channelBlock({
+    channel,
+    category: journey.category,
+    profile,
+    consentRequired: journey.audience.consent === channel,
+  });
+  if (blocked) return blocked;
+  if (channel === 'sms' && !deps.sms) return 'channel-unavailable';
+  const address = addressFor(channel, profile);
+  const suppressed = address && deps.suppressions ? await deps.suppressions.reasonFor(channel, address) : null;
+  if (suppressed) {
+    deps.logger.info('address suppressed', { channel, reason: suppressed });
+    return 'suppressed';
+  }
   return null;
 };
 
-/**
- * Send one email at most once per message id: the log entry is claimed before the
- * provider is called, so a retry after a crash finds it and does not send again.
- */
-export const deliverEmail = async (
-  deps: EngineDeps,
-  effect: SendEmail,
-  context: { journey: Journey; instance: Instance; profile: Profile | null },
-): Promise<MessageRecord['status']> => {
+/** What templates see: the profile, the trigger and latest event, the journey, survey and unsubscribe links. */
+const templateContext = (deps: EngineDeps, effect: SendEffect, context: DeliveryContext, now: string) => {
   const { journey, instance, profile } = context;
+  const survey =
+    effect.type === 'sendEmail' && effect.survey
+      ? surveyLinks(
+          {
+            surveyId: effect.messageId,
+            customerId: instance.customerId,
+            kind: effect.survey.kind,
+            journeyId: journey.id,
+            instanceId: instance.instanceId,
+            orderId: typeof instance.trigger.detail.orderId === 'string' ? instance.trigger.detail.orderId : null,
+          },
+          deps.links,
+          now,
+        )
+      : undefined;
+  return {
+    profile,
+    trigger: instance.trigger.detail,
+    event: (instance.lastEvent ?? instance.trigger).detail,
+    journey: { id: journey.id, name: journey.name },
+    survey,
+    unsubscribeUrl: unsubscribeUrl(
+      { customerId: instance.customerId, journeyId: journey.id, messageId: effect.messageId },
+      deps.links,
+      now,
+    ),
+  };
+};
+
+/**
+ * Send one message at most once per message id, through every guard:
+ * 1. the channel: address, consent (marketing needs an opt-in), opt-out, suppression list —
+ *    when the step names a fallback channel and the first is not possible, the fallback is used;
+ * 2. the frequency cap (marketing only, across journeys and channels);
+ * 3. quiet hours, judged at the instant the interpreter judged them (it defers sends out of them,
+ *    so this never skips in practice; it is the net under that rule);
+ * 4. the template.
+ * A skipped message is recorded with its reason. The log entry is claimed before the provider is
+ * called, so a retry after a crash finds it and does not send again.
+ */
+export const deliverMessage = async (
+  deps: EngineDeps,
+  effect: SendEffect,
+  context: DeliveryContext,
+): Promise<SendOutcome> => {
+  const { journey, instance, profile } = context;
+  const policy = policyOf(deps);
   const now = deps.clock.now();
+  const primary: Channel = effect.type === 'sendEmail' ? 'email' : 'sms';
+  let channel = primary;
+  let skip = await channelProblem(deps, primary, journey, profile);
+  if (skip && effect.fallback && !(await channelProblem(deps, effect.fallback, journey, profile))) {
+    deps.logger.info('message falls back to another channel', { messageId: effect.messageId, reason: skip });
+    channel = effect.fallback;
+    skip = null;
+  }
+  const cap = journey.category === 'marketing' ? policy.frequencyCap : null;
+  const since = cap ? capWindowStart(now, cap) : null;
+  const contacts = cap ? deps.contacts : undefined;
+  if (!skip && contacts && cap && since) {
+    const recent = await contacts.recent(instance.customerId, since);
+    const others = recent.filter((entry) => entry.messageId !== effect.messageId).map((entry) => entry.at);
+    skip = frequencyBlock(journey.category, others, cap, now);
+  }
+  // `updatedAt` is the `now` the interpreter ran with when it asked for this send.
+  if (!skip && isQuiet(instance.updatedAt, timeZoneOf(profile, policy), policy.quietHours)) skip = 'quiet-hours';
+  const template = skip ? undefined : await deps.templates.get(effect.template);
+  if (!skip && !template) skip = 'no-template';
+
   const record: MessageRecord = {
     messageId: effect.messageId,
     customerId: instance.customerId,
-    channel: 'email',
-    to: profile?.email ?? null,
+    channel,
+    to: addressFor(channel, profile),
     subject: null,
     journeyId: journey.id,
     instanceId: instance.instanceId,
@@ -46,77 +157,73 @@ export const deliverEmail = async (
     sentAt: now,
     updatedAt: now,
   };
-  const skip = emailGuard(journey, profile) ?? ((await deps.templates.get(effect.template)) ? null : 'no-template');
-  if (skip) {
-    if (await deps.messages.claim({ ...record, status: 'skipped', reason: skip })) {
-      deps.logger.info('email skipped', { messageId: effect.messageId, reason: skip });
-    }
-    return 'skipped';
+  if (skip || !template || !record.to) return recordSkip(deps, record, skip ?? 'no-address');
+
+  const values = templateContext(deps, effect, context, now);
+  let send: () => Promise<{ providerMessageId: string }>;
+  if (channel === 'email') {
+    const rendered = renderEmail(template, values);
+    record.subject = rendered.subject;
+    const to = record.to;
+    const headers = journey.category === 'marketing' ? listUnsubscribeHeaders(values.unsubscribeUrl) : undefined;
+    send = () =>
+      deps.email.send({
+        messageId: effect.messageId,
+        from: deps.sender.from,
+        to,
+        ...rendered,
+        ...(headers ? { headers } : {}),
+        tags: { journey: journey.id, step: effect.stepId },
+      });
+  } else {
+    const text = renderSms(template, values);
+    const problem = smsTextProblem(text);
+    const sender = deps.sms;
+    if (problem || !sender) return recordSkip(deps, record, problem ?? 'channel-unavailable');
+    const to = record.to;
+    send = () => sendSms(sender, { messageId: effect.messageId, to, text, category: journey.category });
   }
-  const template = await deps.templates.get(effect.template);
-  if (!template || !profile?.email) return 'skipped';
-  const survey = effect.survey
-    ? surveyLinks(
-        {
-          surveyId: effect.messageId,
-          customerId: instance.customerId,
-          kind: effect.survey.kind,
-          journeyId: journey.id,
-          instanceId: instance.instanceId,
-          orderId: typeof instance.trigger.detail.orderId === 'string' ? instance.trigger.detail.orderId : null,
-        },
-        deps.links,
-        now,
-      )
-    : undefined;
-  const rendered = renderEmail(template, {
-    profile,
-    trigger: instance.trigger.detail,
-    event: (instance.lastEvent ?? instance.trigger).detail,
-    journey: { id: journey.id, name: journey.name },
-    survey,
-  });
-  if (!(await deps.messages.claim({ ...record, subject: rendered.subject }))) {
-    deps.logger.info('email already handled', { messageId: effect.messageId });
-    return 'skipped';
+  // Counted before the claim and idempotent per message id: a failure here leaves nothing claimed.
+  if (contacts && since) await contacts.record(instance.customerId, { messageId: effect.messageId, at: now }, since);
+  return dispatch(deps, record, send);
+};
+
+/** The effect's message id, recorded as skipped with the reason (once: a replay finds the entry). */
+const recordSkip = async (deps: EngineDeps, record: MessageRecord, reason: SkipReason): Promise<SendOutcome> => {
+  if (await deps.messages.claim({ ...record, status: 'skipped', reason })) {
+    deps.logger.info('message skipped', { messageId: record.messageId, channel: record.channel, reason });
+  }
+  return { status: 'skipped', channel: record.channel, reason };
+};
+
+/** Claim, send, settle. The claim is the at-most-once guard (docs/decisions/0002-at-most-once-email.md). */
+const dispatch = async (
+  deps: EngineDeps,
+  record: MessageRecord,
+  send: () => Promise<{ providerMessageId: string }>,
+): Promise<SendOutcome> => {
+  const { customerId, messageId, channel } = record;
+  if (!(await deps.messages.claim(record))) {
+    deps.logger.info('message already handled', { messageId });
+    return { status: 'skipped', channel, reason: 'duplicate' };
   }
   try {
-    const { providerMessageId } = await deps.email.send({
-      messageId: effect.messageId,
-      from: deps.sender.from,
-      to: profile.email,
-      ...rendered,
-      tags: { journey: journey.id, step: effect.stepId },
-    });
-    await deps.messages.settle(instance.customerId, effect.messageId, {
-      status: 'sent',
-      providerMessageId,
-      at: deps.clock.now(),
-    });
-    return 'sent';
+    const { providerMessageId } = await send();
+    await deps.messages.settle(customerId, messageId, { status: 'sent', providerMessageId, at: deps.clock.now() });
+    return { status: 'sent', channel, reason: null };
   } catch (error) {
     if (error instanceof SendRejectedError) {
-      await deps.messages.settle(instance.customerId, effect.messageId, {
-        status: 'failed',
-        reason: error.message,
-        at: deps.clock.now(),
-      });
-      return 'failed';
+      await deps.messages.settle(customerId, messageId, { status: 'failed', reason: error.message, at: deps.clock.now() });
+      return { status: 'failed', channel, reason: error.message };
     }
     if (error instanceof SendDeferredError) {
-      await deps.messages.release(instance.customerId, effect.messageId);
+      await deps.messages.release(customerId, messageId);
       throw error;
     }
     // The provider may or may not have sent it: never risk a second copy.
-    await deps.messages.settle(instance.customerId, effect.messageId, {
-      status: 'unknown',
-      reason: error instanceof Error ? error.name : 'unknown error',
-      at: deps.clock.now(),
-    });
-    deps.logger.error('email outcome unknown; it will not be sent again', {
-      messageId: effect.messageId,
-      error: error instanceof Error ? error.name : String(error),
-    });
-    return 'unknown';
+    const reason = error instanceof Error ? error.name : 'unknown error';
+    await deps.messages.settle(customerId, messageId, { status: 'unknown', reason, at: deps.clock.now() });
+    deps.logger.error('message outcome unknown; it will not be sent again', { messageId, channel, error: reason });
+    return { status: 'unknown', channel, reason };
   }
 };

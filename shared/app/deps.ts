@@ -1,10 +1,15 @@
+import type { SendPolicy } from '../domain/guards/send.js';
 import type { Journey } from '../domain/journey/definition.js';
 import type { EmailTemplate } from '../domain/templates/render.js';
 import type { JourneyCatalog } from './journey-catalog.js';
+// Aliased: another section of this file imports the same port under its own name.
+import type { SuppressionList as SuppressionListPort } from './ports.js';
 import type {
   Clock,
+  ContactCounter,
   CustomerStore,
   EmailSender,
+  EntryCounter,
   EventPublisher,
   JourneyAdminStore,
   JourneyDrafts,
@@ -13,6 +18,7 @@ import type {
   MessageLog,
   OutgoingEmail,
   OutgoingEvent,
+  SmsSender,
   SurveyStore,
   TemplateRepository,
   TemplateStore,
@@ -41,6 +47,21 @@ export interface EngineDeps {
   events: EventPublisher;
   links: LinkSettings;
   sender: { from: string };
+  /*
+   * The send guards' and entry limits' state. The processor's composition root always sets these
+   * (a test checks it); only dry-run sandboxes leave them out, and then nothing is suppressed,
+   * frequency-capped or entry-capped.
+   */
+  /** Addresses that must not be contacted (bounces, complaints, erasure); checked before every send. */
+  suppressions?: SuppressionListPort;
+  /** Recent marketing sends per customer, for the frequency cap. */
+  contacts?: ContactCounter;
+  /** Entries per journey and day, for journeys with `entryCap`. */
+  entries?: EntryCounter;
+  /** SMS. Without it, SMS steps fall back to email when they may, and are skipped otherwise. */
+  sms?: SmsSender;
+  /** Frequency cap, quiet hours, default time zone. Default: DEFAULT_SEND_POLICY (3 per 7 days, 21:00–08:00, UTC). */
+  policy?: SendPolicy;
 }
 
 /** What the public survey endpoints need. */

@@ -110,6 +110,8 @@ export interface Wake {
 export interface WakeScheduler {
   /** Deliver `wake` to the customer's queue at `at`. Scheduling the same name twice is a no-op. */
   schedule(request: { name: string; at: string; wake: Wake }): Promise<void>;
+  /** Delete a pending wake-up; one that already fired or never existed is no error. */
+  cancel(name: string): Promise<void>;
 }
 
 export interface OutgoingEvent {
@@ -263,4 +265,32 @@ export interface JourneyStats {
   record(journeyId: string, shardKey: string, delta: StatsDelta): Promise<void>;
   /** Every counter of the journey, summed. */
   read(journeyId: string): Promise<Record<string, number>>;
+}
+
+// ---- Journey engine: send guards and entry limits ----
+
+/** One counted marketing send: the message id makes counting idempotent. */
+export interface ContactEntry {
+  messageId: string;
+  at: string;
+}
+
+/**
+ * The customer's recent marketing sends, across journeys and channels, for the frequency cap.
+ * Kept in one small item in the customer's partition (see docs/data-model.md).
+ */
+export interface ContactCounter {
+  /** The sends at or after `since`, oldest first. */
+  recent(customerId: string, since: string): Promise<ContactEntry[]>;
+  /** Count one send (counting the same message id again changes nothing); entries before `since` may be dropped. */
+  record(customerId: string, entry: ContactEntry, since: string): Promise<void>;
+}
+
+/** Entries into a journey per day, for the journey-wide daily cap. */
+export interface EntryCounter {
+  /**
+   * Count one entry on `day` (`yyyy-mm-dd`) unless `cap` entries are counted already.
+   * Atomic: true when counted, false when the cap was reached.
+   */
+  tryEnter(journeyId: string, day: string, cap: number): Promise<boolean>;
 }

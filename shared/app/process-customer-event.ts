@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { CustomerEvent } from '../domain/events/envelope.js';
 import type { CustomerProfileUpdated } from '../domain/events/schemas.js';
-import { decideEntry } from '../domain/journey/entry.js';
-import type { EventRef } from '../domain/journey/instance.js';
+import { decideEntry, entryDay } from '../domain/journey/entry.js';
+import type { EventRef, Instance } from '../domain/journey/instance.js';
 import { patternView, startInstance, step } from '../domain/journey/interpreter.js';
 import type { EngineDeps } from './deps.js';
 import type { Profile } from './ports.js';
-import { applyOutcome } from './run-effects.js';
+import { applyOutcome, stepEnv } from './run-effects.js';
+import { applyUnsubscribe, CustomerUnsubscribed, UNSUBSCRIBED_DETAIL_TYPE } from './unsubscribe.js';
 
 export interface EventResult {
   started: string[];
@@ -35,6 +36,22 @@ const mergeProfile = (current: Profile | null, update: CustomerProfileUpdated, n
   updatedAt: now,
 });
 
+/** The profile after events that change it (profile updates, unsubscribes); null when unchanged. */
+const profileChange = (deps: EngineDeps, profile: Profile | null, event: CustomerEvent, now: string): Profile | null => {
+  if (event['detail-type'] === 'Customer Profile Updated') {
+    return mergeProfile(profile, event.detail as CustomerProfileUpdated, now);
+  }
+  if (event['detail-type'] === UNSUBSCRIBED_DETAIL_TYPE) {
+    const request = CustomerUnsubscribed.safeParse(event.detail);
+    if (!request.success) {
+      deps.logger.warn('unsubscribe event ignored: it does not match its schema', { eventId: event.id });
+      return null;
+    }
+    return applyUnsubscribe(profile, request.data, now);
+  }
+  return null;
+};
+
 /**
  * One customer event: update the profile, move the customer's running instances on,
  * and start every journey whose trigger matches and whose entry rules allow it.
@@ -44,40 +61,50 @@ export const processCustomerEvent = async (deps: EngineDeps, event: CustomerEven
   const customerId = event.detail.customerId;
   const state = await deps.customers.load(customerId);
   let profile = state.profile;
-  if (event['detail-type'] === 'Customer Profile Updated') {
-    profile = mergeProfile(profile, event.detail as CustomerProfileUpdated, now);
+  const changed = profileChange(deps, profile, event, now);
+  if (changed) {
+    profile = changed;
     await deps.customers.saveProfile(profile);
   }
-  const env = { now, profile: (profile ?? {}) as Record<string, unknown> };
   const ref = toRef(event);
   const result: EventResult = { started: [], advanced: [], skipped: [] };
+  // The customer's instances as this event leaves them: entry rules see the ones it ended or started.
+  const instances = new Map<string, Instance>(state.instances.map((i) => [i.instanceId, i]));
 
-  for (const instance of state.instances.filter((i) => i.status === 'active')) {
+  for (const instance of state.instances) {
+    if (instance.status !== 'active') continue;
     const journey = await deps.catalog.get(instance.journeyId, instance.journeyVersion);
     if (!journey) {
       deps.logger.error('journey version missing for a running instance', { instanceId: instance.instanceId });
       continue;
     }
-    const outcome = step(journey, instance, { kind: 'event', event: ref }, env);
+    const outcome = step(journey, instance, { kind: 'event', event: ref }, stepEnv(deps, profile, now));
     if (!outcome.changed) continue;
-    await applyOutcome(deps, journey, outcome, instance, profile);
+    profile = (await applyOutcome(deps, journey, outcome, instance, profile)).profile;
+    instances.set(instance.instanceId, outcome.instance);
     result.advanced.push(instance.instanceId);
   }
 
   for (const journey of await deps.catalog.triggeredBy(patternView(ref))) {
     const instanceId = instanceIdFor(journey.id, event.id);
-    if (state.instances.some((i) => i.instanceId === instanceId)) continue; // a replay of this very event
+    if (instances.has(instanceId)) continue; // a replay of this very event
     const decision = decideEntry(journey, {
-      instances: state.instances.filter((i) => i.journeyId === journey.id),
-      consent: profile ? (profile.consent ?? {}) : undefined,
+      instances: [...instances.values()].filter((i) => i.journeyId === journey.id),
+      profile,
       now,
     });
     if (!decision.enter) {
       result.skipped.push({ journeyId: journey.id, reason: decision.reason });
       continue;
     }
-    const outcome = startInstance(journey, { instanceId, customerId, trigger: ref }, env);
-    await applyOutcome(deps, journey, outcome, null, profile);
+    const cap = journey.entryCap?.perDay;
+    if (cap !== undefined && deps.entries && !(await deps.entries.tryEnter(journey.id, entryDay(now), cap))) {
+      result.skipped.push({ journeyId: journey.id, reason: `daily entry cap of ${cap} reached` });
+      continue;
+    }
+    const outcome = startInstance(journey, { instanceId, customerId, trigger: ref }, stepEnv(deps, profile, now));
+    profile = (await applyOutcome(deps, journey, outcome, null, profile)).profile;
+    instances.set(instanceId, outcome.instance);
     result.started.push(instanceId);
   }
   return result;

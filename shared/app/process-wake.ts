@@ -1,7 +1,7 @@
 import { step } from '../domain/journey/interpreter.js';
 import type { EngineDeps } from './deps.js';
 import type { Wake } from './ports.js';
-import { applyOutcome } from './run-effects.js';
+import { applyOutcome, stepEnv } from './run-effects.js';
 
 export type WakeResult = 'advanced' | 'stale' | 'missing';
 
@@ -12,7 +12,7 @@ export const processWake = async (deps: EngineDeps, wake: Wake): Promise<WakeRes
   if (!instance) return 'missing';
   const journey = await deps.catalog.get(instance.journeyId, instance.journeyVersion);
   if (!journey) return 'missing';
-  const env = { now: deps.clock.now(), profile: (state.profile ?? {}) as Record<string, unknown> };
+  const env = stepEnv(deps, state.profile, deps.clock.now());
   const outcome = step(journey, instance, { kind: 'wake', version: wake.version }, env);
   if (!outcome.changed) return 'stale';
   await applyOutcome(deps, journey, outcome, instance, state.profile);

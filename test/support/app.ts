@@ -5,17 +5,22 @@ import { processWake } from '../../shared/app/process-wake.js';
 import { StaticTemplateStore } from '../../shared/adapters/templates/static-template-store.js';
 import { postPurchaseSurvey } from '../../shared/domain/defaults/post-purchase-survey.js';
 import type { CustomerEvent } from '../../shared/domain/events/envelope.js';
+import { DEFAULT_SEND_POLICY } from '../../shared/domain/guards/send.js';
 import { Journey, type JourneyInput } from '../../shared/domain/journey/definition.js';
 import { defaultTemplates } from '../../shared/domain/templates/defaults.js';
 import {
   FakeClock,
+  MemoryContactCounter,
   MemoryCustomerStore,
+  MemoryEntryCounter,
   MemoryJourneyStore,
   MemoryMessageLog,
+  MemorySuppressionList,
   MemorySurveyStore,
   RecordingEmailSender,
   RecordingPublisher,
   RecordingScheduler,
+  RecordingSmsSender,
   silentLogger,
 } from './fakes.js';
 
@@ -33,8 +38,12 @@ export const makeWorld = async (journeys: JourneyInput[] = [postPurchaseSurvey],
     messages: new MemoryMessageLog(),
     surveys: new MemorySurveyStore(),
     email: new RecordingEmailSender(),
+    sms: new RecordingSmsSender(),
     scheduler: new RecordingScheduler(),
     events: new RecordingPublisher(),
+    suppressions: new MemorySuppressionList(),
+    contacts: new MemoryContactCounter(),
+    entries: new MemoryEntryCounter(),
   };
   const deps: AppDeps = {
     clock,
@@ -49,6 +58,12 @@ export const makeWorld = async (journeys: JourneyInput[] = [postPurchaseSurvey],
     surveys: fakes.surveys,
     links: { baseUrl: 'https://care.example.com', signingKey: SIGNING_KEY, surveyTtlDays: 30 },
     sender: { from: 'care@example.com' },
+    sms: fakes.sms,
+    suppressions: fakes.suppressions,
+    contacts: fakes.contacts,
+    entries: fakes.entries,
+    // The defaults of a deployment: 3 marketing messages per 7 days, quiet 21:00–08:00, UTC.
+    policy: DEFAULT_SEND_POLICY,
   };
   let seq = 0;
   const event = (detailType: string, detail: Record<string, unknown>, source = 'shop'): CustomerEvent => {

@@ -1,8 +1,12 @@
 import type {
+  Channel,
   Clock,
+  ContactCounter,
+  ContactEntry,
   CustomerState,
   CustomerStore,
   EmailSender,
+  EntryCounter,
   EventPublisher,
   JourneyStore,
   Logger,
@@ -10,7 +14,10 @@ import type {
   MessageRecord,
   OutgoingEmail,
   OutgoingEvent,
+  OutgoingSms,
   Profile,
+  SmsSender,
+  SuppressionList,
   SurveyAnswer,
   SurveyStore,
   Wake,
@@ -137,6 +144,11 @@ export class RecordingScheduler implements WakeScheduler {
   async schedule(request: { name: string; at: string; wake: Wake }): Promise<void> {
     if (!this.scheduled.has(request.name)) this.scheduled.set(request.name, { at: request.at, wake: request.wake });
   }
+  readonly cancelled: string[] = [];
+  async cancel(name: string): Promise<void> {
+    this.cancelled.push(name);
+    this.scheduled.delete(name);
+  }
   /** Wakes due at or before `now`, removed from the schedule. */
   takeDue(now: string): Wake[] {
     const due = [...this.scheduled.entries()]
@@ -155,3 +167,58 @@ export class RecordingPublisher implements EventPublisher {
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export class RecordingSmsSender implements SmsSender {
+  readonly sent: OutgoingSms[] = [];
+  failWith: Error | null = null;
+
+  async send(sms: OutgoingSms): Promise<{ providerMessageId: string }> {
+    if (this.failWith) throw this.failWith;
+    this.sent.push(sms);
+    return { providerMessageId: `sms-${this.sent.length}` };
+  }
+}
+
+/** Suppressed addresses by channel, compared without case like the DynamoDB list. */
+export class MemorySuppressionList implements SuppressionList {
+  readonly entries = new Map<string, string>();
+  lookups = 0;
+
+  async reasonFor(channel: Channel, address: string): Promise<string | null> {
+    this.lookups += 1;
+    return this.entries.get(`${channel}#${address.trim().toLowerCase()}`) ?? null;
+  }
+  async suppress(entry: { channel: Channel; address: string; reason: string; at: string }): Promise<void> {
+    this.entries.set(`${entry.channel}#${entry.address.trim().toLowerCase()}`, entry.reason);
+  }
+}
+
+export class MemoryContactCounter implements ContactCounter {
+  readonly sends = new Map<string, Map<string, string>>();
+
+  async recent(customerId: string, since: string): Promise<ContactEntry[]> {
+    return [...(this.sends.get(customerId) ?? new Map<string, string>()).entries()]
+      .filter(([, at]) => at >= since)
+      .map(([messageId, at]) => ({ messageId, at }))
+      .sort((a, b) => a.at.localeCompare(b.at));
+  }
+  async record(customerId: string, entry: ContactEntry, since: string): Promise<void> {
+    const sends = this.sends.get(customerId) ?? new Map<string, string>();
+    if (!sends.has(entry.messageId)) sends.set(entry.messageId, entry.at);
+    for (const [messageId, at] of sends) if (at < since) sends.delete(messageId);
+    this.sends.set(customerId, sends);
+  }
+}
+
+export class MemoryEntryCounter implements EntryCounter {
+  readonly counts = new Map<string, number>();
+
+  async tryEnter(journeyId: string, day: string, cap: number): Promise<boolean> {
+    const key = `${journeyId}/${day}`;
+    const count = this.counts.get(key) ?? 0;
+    if (count >= cap) return false;
+    this.counts.set(key, count + 1);
+    return true;
+  }
+}
+

@@ -12,11 +12,38 @@ export const WaitStep = z.object({
   next: StepId,
 });
 
+/**
+ * Wait until a time of day in the customer's time zone (`time` alone: the next such time), or until
+ * that time on a date the profile or the trigger carries (`date`), optionally its next yearly
+ * occurrence (`annual`, e.g. a birthday). See docs/journeys.md.
+ */
+export const WaitUntilStep = z.object({
+  type: z.literal('waitUntil'),
+  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day such as "09:30"'),
+  /** Where the date is: `profile.birthday`, `profile.attributes.<name>` or `trigger.detail.<name>`. */
+  date: z.string().min(1).optional(),
+  annual: z.boolean().optional(),
+  /** Where to go when the date is missing or not a date; without it the instance ends. */
+  onMissing: StepId.optional(),
+  next: StepId,
+});
+
 export const SendEmailStep = z.object({
   type: z.literal('sendEmail'),
   template: z.string().min(1),
   /** Attach a survey: the template gets one signed answer link per score. */
   survey: z.object({ kind: z.enum(['nps', 'csat']) }).optional(),
+  /** Send the template's text part as an SMS when email is not possible (no address, no consent, suppressed). */
+  fallback: z.literal('sms').optional(),
+  next: StepId,
+});
+
+/** An SMS: the text part of the template, rendered for the customer. */
+export const SendSmsStep = z.object({
+  type: z.literal('sendSms'),
+  template: z.string().min(1),
+  /** Send the template as an email when SMS is not possible (no phone, no consent, suppressed). */
+  fallback: z.literal('email').optional(),
   next: StepId,
 });
 
@@ -37,6 +64,26 @@ export const BranchStep = z.object({
   otherwise: StepId,
 });
 
+/** Split customers at random, in fixed proportions; each instance always takes the same branch here. */
+export const RandomSplitStep = z.object({
+  type: z.literal('randomSplit'),
+  branches: z
+    .array(z.object({ percent: z.number().min(0).max(100), next: StepId }))
+    .min(2)
+    .max(20),
+});
+
+const AttributeName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'must be an attribute name such as "winback"');
+
+/** Set attributes of the customer's profile (`profile.attributes`); other attributes keep their value. */
+export const UpdateProfileStep = z.object({
+  type: z.literal('updateProfile'),
+  set: z
+    .record(AttributeName, z.unknown())
+    .refine((set) => Object.keys(set).length > 0, 'must set at least one attribute'),
+  next: StepId,
+});
+
 export const EmitStep = z.object({
   type: z.literal('emit'),
   detailType: z.string().min(1).max(128),
@@ -48,27 +95,50 @@ export const ExitStep = z.object({ type: z.literal('exit') });
 
 export const Step = z.discriminatedUnion('type', [
   WaitStep,
+  WaitUntilStep,
   SendEmailStep,
+  SendSmsStep,
   WaitForEventStep,
   BranchStep,
+  RandomSplitStep,
+  UpdateProfileStep,
   EmitStep,
   ExitStep,
 ]);
 export type Step = z.infer<typeof Step>;
 export type StepType = Step['type'];
+export type WaitUntilStep = z.infer<typeof WaitUntilStep>;
+export type RandomSplitStep = z.infer<typeof RandomSplitStep>;
+
+/** Every step type, in the order docs/journeys.md describes them. */
+export const STEP_TYPES: readonly StepType[] = Step.options.map((option) => option.shape.type.value);
 
 export const Journey = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and dashes'),
   name: z.string().min(1).max(200),
+  /** `marketing` needs an opt-in, is capped and stops on unsubscribe; `care` does not (see docs/journeys.md). */
   category: z.enum(['care', 'marketing']),
   version: z.number().int().positive().default(1),
   trigger: Pattern,
   audience: z
-    .object({ consent: z.enum(['email', 'sms']).optional() })
+    .object({
+      consent: z.enum(['email', 'sms']).optional(),
+      /** An event pattern over `{ profile, tier, consent }`, checked when the customer would enter. */
+      when: Pattern.optional(),
+    })
     .default({}),
   reentry: z
-    .object({ allowed: z.boolean(), cooldown: Duration.optional() })
+    .object({
+      allowed: z.boolean(),
+      cooldown: Duration.optional(),
+      /** How many instances of the journey one customer may run at once (default 1). */
+      maxConcurrent: z.number().int().min(1).max(100).optional(),
+    })
     .default({ allowed: true }),
+  /** At most this many entries per UTC day, across all customers; later triggers that day are refused. */
+  entryCap: z.object({ perDay: z.number().int().positive() }).optional(),
+  /** A control group: this share of customers enters, is counted, gets nothing and exits at once. */
+  holdout: z.object({ percent: z.number().gt(0).lt(100) }).optional(),
   start: StepId,
   steps: z.record(StepId, Step),
   goal: Pattern.nullable().default(null),
@@ -81,16 +151,32 @@ export const successors = (step: Step): string[] => {
   switch (step.type) {
     case 'wait':
     case 'sendEmail':
+    case 'sendSms':
+    case 'updateProfile':
     case 'emit':
       return [step.next];
+    case 'waitUntil':
+      return step.onMissing ? [step.next, step.onMissing] : [step.next];
     case 'waitForEvent':
       return [step.next, step.onTimeout];
     case 'branch':
       return [...step.cases.map((c) => c.next), step.otherwise];
+    case 'randomSplit':
+      return step.branches.map((b) => b.next);
     case 'exit':
       return [];
   }
 };
 
-/** Steps that stop the instance until time passes or an event arrives. */
-export const isWaiting = (step: Step): boolean => step.type === 'wait' || step.type === 'waitForEvent';
+/**
+ * Steps that always stop the instance until time passes or an event arrives. A `waitUntil` on a
+ * one-off date does not count: a date in the past goes on at once.
+ */
+export const isWaiting = (step: Step): boolean =>
+  step.type === 'wait' ||
+  step.type === 'waitForEvent' ||
+  (step.type === 'waitUntil' && (step.date === undefined || step.annual === true));
+
+/** Steps that send a message. */
+export const isSend = (step: Step): step is Extract<Step, { type: 'sendEmail' | 'sendSms' }> =>
+  step.type === 'sendEmail' || step.type === 'sendSms';

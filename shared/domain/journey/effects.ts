@@ -1,15 +1,34 @@
 /** What the interpreter asks the outside world to do. It never does any of it itself. */
+
+interface SendFields {
+  /** Deterministic: the same instance, step and visit always give the same id, whatever the channel. */
+  messageId: string;
+  journeyId: string;
+  instanceId: string;
+  stepId: string;
+  template: string;
+  /** The journey's category: marketing is opt-in, capped and unsubscribable; care is not. */
+  category: 'care' | 'marketing';
+}
+
+export type SendEmailEffect = SendFields & {
+  type: 'sendEmail';
+  survey?: { kind: 'nps' | 'csat' };
+  /** Send as SMS when email is not possible. */
+  fallback?: 'sms';
+};
+
+export type SendSmsEffect = SendFields & {
+  type: 'sendSms';
+  /** Send as email when SMS is not possible. */
+  fallback?: 'email';
+};
+
+export type SendEffect = SendEmailEffect | SendSmsEffect;
+
 export type Effect =
-  | {
-      type: 'sendEmail';
-      /** Deterministic: the same instance, step and visit always give the same id. */
-      messageId: string;
-      journeyId: string;
-      instanceId: string;
-      stepId: string;
-      template: string;
-      survey?: { kind: 'nps' | 'csat' };
-    }
+  | SendEmailEffect
+  | SendSmsEffect
   | {
       type: 'scheduleWake';
       instanceId: string;
@@ -18,11 +37,22 @@ export type Effect =
       at: string;
     }
   | {
+      /** The wake-up scheduled for `version` is no longer needed (the instance moved on by an event). */
+      type: 'cancelWake';
+      instanceId: string;
+      version: number;
+    }
+  | {
       type: 'emitEvent';
       /** Deterministic id, usable by consumers to drop duplicates. */
       eventId: string;
       detailType: string;
       detail: Record<string, unknown>;
+    }
+  | {
+      /** Set these attributes on the customer's profile (`profile.attributes`). */
+      type: 'updateProfile';
+      attributes: Record<string, unknown>;
     };
 
 export type EffectType = Effect['type'];

@@ -1,28 +1,72 @@
 import { parseDuration } from '../time/duration.js';
 import type { Journey } from './definition.js';
 import type { Instance } from './instance.js';
+import { matcherOf } from './interpreter.js';
 
 export type EntryDecision = { enter: true } | { enter: false; reason: string };
 
 export interface EntryFacts {
   /** The customer's instances of this journey, running or ended. */
   instances: readonly Instance[];
-  /** The profile's consent; undefined when careflow has no profile of the customer yet. */
-  consent: { email?: boolean; sms?: boolean } | undefined;
+  /** The customer's profile; null when careflow has no profile of the customer yet. */
+  profile: Record<string, unknown> | null;
   now: string;
 }
 
-/** Whether a customer may enter a journey now: audience consent and re-entry rules. */
+/** Tiers as careflow's segmentation names them (RFM: recency, frequency, monetary value). */
+export type Tier = 'vip' | 'regular' | 'potential' | (string & {});
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The customer's tier: `profile.attributes.tier` when the CRM (or a journey's `updateProfile`)
+ * set one; otherwise `potential`, the tier of a customer careflow knows nothing about yet.
+ */
+export const tierOf = (profile: Record<string, unknown> | null): Tier => {
+  const attributes = profile?.attributes;
+  const tier = isRecord(attributes) ? attributes.tier : undefined;
+  return typeof tier === 'string' && tier !== '' ? tier : 'potential';
+};
+
+/**
+ * What an audience condition (`audience.when`) is matched against:
+ * `{ profile, tier, consent: { email, sms } }`, where a consent is true only for an explicit opt-in.
+ */
+export const audienceView = (profile: Record<string, unknown> | null): Record<string, unknown> => {
+  const consent = isRecord(profile?.consent) ? profile.consent : {};
+  return {
+    profile: profile ?? {},
+    tier: tierOf(profile),
+    consent: { email: consent.email === true, sms: consent.sms === true },
+  };
+};
+
+/**
+ * Whether a customer may enter a journey now: audience consent and condition, how many instances
+ * may run at once, re-entry and cooldown. The journey-wide daily cap needs a counter and is
+ * checked by the use case after this.
+ */
 export const decideEntry = (journey: Journey, facts: EntryFacts): EntryDecision => {
   const wanted = journey.audience.consent;
+  const consent = isRecord(facts.profile?.consent) ? facts.profile.consent : undefined;
   // Without a profile yet (its event may still be on the way) consent is left to the send guards.
-  if (wanted && facts.consent !== undefined && facts.consent[wanted] !== true) {
+  if (wanted && facts.profile !== null && consent?.[wanted] !== true) {
     return { enter: false, reason: `audience requires ${wanted} consent` };
   }
-  if (facts.instances.some((i) => i.status === 'active')) {
-    return { enter: false, reason: 'already in the journey' };
+  if (journey.audience.when && !matcherOf(journey.audience.when)(audienceView(facts.profile))) {
+    return { enter: false, reason: 'not in the audience' };
   }
-  const last = [...facts.instances].sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
+  const max = journey.reentry.maxConcurrent ?? 1;
+  let active = 0;
+  let last: Instance | undefined;
+  for (const instance of facts.instances) {
+    if (instance.status === 'active') active += 1;
+    if (!last || instance.startedAt > last.startedAt) last = instance;
+  }
+  if (active >= max) {
+    return { enter: false, reason: max === 1 ? 'already in the journey' : `already in the journey ${active} times` };
+  }
   if (!last) return { enter: true };
   if (!journey.reentry.allowed) return { enter: false, reason: 're-entry is not allowed' };
   const cooldown = journey.reentry.cooldown ? (parseDuration(journey.reentry.cooldown) ?? 0) : 0;
@@ -31,3 +75,6 @@ export const decideEntry = (journey: Journey, facts: EntryFacts): EntryDecision 
   }
   return { enter: true };
 };
+
+/** The UTC day an entry counts towards for the journey's daily cap, `yyyy-mm-dd`. */
+export const entryDay = (now: string): string => new Date(Date.parse(now)).toISOString().slice(0, 10);

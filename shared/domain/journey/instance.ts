@@ -12,6 +12,8 @@ export type EventRef = z.infer<typeof EventRef>;
 
 export const Waiting = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('timer'), until: z.string() }),
+  /** A send step waits for the customer's quiet hours to end; the wake-up sends it. */
+  z.object({ kind: z.literal('quiet'), until: z.string() }),
   z.object({
     kind: z.literal('event'),
     until: z.string(),
@@ -21,7 +23,11 @@ export const Waiting = z.discriminatedUnion('kind', [
 ]);
 export type Waiting = z.infer<typeof Waiting>;
 
-export const InstanceStatus = z.enum(['active', 'completed', 'converted', 'failed']);
+/**
+ * `holdout`: the customer was drawn into the journey's control group: entered, counted, sent
+ * nothing, ended at once.
+ */
+export const InstanceStatus = z.enum(['active', 'completed', 'converted', 'failed', 'holdout']);
 export type InstanceStatus = z.infer<typeof InstanceStatus>;
 
 export const Instance = z.object({

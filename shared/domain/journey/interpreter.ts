@@ -1,15 +1,17 @@
+import { type QuietHours, quietUntil } from '../guards/quiet-hours.js';
+import { knownZone } from '../guards/zoned-time.js';
 import { compilePattern, type Matcher } from '../pattern/index.js';
 import { addDuration } from '../time/duration.js';
 import type { Journey, Step } from './definition.js';
+import { type Draw, hashDraw, inHoldout, pickByPercent } from './draw.js';
 import type { Effect } from './effects.js';
 import type { EventRef, Instance } from './instance.js';
+import { waitUntilTarget } from './wait-until.js';
 
 /** A journey can run at most this many steps without waiting before the instance fails. */
 export const MAX_STEPS_PER_RUN = 100;
 
-export type StepInput =
-  | { kind: 'event'; event: EventRef }
-  | { kind: 'wake'; version: number };
+export type StepInput = { kind: 'event'; event: EventRef } | { kind: 'wake'; version: number };
 
 export interface StepOutcome {
   instance: Instance;
@@ -22,10 +24,17 @@ export interface StepEnv {
   now: string;
   /** The customer's profile as branch conditions see it under `profile`. */
   profile: Record<string, unknown>;
+  /** The customer's IANA time zone, for `waitUntil` and quiet hours. Default UTC. */
+  timeZone?: string;
+  /** Sends are deferred until these hours end, in `timeZone`. Default: none. */
+  quietHours?: QuietHours | null;
+  /** Random splits and the holdout draw from this; default: a hash of the key (deterministic). */
+  draw?: Draw;
 }
 
 const compiled = new WeakMap<object, Matcher>();
-const matcherOf = (pattern: Record<string, unknown>): Matcher => {
+/** A compiled pattern, compiled once per pattern object (journeys are cached, so once per journey). */
+export const matcherOf = (pattern: Record<string, unknown>): Matcher => {
   let matcher = compiled.get(pattern);
   if (!matcher) {
     matcher = compilePattern(pattern);
@@ -43,7 +52,10 @@ export const patternView = (event: EventRef): Record<string, unknown> => ({
   detail: event.detail,
 });
 
-/** Start a new instance of a journey for the trigger event and run it up to its first wait. */
+/**
+ * Start a new instance of a journey for the trigger event and run it up to its first wait.
+ * A customer drawn into the journey's holdout group gets an instance that ends at once.
+ */
 export const startInstance = (
   journey: Journey,
   init: { instanceId: string; customerId: string; trigger: EventRef },
@@ -67,33 +79,62 @@ export const startInstance = (
     endedAt: null,
     endReason: null,
   };
-  return run(journey, instance, journey.start, env);
+  if (journey.holdout && inHoldout(journey.id, init.customerId, journey.holdout.percent, env.draw)) {
+    return end({ ...instance, version: 1 }, env, 'holdout', `in the ${journey.holdout.percent}% holdout group`);
+  }
+  return run(journey, instance, journey.start, env, false, null);
 };
+
+const unchanged = (instance: Instance): StepOutcome => ({ instance, effects: [], changed: false });
 
 /**
  * Feed one input (an event of the customer, or a wake-up) to an instance.
  * Pure: returns the next instance and the effects to carry out.
  */
 export const step = (journey: Journey, instance: Instance, input: StepInput, env: StepEnv): StepOutcome => {
-  const unchanged: StepOutcome = { instance, effects: [], changed: false };
-  if (instance.status !== 'active' || !instance.waiting) return unchanged;
-  const next = { ...instance, version: instance.version + 1 };
+  const waiting = instance.waiting;
+  if (instance.status !== 'active' || !waiting) return unchanged(instance);
   if (input.kind === 'wake') {
-    if (input.version !== instance.version) return unchanged;
+    if (input.version !== instance.version) return unchanged(instance);
     const current = journey.steps[instance.stepId];
-    if (!current) return fail(next, env, `step "${instance.stepId}" is missing`);
-    const to = current.type === 'waitForEvent' ? current.onTimeout : current.type === 'wait' ? current.next : null;
-    return to ? run(journey, instance, to, env) : fail(next, env, `step "${instance.stepId}" cannot wake`);
+    if (!current) return fail(bumped(instance), env, `step "${instance.stepId}" is missing`);
+    // A send deferred by quiet hours runs its own step again; the others go on to the next.
+    if (waiting.kind === 'quiet') return run(journey, instance, instance.stepId, env, true, null);
+    const to = wakeTarget(current);
+    return to ? run(journey, instance, to, env, false, null) : fail(bumped(instance), env, `step "${instance.stepId}" cannot wake`);
   }
   const { event } = input;
-  if (event.id === instance.trigger.id || event.id === instance.lastEvent?.id) return unchanged;
+  if (event.id === instance.trigger.id || event.id === instance.lastEvent?.id) return unchanged(instance);
   if (journey.goal && matcherOf(journey.goal)(patternView(event))) {
-    return end({ ...next, lastEvent: event }, env, 'converted', `goal reached by ${event.detailType}`);
+    const ended = end({ ...bumped(instance), lastEvent: event }, env, 'converted', `goal reached by ${event.detailType}`);
+    ended.effects.push(cancelPending(instance));
+    return ended;
   }
   const current = journey.steps[instance.stepId];
-  if (current?.type !== 'waitForEvent' || !awaits(current, instance, event)) return unchanged;
-  return run(journey, { ...instance, lastEvent: event }, current.next, env);
+  if (current?.type !== 'waitForEvent' || !awaits(current, instance, event)) return unchanged(instance);
+  return run(journey, { ...instance, lastEvent: event }, current.next, env, false, cancelPending(instance));
 };
+
+/** The wake-up the instance waits for is not needed any more: it moved on because of an event. */
+const cancelPending = (instance: Instance): Effect => ({
+  type: 'cancelWake',
+  instanceId: instance.instanceId,
+  version: instance.version,
+});
+
+const wakeTarget = (current: Step): string | null => {
+  switch (current.type) {
+    case 'wait':
+    case 'waitUntil':
+      return current.next;
+    case 'waitForEvent':
+      return current.onTimeout;
+    default:
+      return null;
+  }
+};
+
+const bumped = (instance: Instance): Instance => ({ ...instance, version: instance.version + 1 });
 
 const awaits = (current: Extract<Step, { type: 'waitForEvent' }>, instance: Instance, event: EventRef): boolean => {
   const waiting = instance.waiting;
@@ -102,27 +143,59 @@ const awaits = (current: Extract<Step, { type: 'waitForEvent' }>, instance: Inst
   return matcherOf(current.pattern)(patternView(event));
 };
 
+/** How often the instance has been at `stepId` (the message id's visit number). */
+const visits = (path: readonly string[], stepId: string): number => {
+  let count = 0;
+  for (const id of path) if (id === stepId) count += 1;
+  return count;
+};
+
 /**
  * Run steps from `from` until the instance waits or ends; bounded so a bad journey cannot spin.
- * The result carries the next version: one run is one save.
+ * The result carries the next version: one run is one save. `resume` re-enters the step the
+ * instance waits in (a send deferred by quiet hours) without counting a second visit; `first` is an
+ * effect that goes before the run's own (cancelling the wake-up the instance no longer needs).
  */
-const run = (journey: Journey, start: Instance, from: string, env: StepEnv): StepOutcome => {
+const run = (
+  journey: Journey,
+  start: Instance,
+  from: string,
+  env: StepEnv,
+  resume: boolean,
+  first: Effect | null,
+): StepOutcome => {
   const version = start.version + 1;
-  const instance: Instance = { ...start, version, waiting: null, path: [...start.path], updatedAt: env.now };
-  const effects: Effect[] = [];
+  const instance: Instance = { ...start, version, waiting: null, path: start.path.slice(), updatedAt: env.now };
+  const effects: Effect[] = first ? [first] : [];
+  let profile = env.profile;
   let stepId = from;
+  let entering = !resume;
   for (let count = 0; count < MAX_STEPS_PER_RUN; count += 1) {
     const current = journey.steps[stepId];
     if (!current) return fail(instance, env, `step "${stepId}" is missing`, effects);
     instance.stepId = stepId;
-    instance.path.push(stepId);
-    const visit = instance.path.filter((id) => id === stepId).length;
+    if (entering) instance.path.push(stepId);
+    entering = true;
     switch (current.type) {
-      case 'wait': {
-        const until = addDuration(env.now, current.duration);
-        instance.waiting = { kind: 'timer', until };
-        effects.push({ type: 'scheduleWake', instanceId: instance.instanceId, version, at: until });
-        return { instance, effects, changed: true };
+      case 'wait':
+        return waitFor(instance, effects, addDuration(env.now, current.duration), 'timer');
+      case 'waitUntil': {
+        const target = waitUntilTarget(
+          current,
+          { profile, trigger: instance.trigger.detail },
+          Date.parse(env.now),
+          knownZone(env.timeZone),
+        );
+        if (target.kind === 'missing') {
+          if (!current.onMissing) {
+            return { ...end(instance, env, 'completed', `no date at ${current.date}`), effects };
+          }
+          stepId = current.onMissing;
+          break;
+        }
+        if (target.at > Date.parse(env.now)) return waitFor(instance, effects, new Date(target.at).toISOString(), 'timer');
+        stepId = current.next;
+        break;
       }
       case 'waitForEvent': {
         const until = addDuration(env.now, current.timeout);
@@ -136,29 +209,60 @@ const run = (journey: Journey, start: Instance, from: string, env: StepEnv): Ste
         return { instance, effects, changed: true };
       }
       case 'sendEmail':
-        effects.push({
-          type: 'sendEmail',
-          messageId: `${instance.instanceId}.${stepId}.${visit}`,
+      case 'sendSms': {
+        const quietEnd = env.quietHours ? quietUntil(env.now, knownZone(env.timeZone), env.quietHours) : null;
+        if (quietEnd) return waitFor(instance, effects, quietEnd, 'quiet');
+        const fields = {
+          messageId: `${instance.instanceId}.${stepId}.${visits(instance.path, stepId)}`,
           journeyId: journey.id,
           instanceId: instance.instanceId,
           stepId,
           template: current.template,
-          ...(current.survey ? { survey: current.survey } : {}),
-        });
+          category: journey.category,
+        };
+        if (current.type === 'sendEmail') {
+          effects.push({
+            type: 'sendEmail',
+            ...fields,
+            ...(current.survey ? { survey: current.survey } : {}),
+            ...(current.fallback ? { fallback: current.fallback } : {}),
+          });
+        } else {
+          effects.push({ type: 'sendSms', ...fields, ...(current.fallback ? { fallback: current.fallback } : {}) });
+        }
         stepId = current.next;
         break;
+      }
       case 'emit':
         effects.push({
           type: 'emitEvent',
-          eventId: `${instance.instanceId}.${stepId}.${visit}`,
+          eventId: `${instance.instanceId}.${stepId}.${visits(instance.path, stepId)}`,
           detailType: current.detailType,
           detail: emittedDetail(journey, instance, current.detail),
         });
         stepId = current.next;
         break;
+      case 'updateProfile': {
+        effects.push({ type: 'updateProfile', attributes: current.set });
+        // Later steps of this run (branches, dates) see the new attributes.
+        const attributes = profile.attributes;
+        profile = {
+          ...profile,
+          attributes: { ...(typeof attributes === 'object' && attributes !== null ? attributes : {}), ...current.set },
+        };
+        stepId = current.next;
+        break;
+      }
       case 'branch': {
-        const view = branchView(instance, env.profile);
+        const view = branchView(instance, profile);
         stepId = current.cases.find((c) => matcherOf(c.when)(view))?.next ?? current.otherwise;
+        break;
+      }
+      case 'randomSplit': {
+        const draw = (env.draw ?? hashDraw)(`${instance.instanceId}/${stepId}`);
+        const branch = pickByPercent(current.branches, draw);
+        if (!branch) return fail(instance, env, `step "${stepId}" has no branch to take`, effects);
+        stepId = branch.next;
         break;
       }
       case 'exit':
@@ -166,6 +270,13 @@ const run = (journey: Journey, start: Instance, from: string, env: StepEnv): Ste
     }
   }
   return fail(instance, env, `ran ${MAX_STEPS_PER_RUN} steps without waiting`, effects);
+};
+
+/** The instance stops here until `until`: a timer (or the end of quiet hours) and its wake-up. */
+const waitFor = (instance: Instance, effects: Effect[], until: string, kind: 'timer' | 'quiet'): StepOutcome => {
+  instance.waiting = { kind, until };
+  effects.push({ type: 'scheduleWake', instanceId: instance.instanceId, version: instance.version, at: until });
+  return { instance, effects, changed: true };
 };
 
 /** Branch conditions see the latest event at the top level, plus the trigger and the profile. */

@@ -2,19 +2,36 @@ import type { z } from 'zod';
 import type { Problem } from '../errors.js';
 import { validatePattern } from '../pattern/index.js';
 import { parseDuration } from '../time/duration.js';
-import { isWaiting, Journey, successors } from './definition.js';
+import { isWaiting, Journey, STEP_TYPES, successors } from './definition.js';
+import { isDatePath } from './wait-until.js';
 
 const MAX_WAIT_MS = 366 * 86_400_000;
 
 export type JourneyCheck = { ok: true; journey: Journey } | { ok: false; problems: Problem[] };
 
+const requiredHint: Record<string, string> = {
+  timeout: 'is required: a waitForEvent step needs a timeout such as P3D',
+  next: 'is required: name the step that comes next',
+  onTimeout: 'is required: name the step to take when the timeout passes',
+};
+
+const schemaMessage = (issue: z.core.$ZodIssue): string => {
+  const field = String(issue.path[issue.path.length - 1] ?? '');
+  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
+    return requiredHint[field] ?? 'is required';
+  }
+  if (issue.code === 'invalid_union' && field === 'type') return `must be one of: ${STEP_TYPES.join(', ')}`;
+  return issue.message;
+};
+
 const schemaProblems = (error: z.ZodError): Problem[] =>
-  error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: schemaMessage(issue) }));
 
 /**
  * Check a journey definition and list every problem with its location:
  * schema errors, pattern syntax, dangling and unreachable steps, waits over a year,
- * loops that never wait.
+ * loops that never wait, split percentages, date attributes of `waitUntil`, entry rules.
+ * (Whether templates exist is checked where templates are known: `checkJourney`.)
  */
 export const validateJourney = (input: unknown): JourneyCheck => {
   const parsed = Journey.safeParse(input);
@@ -24,6 +41,9 @@ export const validateJourney = (input: unknown): JourneyCheck => {
     ...patternProblems(journey),
     ...edgeProblems(journey),
     ...waitProblems(journey),
+    ...waitUntilProblems(journey),
+    ...splitProblems(journey),
+    ...entryProblems(journey),
     ...loopProblems(journey),
   ];
   return problems.length === 0 ? { ok: true, journey } : { ok: false, problems };
@@ -34,6 +54,7 @@ const prefixed = (path: string, problems: Problem[]): Problem[] =>
 
 const patternProblems = (journey: Journey): Problem[] => {
   const problems = prefixed('trigger', validatePattern(journey.trigger));
+  if (journey.audience.when) problems.push(...prefixed('audience.when', validatePattern(journey.audience.when)));
   if (journey.goal) problems.push(...prefixed('goal', validatePattern(journey.goal)));
   for (const [id, step] of Object.entries(journey.steps)) {
     if (step.type === 'waitForEvent') problems.push(...prefixed(`steps.${id}.pattern`, validatePattern(step.pattern)));
@@ -82,6 +103,45 @@ const waitProblems = (journey: Journey): Problem[] => {
     if (ms <= 0) problems.push({ path: `steps.${id}.${field}`, message: 'must be longer than zero' });
   }
   return problems;
+};
+
+const waitUntilProblems = (journey: Journey): Problem[] => {
+  const problems: Problem[] = [];
+  for (const [id, step] of Object.entries(journey.steps)) {
+    if (step.type !== 'waitUntil') continue;
+    if (step.date !== undefined && !isDatePath(step.date)) {
+      problems.push({
+        path: `steps.${id}.date`,
+        message: 'must name a date as profile.birthday, profile.attributes.<name> or trigger.detail.<name>',
+      });
+    }
+    if (step.annual && step.date === undefined) {
+      problems.push({ path: `steps.${id}.annual`, message: 'needs a date: every year on which day?' });
+    }
+    if (step.onMissing && step.date === undefined) {
+      problems.push({ path: `steps.${id}.onMissing`, message: 'is only used with a date' });
+    }
+  }
+  return problems;
+};
+
+const splitProblems = (journey: Journey): Problem[] => {
+  const problems: Problem[] = [];
+  for (const [id, step] of Object.entries(journey.steps)) {
+    if (step.type !== 'randomSplit') continue;
+    const total = step.branches.reduce((sum, b) => sum + b.percent, 0);
+    if (Math.abs(total - 100) > 1e-6) {
+      problems.push({ path: `steps.${id}.branches`, message: `percentages must add up to 100, not ${total}` });
+    }
+  }
+  return problems;
+};
+
+const entryProblems = (journey: Journey): Problem[] => {
+  const max = journey.reentry.maxConcurrent ?? 1;
+  return max > 1 && !journey.reentry.allowed
+    ? [{ path: 'reentry.maxConcurrent', message: 'needs re-entry allowed: a customer enters only once otherwise' }]
+    : [];
 };
 
 /** A cycle made only of steps that do not wait would spin forever: refuse it. */

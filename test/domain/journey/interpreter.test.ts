@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { postPurchaseSurvey } from '../../../shared/domain/defaults/post-purchase-survey.js';
 import { Journey } from '../../../shared/domain/journey/definition.js';
 import { type EventRef, Instance } from '../../../shared/domain/journey/instance.js';
+import { isQuiet } from '../../../shared/domain/guards/quiet-hours.js';
 import { MAX_STEPS_PER_RUN, type StepInput, startInstance, step } from '../../../shared/domain/journey/interpreter.js';
 
 const journey = Journey.parse(postPurchaseSurvey);
@@ -54,10 +55,10 @@ describe('journey interpreter', () => {
   });
 
   it.each([
-    [2, 'sorry', ['sendEmail', 'emitEvent']],
-    [10, 'thanks', ['sendEmail']],
-    [7, 'end', []],
-  ])('routes an answer of %i through %s', (nps, stepAfter, effectTypes) => {
+    [2, 'sorry', ['cancelWake', 'sendEmail', 'emitEvent']],
+    [10, 'thanks', ['cancelWake', 'sendEmail']],
+    [7, 'end', ['cancelWake']],
+  ])('routes an answer of %i through %s, cancelling the reminder wake-up', (nps, stepAfter, effectTypes) => {
     const woken = step(journey, started().instance, { kind: 'wake', version: 1 }, env(at(24))).instance;
     const answered = step(journey, woken, { kind: 'event', event: answer('e-a', nps) }, env(at(25)));
     expect(answered.instance.path).toContain(stepAfter);
@@ -129,6 +130,136 @@ describe('journey interpreter', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+/** Every step type at once, to run through the property below. */
+const everyStep = Journey.parse({
+  id: 'every-step',
+  name: 'Every step type',
+  category: 'marketing',
+  trigger: { 'detail-type': ['Order Completed'] },
+  holdout: { percent: 10 },
+  start: 'settle',
+  steps: {
+    settle: { type: 'wait', duration: 'PT5H', next: 'morning' },
+    morning: { type: 'waitUntil', time: '09:30', next: 'offer' },
+    offer: { type: 'sendEmail', template: 'offer', fallback: 'sms', next: 'tag' },
+    tag: { type: 'updateProfile', set: { offered: true }, next: 'split' },
+    split: { type: 'randomSplit', branches: [{ percent: 50, next: 'nudge' }, { percent: 50, next: 'answer' }] },
+    nudge: { type: 'sendSms', template: 'nudge', fallback: 'email', next: 'answer' },
+    answer: {
+      type: 'waitForEvent',
+      pattern: { 'detail-type': ['Survey Answered'] },
+      correlate: 'orderId',
+      timeout: 'P2D',
+      next: 'route',
+      onTimeout: 'birthday',
+    },
+    route: {
+      type: 'branch',
+      cases: [{ when: { detail: { nps: [{ numeric: ['<=', 6] }] } }, next: 'sorry' }],
+      otherwise: 'birthday',
+    },
+    sorry: { type: 'emit', detailType: 'Care Case Requested', next: 'birthday' },
+    birthday: { type: 'waitUntil', date: 'profile.birthday', annual: true, time: '09:00', onMissing: 'end', next: 'greet' },
+    greet: { type: 'sendEmail', template: 'birthday', next: 'birthday' },
+    end: { type: 'exit' },
+  },
+  goal: { 'detail-type': ['Order Refunded'] },
+});
+
+describe('journey interpreter, every step type (property)', () => {
+  const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Shanghai', 'Australia/Adelaide', 'Asia/Kathmandu'];
+  const quiet = fc.constantFrom(
+    { start: '21:00', end: '08:00' },
+    { start: '22:30', end: '07:15' },
+    { start: '12:00', end: '14:00' },
+    null,
+  );
+  const event = fc.record({
+    id: fc.string({ minLength: 1, maxLength: 3 }),
+    detailType: fc.constantFrom('Survey Answered', 'Order Completed', 'Order Refunded', 'Other'),
+    source: fc.constant('shop'),
+    time: fc.constant(T0),
+    detail: fc.record({ customerId: fc.constant('c-1'), orderId: fc.constantFrom('o-1', 'o-2'), nps: fc.nat(10) }),
+  });
+  /** What happens next: time passes, then a wake-up (the due one, or a stale one) or an event arrives. */
+  const move = fc.record({
+    minutes: fc.integer({ min: 0, max: 4 * 24 * 60 }),
+    input: fc.oneof(
+      fc.constant({ kind: 'due' as const }),
+      fc.record({ kind: fc.constant('stale' as const), version: fc.nat(40) }),
+      fc.record({ kind: fc.constant('event' as const), event }),
+    ),
+  });
+
+  it('stays valid, waits correctly, never sends in quiet hours and never repeats a message', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        quiet,
+        fc.constantFrom('1990-07-14', '2000-02-29', undefined),
+        fc.string({ minLength: 1, maxLength: 6 }),
+        fc.date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date('2027-12-31T00:00:00Z'), noInvalidDate: true }),
+        fc.array(move, { maxLength: 40 }),
+        (zone, quietHours, birthday, customerId, startAt, moves) => {
+          let now = startAt.getTime();
+          const envAt = () => ({
+            now: new Date(now).toISOString(),
+            profile: birthday ? { birthday } : {},
+            timeZone: zone,
+            quietHours,
+          });
+          const trigger: EventRef = { ...order, detail: { ...order.detail, customerId } };
+          let outcome = startInstance(everyStep, { instanceId: `i-${customerId}`, customerId, trigger }, envAt());
+          const sent = new Set<string>();
+          const check = (previous: Instance | null, result: typeof outcome) => {
+            const { instance, effects } = result;
+            expect(() => Instance.parse(instance)).not.toThrow();
+            expect(instance.status === 'active').toBe(instance.waiting !== null);
+            if (instance.status !== 'active') expect(instance.endedAt).not.toBeNull();
+            if (previous) {
+              expect(instance.version).toBe(result.changed ? previous.version + 1 : previous.version);
+              if (!result.changed) expect(instance).toBe(previous);
+            }
+            if (instance.status !== 'failed') expect(everyStep.steps[instance.stepId]).toBeDefined();
+            for (const effect of effects) {
+              if (effect.type === 'scheduleWake') {
+                expect(effect.version).toBe(instance.version);
+                expect(effect.at).toBe(instance.waiting?.until);
+                expect(Date.parse(effect.at)).toBeGreaterThan(now);
+              }
+              if (effect.type === 'cancelWake') expect(effect.version).toBe(previous?.version);
+              if (effect.type === 'sendEmail' || effect.type === 'sendSms') {
+                expect(isQuiet(new Date(now).toISOString(), zone, quietHours)).toBe(false);
+                expect(sent.has(effect.messageId)).toBe(false);
+                sent.add(effect.messageId);
+              }
+            }
+          };
+          check(null, outcome);
+          for (const { minutes, input } of moves) {
+            const previous = outcome.instance;
+            now += minutes * 60_000;
+            let stepInput: StepInput;
+            if (input.kind === 'due') {
+              // The scheduler fires at the time asked for (or later, never earlier).
+              if (previous.waiting) now = Math.max(now, Date.parse(previous.waiting.until));
+              stepInput = { kind: 'wake', version: previous.version };
+            } else if (input.kind === 'stale') {
+              stepInput = { kind: 'wake', version: input.version === previous.version ? previous.version + 1 : input.version };
+            } else {
+              stepInput = { kind: 'event', event: input.event };
+            }
+            outcome = step(everyStep, previous, stepInput, envAt());
+            if (input.kind === 'stale') expect(outcome.changed).toBe(false);
+            check(previous, outcome);
+          }
+        },
+      ),
+      { numRuns: 400 },
     );
   });
 });

@@ -83,4 +83,73 @@ describe('journey validation', () => {
     expect(problems.length).toBeGreaterThan(0);
     expect(problems.every((p) => p.path.startsWith('steps.a.pattern'))).toBe(true);
   });
+
+  it.each([
+    [
+      'split percentages that do not add up to 100',
+      { s: { type: 'randomSplit', branches: [{ percent: 40, next: 'e' }, { percent: 50, next: 'e' }] }, e: { type: 'exit' } },
+      { path: 'steps.s.branches', message: 'percentages must add up to 100, not 90' },
+    ],
+    [
+      'a waitForEvent without a timeout',
+      { w: { type: 'waitForEvent', pattern: {}, next: 'e', onTimeout: 'e' }, e: { type: 'exit' } },
+      { path: 'steps.w.timeout', message: 'is required: a waitForEvent step needs a timeout such as P3D' },
+    ],
+    [
+      'a date attribute in an unknown form',
+      { w: { type: 'waitUntil', date: 'birthday', annual: true, time: '09:00', next: 'e' }, e: { type: 'exit' } },
+      { path: 'steps.w.date', message: 'must name a date as profile.birthday, profile.attributes.<name> or trigger.detail.<name>' },
+    ],
+    [
+      'a yearly wait without a date',
+      { w: { type: 'waitUntil', annual: true, time: '09:00', next: 'e' }, e: { type: 'exit' } },
+      { path: 'steps.w.annual', message: 'needs a date: every year on which day?' },
+    ],
+    [
+      'a time of day that is not one',
+      { w: { type: 'waitUntil', time: '9am', next: 'e' }, e: { type: 'exit' } },
+      { path: 'steps.w.time', message: 'must be a time of day such as "09:30"' },
+    ],
+    [
+      'a step type that does not exist',
+      { w: { type: 'sendPigeon', next: 'e' }, e: { type: 'exit' } },
+      { path: 'steps.w.type', message: 'must be one of: wait, waitUntil, sendEmail, sendSms, waitForEvent, branch, randomSplit, updateProfile, emit, exit' },
+    ],
+    [
+      'an updateProfile that sets nothing',
+      { u: { type: 'updateProfile', set: {}, next: 'e' }, e: { type: 'exit' } },
+      { path: 'steps.u.set', message: 'must set at least one attribute' },
+    ],
+    [
+      'an SMS fallback on an SMS',
+      { s: { type: 'sendSms', template: 't', fallback: 'sms', next: 'e' }, e: { type: 'exit' } },
+      { path: 'steps.s.fallback', message: 'Invalid input: expected "email"' },
+    ],
+  ])('refuses %s, naming where', (_, steps, problem) => {
+    expect(problemsOf({ ...base, start: Object.keys(steps)[0], steps })).toContainEqual(problem);
+  });
+
+  it.each([
+    ['a malformed audience condition', { audience: { when: { tier: 'vip' } } }, 'audience.when.tier'],
+    ['a holdout of 100 percent', { holdout: { percent: 100 } }, 'holdout.percent'],
+    ['several instances at once without re-entry', { reentry: { allowed: false, maxConcurrent: 3 } }, 'reentry.maxConcurrent'],
+    ['a daily cap of zero', { entryCap: { perDay: 0 } }, 'entryCap.perDay'],
+  ])('refuses %s', (_, overrides, path) => {
+    const problems = problemsOf({ ...base, ...overrides, steps: { a: { type: 'exit' } } });
+    expect(problems.map((p) => p.path)).toContain(path);
+  });
+
+  it('counts a loop through a yearly waitUntil as waiting, and a one-off date as not', () => {
+    const loop = (until: Record<string, unknown>) =>
+      problemsOf({
+        ...base,
+        steps: {
+          a: { type: 'waitUntil', time: '09:00', next: 'b', ...until },
+          b: { type: 'sendEmail', template: 't', next: 'a' },
+        },
+      });
+    expect(loop({ date: 'profile.birthday', annual: true })).toEqual([]);
+    expect(loop({})).toEqual([]);
+    expect(loop({ date: 'profile.attributes.renewal' }).map((p) => p.message).join()).toContain('loops without a wait');
+  });
 });

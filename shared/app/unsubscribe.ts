@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { ValidationError } from '../domain/errors.js';
+import { signToken, verifyToken } from '../domain/links/signed-token.js';
+import type { LinkSettings } from './deps.js';
+import type { Clock, CustomerStore, EventPublisher, Logger, Profile } from './ports.js';
+
+/**
+ * One-click unsubscribe (RFC 8058) and the preferences page behind the link.
+ *
+ * The function that serves the link never writes the profile: the processor is the one writer per
+ * customer. It puts `Customer Unsubscribed` on the bus; the processor applies it to the profile in
+ * order with the customer's other events (see `applyUnsubscribe`), and other systems (the CRM, the
+ * helpdesk) can hear about it too.
+ */
+
+export const UNSUBSCRIBE_PURPOSE = 'unsubscribe';
+export const UNSUBSCRIBED_DETAIL_TYPE = 'Customer Unsubscribed';
+/** Unsubscribe links keep working for two years: an old newsletter must still be able to stop the next one. */
+export const UNSUBSCRIBE_TTL_DAYS = 730;
+
+/**
+ * What the customer stops: `marketing` withdraws the email opt-in (care messages such as survey
+ * invitations still arrive); `all` opts out of email altogether.
+ */
+export type UnsubscribeScope = 'marketing' | 'all';
+
+export interface UnsubscribeClaims {
+  customerId: string;
+  /** The journey and message the link came with, for the record. */
+  journeyId: string | null;
+  messageId: string | null;
+}
+
+/** The link a message carries: `{baseUrl}/unsubscribe/{token}`. */
+export const unsubscribeUrl = (claims: UnsubscribeClaims, links: LinkSettings, now: string): string => {
+  const exp = Math.floor(Date.parse(now) / 1000) + UNSUBSCRIBE_TTL_DAYS * 86_400;
+  const token = signToken(
+    {
+      purpose: UNSUBSCRIBE_PURPOSE,
+      exp,
+      c: claims.customerId,
+      ...(claims.journeyId ? { j: claims.journeyId } : {}),
+      ...(claims.messageId ? { m: claims.messageId } : {}),
+    },
+    links.signingKey,
+  );
+  return `${links.baseUrl}/unsubscribe/${token}`;
+};
+
+/** Check an unsubscribe token; throws InvalidLinkError when forged or expired. */
+export const readUnsubscribeToken = (token: string, links: LinkSettings, now: string): UnsubscribeClaims => {
+  const payload = verifyToken(token, links.signingKey, UNSUBSCRIBE_PURPOSE, Math.floor(Date.parse(now) / 1000));
+  return {
+    customerId: String(payload.c),
+    journeyId: payload.j === undefined ? null : String(payload.j),
+    messageId: payload.m === undefined ? null : String(payload.m),
+  };
+};
+
+/** The headers that make a marketing email unsubscribable in one click (RFC 2369 and RFC 8058). */
+export const listUnsubscribeHeaders = (url: string): Record<string, string> => ({
+  'List-Unsubscribe': `<${url}>`,
+  'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+});
+
+/** What the unsubscribe function needs. */
+export interface UnsubscribeDeps {
+  clock: Clock;
+  logger: Logger;
+  /** Read only: to show the current choice. */
+  customers: Pick<CustomerStore, 'load'>;
+  events: EventPublisher;
+  links: LinkSettings;
+}
+
+export interface EmailPreferences {
+  /** The address, partly hidden (`a•••@example.com`), or null when careflow has none. */
+  maskedEmail: string | null;
+  /** Receives marketing email (an explicit opt-in). */
+  marketing: boolean;
+  /** Receives any email (did not opt out of the channel). */
+  anyEmail: boolean;
+}
+
+const mask = (email: string): string => {
+  const at = email.indexOf('@');
+  return at <= 0 ? '•••' : `${email[0]}•••${email.slice(at)}`;
+};
+
+const preferencesOf = (profile: Profile | null): EmailPreferences => ({
+  maskedEmail: profile?.email ? mask(profile.email) : null,
+  marketing: profile?.consent?.email === true,
+  anyEmail: profile?.consent?.email !== false,
+});
+
+/** `GET /unsubscribe/{token}`: check the link and show the current choice. Changes nothing. */
+export const openUnsubscribe = async (
+  deps: UnsubscribeDeps,
+  token: string,
+): Promise<{ claims: UnsubscribeClaims; preferences: EmailPreferences }> => {
+  const claims = readUnsubscribeToken(token, deps.links, deps.clock.now());
+  const { profile } = await deps.customers.load(claims.customerId);
+  return { claims, preferences: preferencesOf(profile) };
+};
+
+export const UnsubscribeScopeInput = z.enum(['marketing', 'all']);
+
+/**
+ * `POST /unsubscribe/{token}`: unsubscribe. A one-click POST from a mail client
+ * (`List-Unsubscribe=One-Click`) stops marketing email; the preferences page can stop all email.
+ * Idempotent: a second click puts the same request on the bus, and applying it again changes nothing.
+ */
+export const unsubscribe = async (
+  deps: UnsubscribeDeps,
+  input: { token: string; scope: unknown; via: 'one-click' | 'page' },
+): Promise<{ customerId: string; scope: UnsubscribeScope }> => {
+  const now = deps.clock.now();
+  const claims = readUnsubscribeToken(input.token, deps.links, now);
+  const scope = UnsubscribeScopeInput.safeParse(input.scope ?? 'marketing');
+  if (!scope.success) {
+    throw new ValidationError('Please choose what to unsubscribe from.', [
+      { path: 'scope', message: 'must be "marketing" or "all"' },
+    ]);
+  }
+  await deps.events.publish([
+    {
+      source: 'careflow',
+      detailType: UNSUBSCRIBED_DETAIL_TYPE,
+      time: now,
+      detail: {
+        customerId: claims.customerId,
+        channel: 'email',
+        scope: scope.data,
+        via: input.via,
+        ...(claims.journeyId ? { journeyId: claims.journeyId } : {}),
+        ...(claims.messageId ? { messageId: claims.messageId } : {}),
+      },
+    },
+  ]);
+  deps.logger.info('unsubscribe requested', { scope: scope.data, via: input.via, journeyId: claims.journeyId });
+  return { customerId: claims.customerId, scope: scope.data };
+};
+
+/** The detail of `Customer Unsubscribed`, as the processor reads it. */
+export const CustomerUnsubscribed = z.object({
+  customerId: z.string().min(1),
+  channel: z.enum(['email', 'sms']),
+  scope: UnsubscribeScopeInput,
+});
+export type CustomerUnsubscribed = z.infer<typeof CustomerUnsubscribed>;
+
+/**
+ * The profile after an unsubscribe. `marketing` withdraws the opt-in of the channel (an opt-out
+ * stays an opt-out); `all` opts out of the channel. Null when nothing changes.
+ */
+export const applyUnsubscribe = (
+  profile: Profile | null,
+  request: CustomerUnsubscribed,
+  now: string,
+): Profile | null => {
+  const current = profile?.consent?.[request.channel];
+  if (request.scope === 'marketing') {
+    if (!profile || current !== true) return null;
+    const { [request.channel]: _withdrawn, ...rest } = profile.consent ?? {};
+    return { ...profile, consent: rest, updatedAt: now };
+  }
+  if (current === false) return null;
+  return {
+    ...(profile ?? { customerId: request.customerId, createdAt: now }),
+    consent: { ...profile?.consent, [request.channel]: false },
+    updatedAt: now,
+  };
+};
