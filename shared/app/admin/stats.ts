@@ -14,12 +14,19 @@ import type { JourneyStats, Logger, MessageStatus, StatsDelta } from '../ports.j
  * - `message.delivered|bounced|complained|opened|clicked` (from provider feedback, `feedbackDelta`)
  */
 
-/** A send effect, optionally with what became of it (the status `deliverEmail` returns). */
+/**
+ * An effect, optionally with what became of it: for sends, the `SendOutcome` the engine's
+ * delivery returns (`status`, the `channel` actually used, the skip `reason`).
+ */
 export interface EffectOutcome {
   type: string;
   status?: MessageStatus;
+  channel?: string;
   reason?: string | null;
 }
+
+/** A message id handled before (a retry): it was counted the first time. */
+const DUPLICATE = 'duplicate';
 
 const channelOf = (effectType: string): string => (effectType === 'sendSms' ? 'sms' : 'email');
 const isSend = (effectType: string): boolean => effectType === 'sendEmail' || effectType === 'sendSms';
@@ -59,8 +66,8 @@ export const statsDelta = (
     if (after) add(delta, `waiting.${after}`);
   }
   for (const effect of effects) {
-    if (!isSend(effect.type)) continue;
-    const channel = channelOf(effect.type);
+    if (!isSend(effect.type) || effect.reason === DUPLICATE) continue;
+    const channel = effect.channel ?? channelOf(effect.type);
     switch (effect.status) {
       case undefined:
       case 'sending':

@@ -93,6 +93,16 @@ describe('journey counters for one instance save', () => {
       delta: { active: -1, 'ended.converted': 1, 'waiting.answer': -1 },
     },
     {
+      when: 'an email that fell back to SMS, and a retried send as nothing',
+      previous: waitingAtWait,
+      next: waitingForAnswer,
+      effects: [
+        { type: 'sendEmail', status: 'sent' as const, channel: 'sms', reason: null },
+        { type: 'sendEmail', status: 'skipped' as const, channel: 'email', reason: 'duplicate' },
+      ],
+      delta: { 'reached.invite': 1, 'reached.answer': 1, 'waiting.wait': -1, 'waiting.answer': 1, 'message.sent.sms': 1 },
+    },
+    {
       when: 'a send outcome is not passed',
       previous: waitingAtWait,
       next: waitingForAnswer,
