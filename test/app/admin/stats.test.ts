@@ -100,7 +100,13 @@ describe('journey counters for one instance save', () => {
         { type: 'sendEmail', status: 'sent' as const, channel: 'sms', reason: null },
         { type: 'sendEmail', status: 'skipped' as const, channel: 'email', reason: 'duplicate' },
       ],
-      delta: { 'reached.invite': 1, 'reached.answer': 1, 'waiting.wait': -1, 'waiting.answer': 1, 'message.sent.sms': 1 },
+      delta: {
+        'reached.invite': 1,
+        'reached.answer': 1,
+        'waiting.wait': -1,
+        'waiting.answer': 1,
+        'message.sent.sms': 1,
+      },
     },
     {
       when: 'a send outcome is not passed',
