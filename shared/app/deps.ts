@@ -117,3 +117,24 @@ export interface AdminApiDeps extends AdminDeps {
   /** A new unique id (test-send message ids). */
   newId: () => string;
 }
+
+import type { CustomerDataStore, MessageDeliveryLog, SuppressionList } from './ports.js';
+
+/** What the SES feedback function needs (see shared/app/feedback). */
+export interface FeedbackDeps {
+  clock: Clock;
+  logger: Logger;
+  deliveries: MessageDeliveryLog;
+  suppressions: SuppressionList;
+  /** To copy the run's correlation fields (orderId, ...) into emitted events. */
+  customers: Pick<CustomerStore, 'load'>;
+  events: EventPublisher;
+}
+
+/** What customer export and erasure need (see shared/app/privacy). */
+export interface PrivacyDeps {
+  clock: Clock;
+  logger: Logger;
+  customerData: CustomerDataStore;
+  suppressions: SuppressionList;
+}

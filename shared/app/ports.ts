@@ -294,3 +294,76 @@ export interface EntryCounter {
    */
   tryEnter(journeyId: string, day: string, cap: number): Promise<boolean>;
 }
+
+// ---- Provider feedback: what happened to a message after the provider accepted it ----
+
+/**
+ * What the provider reported about a sent message. Kept apart from `MessageStatus`, which is the
+ * outcome of the send itself and the at-most-once guard (see docs/decisions/0031-email-feedback.md).
+ */
+export type DeliveryStatus = 'delivered' | 'opened' | 'clicked' | 'rejected' | 'bounced' | 'complained';
+
+export interface DeliveryUpdate {
+  status: DeliveryStatus;
+  /** The stored delivery status moves only to a higher rank (an open after a click changes nothing). */
+  rank: number;
+  /** When the provider saw it happen. */
+  at: string;
+  /** Id of the provider event; a redelivered event carries the same id. */
+  eventId: string;
+  /** A short, address-free description, e.g. `Permanent/General` for a bounce. */
+  detail: string | null;
+  /** The provider's id of the message, recorded when the send's own outcome was never settled. */
+  providerMessageId: string;
+}
+
+export interface DeliveryOutcome {
+  message: MessageRecord;
+  /** The delivery status now stored (the highest rank seen so far). */
+  status: DeliveryStatus;
+  /** True when this provider event is the first of its kind for the message (also on its redelivery). */
+  firstOfKind: boolean;
+}
+
+/** Provider feedback on the message log (the same `M#` entries as `MessageLog`). */
+export interface MessageDeliveryLog {
+  /**
+   * Apply one provider event to a logged message. A message whose send outcome was never settled
+   * (`sending`, `unknown`) becomes `sent`: the provider's event proves it accepted the message.
+   * Undefined when the customer has no such message.
+   */
+  recordDelivery(
+    customerId: string,
+    messageId: string,
+    update: DeliveryUpdate,
+  ): Promise<DeliveryOutcome | undefined>;
+}
+
+// ---- Privacy: export and erase everything careflow holds about a customer ----
+
+/** One stored item of a customer, as plain JSON without the table's bookkeeping attributes. */
+export type StoredRecord = Record<string, unknown>;
+
+export interface CustomerRecords {
+  customerId: string;
+  profile: StoredRecord | null;
+  instances: StoredRecord[];
+  messages: StoredRecord[];
+  surveyAnswers: StoredRecord[];
+  /** Items of kinds this release does not know yet, with their `kind`. */
+  other: StoredRecord[];
+  /** Set once the customer was erased: the tombstone is all that is left. */
+  erasure: { erasedAt: string } | null;
+}
+
+/** Everything careflow stores under one customer id. */
+export interface CustomerDataStore {
+  readAll(customerId: string): Promise<CustomerRecords>;
+  /**
+   * Write the erasure tombstone (no personal data, only the id and the time). Idempotent: an
+   * existing tombstone keeps its time, which is returned.
+   */
+  markErased(customerId: string, at: string): Promise<{ erasedAt: string }>;
+  /** Delete every item of the customer except the tombstone; returns how many were deleted. */
+  deleteAll(customerId: string): Promise<number>;
+}

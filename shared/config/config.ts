@@ -49,6 +49,14 @@ export const Config = z.object({
     .optional(),
   defaultTimeZone: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin').optional(),
   adminToken: z.string().min(16, 'must be at least 16 characters').optional(),
+  smsSenderId: z
+    .string()
+    .regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, 'must be 1 to 11 letters and digits, at least one letter')
+    .optional(),
+  smsOriginationNumber: z
+    .string()
+    .regex(/^(\+[1-9]\d{6,14}|arn:aws[a-z-]*:sms-voice:\S+)$/, 'must be an E.164 number or an origination identity ARN')
+    .optional(),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -33,5 +33,9 @@ export const Env = {
    * which AWS protects with IAM instead). Generated and printed at start when not set. Local only.
    */
   adminToken: 'CAREFLOW_ADMIN_TOKEN',
+  /** Alphanumeric SMS sender id (1-11 characters), where the destination country supports one. */
+  smsSenderId: 'CAREFLOW_SMS_SENDER_ID',
+  /** SMS origination number (E.164) or its ARN, from AWS End User Messaging SMS. */
+  smsOriginationNumber: 'CAREFLOW_SMS_ORIGINATION_NUMBER',
 } as const;
 export type EnvName = (typeof Env)[keyof typeof Env];

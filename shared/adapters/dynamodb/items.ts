@@ -74,3 +74,17 @@ export const parseStored = <T>(schema: z.ZodType<T>, value: unknown, description
 /** Parse an item read from the table; `what` names its kind in the error (e.g. `instance`). */
 export const parseItem = <T>(schema: z.ZodType<T>, item: Record<string, unknown>, what: string): T =>
   parseStored(schema, item, `stored ${what} ${describeKey(item)}`);
+
+/** Provider feedback on a message item, next to the `MessageItem` fields (see message-delivery.ts). */
+export const DeliveryState = z.object({
+  deliveryStatus: z.enum(['delivered', 'opened', 'clicked', 'rejected', 'bounced', 'complained']).optional(),
+  deliveryRank: z.number().int().nonnegative().optional(),
+  deliveryAt: z.string().optional(),
+  deliveryDetail: z.string().nullable().optional(),
+});
+
+/** The first provider event of one delivery status (`firstOpened`, ...): when, and which event. */
+export const FirstDelivery = z.object({ at: z.string(), eventId: z.string() });
+
+/** The erasure tombstone. */
+export const ErasureItem = z.object({ customerId: z.string(), erasedAt: z.string() });

@@ -51,3 +51,15 @@ export const expiryAfter = (isoTime: string, retentionDays: number): number => {
   if (Number.isNaN(millis)) throw new RangeError(`not an ISO 8601 time: ${isoTime}`);
   return Math.floor(millis / 1000) + retentionDays * secondsPerDay;
 };
+
+/**
+ * The erasure tombstone of a customer (`C#{customerId}` / `#ERASED`): no personal data, only the
+ * id and the time. It sorts below `J`, so `CustomerStore.load` returns it with the profile at no
+ * extra cost (docs/decisions/0033-erasure-tombstone.md).
+ */
+export const erasureSk = '#ERASED';
+export const erasureItemType = 'erasure';
+
+/** The attribute of a message item that marks the first provider event of one delivery status. */
+export const firstDeliveryAttribute = (status: string): string =>
+  `first${status.charAt(0).toUpperCase()}${status.slice(1)}`;

@@ -1,0 +1,122 @@
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryOutcome, DeliveryUpdate, MessageDeliveryLog, MessageRecord } from '../../app/ports.js';
+import type { TableOptions } from './client.js';
+import { isConditionalCheckFailed } from './conditions.js';
+import { DeliveryState, FirstDelivery, MessageItem, parseItem, parseStored } from './items.js';
+import { customerPk, firstDeliveryAttribute, messageSk } from './keys.js';
+
+/**
+ * Provider feedback on the message log entries (`C#{customerId}` / `M#{messageId}`), in at most
+ * two single-item writes per event, both conditional on the entry existing (feedback never
+ * creates an entry: an erased or expired message stays gone).
+ *
+ * 1. `SET first<Status> = if_not_exists(first<Status>, {at, eventId})`: remembers the first
+ *    event of each status. The event that set it — and only that one, also when redelivered —
+ *    is the first of its kind.
+ * 2. Only when the status outranks the stored one: `SET deliveryStatus, deliveryRank,
+ *    deliveryAt, deliveryDetail` on condition `deliveryRank < :rank`, so concurrent or
+ *    out-of-order events never move the status down. An entry whose send was never settled
+ *    (`sending` after a crash, `unknown` after a timeout) becomes `sent` with the provider's id.
+ */
+export class DynamoMessageDeliveryLog implements MessageDeliveryLog {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(options: TableOptions) {
+    this.doc = options.doc;
+    this.tableName = options.tableName;
+  }
+
+  async recordDelivery(
+    customerId: string,
+    messageId: string,
+    update: DeliveryUpdate,
+  ): Promise<DeliveryOutcome | undefined> {
+    const key = { pk: customerPk(customerId), sk: messageSk(messageId) };
+    const marker = firstDeliveryAttribute(update.status);
+    let item: Record<string, unknown>;
+    try {
+      const output = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET #first = if_not_exists(#first, :first)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#first': marker },
+          ExpressionAttributeValues: { ':first': { at: update.at, eventId: update.eventId } },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      item = output.Attributes ?? {};
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
+    const first = parseStored(FirstDelivery, item[marker], `${marker} of message ${messageId}`);
+    const firstOfKind = first.eventId === update.eventId;
+    const state = parseItem(DeliveryState, item, 'message');
+    if (state.deliveryStatus && (state.deliveryRank ?? 0) >= update.rank) {
+      return { message: parseItem(MessageItem, item, 'message'), status: state.deliveryStatus, firstOfKind };
+    }
+    const message = parseItem(MessageItem, item, 'message');
+    const raised = await this.raise(key, message, update);
+    return { ...raised, firstOfKind };
+  }
+
+  private async raise(
+    key: { pk: string; sk: string },
+    message: MessageRecord,
+    update: DeliveryUpdate,
+  ): Promise<Omit<DeliveryOutcome, 'firstOfKind'>> {
+    const settle = message.status === 'sending' || message.status === 'unknown';
+    const assignments = [
+      'deliveryStatus = :status',
+      'deliveryRank = :rank',
+      'deliveryAt = :at',
+      'deliveryDetail = :detail',
+      ...(settle ? ['#status = :sent', 'providerMessageId = :providerId', 'updatedAt = :at'] : []),
+    ];
+    try {
+      const output = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: `SET ${assignments.join(', ')}`,
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(deliveryRank) OR deliveryRank < :rank)',
+          ...(settle ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+          ExpressionAttributeValues: {
+            ':status': update.status,
+            ':rank': update.rank,
+            ':at': update.at,
+            ':detail': update.detail,
+            ...(settle ? { ':sent': 'sent', ':providerId': update.providerMessageId } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const item = output.Attributes ?? {};
+      return { message: parseItem(MessageItem, item, 'message'), status: update.status };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      // A concurrent event of a higher rank got there first (or the entry expired meanwhile).
+      return this.current(key, message, update);
+    }
+  }
+
+  private async current(
+    key: { pk: string; sk: string },
+    fallback: MessageRecord,
+    update: DeliveryUpdate,
+  ): Promise<Omit<DeliveryOutcome, 'firstOfKind'>> {
+    const output = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    if (!output.Item) return { message: fallback, status: update.status };
+    const state = parseItem(DeliveryState, output.Item, 'message');
+    return {
+      message: parseItem(MessageItem, output.Item, 'message'),
+      status: state.deliveryStatus ?? update.status,
+    };
+  }
+}

@@ -1,0 +1,1 @@
+export * from './sns-sms-sender.js';
