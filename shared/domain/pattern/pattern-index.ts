@@ -1,5 +1,5 @@
-import { anyLeaf, type CompiledNode, compileTerm, hasLeaf, matchNode, patternTerms } from './compile.js';
-import { compileConditions, type ValueTest } from './conditions.js';
+import { anyLeaf, type CompiledNode, compileLeaves, hasLeaf, matchNode, patternTerms } from './compile.js';
+import { compileConditions, conditionsKey, type ValueTest } from './conditions.js';
 import type { Term, TermField } from './terms.js';
 import type { Condition, EventPattern, Scalar } from './types.js';
 
@@ -38,14 +38,12 @@ interface TermRef<T> {
   /** Whether the entry has other alternatives, so that it may already have been reported. */
   shared: boolean;
   stamp: number;
-  /** What is left to check once the trie has proven the exact fields the term is filed under: */
-  /** the first check inline, the others in a list. */
+  /** The first leaf left to check once the trie has proven the exact fields the term is filed under. */
   check: FlatCheck | undefined;
-  checks: FlatCheck[];
-  /** The pattern as JSON and the term's position in it, to compile the whole term on first need. */
-  source: string;
-  index: number;
-  /** The whole alternative, compiled when event arrays make the flat checks unsafe. */
+  /** Every leaf of the term: the `residual` ones left to check first, then those the trie proves. */
+  leaves: FlatCheck[];
+  residual: number;
+  /** The whole alternative, rebuilt from its leaves when event arrays make the flat checks unsafe. */
   node: CompiledNode | undefined;
 }
 
@@ -73,8 +71,6 @@ interface KeyField {
   values: Scalar[];
   field: TermField;
 }
-
-const NO_CHECKS: FlatCheck[] = [];
 
 const isKey = (keys: KeyField[], field: TermField): boolean => {
   for (const key of keys) if (key.field === field) return true;
@@ -181,9 +177,15 @@ const runCheck = (check: FlatCheck, event: unknown): number => {
 const runChecks = <T>(ref: TermRef<T>, event: unknown): number => {
   if (ref.check === undefined) return PASS;
   let outcome = runCheck(ref.check, event);
-  for (let c = 0; outcome === PASS && c < ref.checks.length; c++)
-    outcome = runCheck(ref.checks[c] as FlatCheck, event);
+  for (let c = 1; outcome === PASS && c < ref.residual; c++)
+    outcome = runCheck(ref.leaves[c] as FlatCheck, event);
   return outcome;
+};
+
+const countLeaves = (term: Term): number => {
+  let count = 0;
+  for (const field of term.fields) count += field.kind === 'object' ? countLeaves(field.term) : 1;
+  return count;
 };
 
 const newNode = <T>(
@@ -244,19 +246,17 @@ export class PatternIndex<T> {
     const terms = patternTerms(pattern);
     this.remove(id);
     const entry: Entry<T> = { value, seq: ++this.seq, stamp: 0, nodes: [], refs: [], fallback: undefined };
-    const source = JSON.stringify(pattern);
-    for (let index = 0; index < terms.length; index++) {
-      const term = terms[index] as Term;
+    for (const term of terms) {
       const keys = chooseKeys(term, this.paths);
-      const [check, ...checks] = this.checksOf(term, this.paths, keys, NO_CHECKS);
+      const leaves = new Array<FlatCheck>(countLeaves(term));
+      const residual = this.leavesOf(term, this.paths, keys, leaves, { front: 0, back: leaves.length });
       const ref: TermRef<T> = {
         entry,
         shared: terms.length > 1,
         stamp: 0,
-        check,
-        checks: checks.length > 0 ? checks : NO_CHECKS,
-        source,
-        index,
+        check: residual > 0 ? leaves[0] : undefined,
+        leaves,
+        residual,
         node: undefined,
       };
       if (keys.length === 0) {
@@ -320,19 +320,28 @@ export class PatternIndex<T> {
     return found.map((entry) => entry.value);
   }
 
-  /** The flat checks of a term: every leaf but the key fields it is filed under. */
-  private checksOf(term: Term, slot: PathSlot, keys: KeyField[], out: FlatCheck[]): FlatCheck[] {
-    let checks = out;
+  /**
+   * Place the leaves of a term: those left to check from the front of `out`, those its key fields
+   * prove from the back. Returns how many are left to check.
+   */
+  private leavesOf(
+    term: Term,
+    slot: PathSlot,
+    keys: KeyField[],
+    out: FlatCheck[],
+    at: { front: number; back: number },
+  ): number {
     for (const field of term.fields) {
       if (field.kind === 'object') {
-        checks = this.checksOf(field.term, slotBelow(slot, field.key), keys, checks);
+        this.leavesOf(field.term, slotBelow(slot, field.key), keys, out, at);
         continue;
       }
-      if (isKey(keys, field)) continue;
       const test = field.kind === 'present' ? this.compileTest(field.conditions) : anyValue;
-      checks = [...checks, { slot: slotBelow(slot, field.key), absent: field.kind === 'absent', test }];
+      const leaf = { slot: slotBelow(slot, field.key), absent: field.kind === 'absent', test };
+      if (isKey(keys, field)) out[--at.back] = leaf;
+      else out[at.front++] = leaf;
     }
-    return checks;
+    return at.front;
   }
 
   /** Compile a value list once per index: patterns listing the same conditions share one test. */
@@ -340,7 +349,7 @@ export class PatternIndex<T> {
     const first = conditions[0];
     const single = conditions.length === 1 && first?.kind === 'exact';
     const cache = single ? this.exactTests : this.tests;
-    const key = single ? first.value : JSON.stringify(conditions);
+    const key = single ? first.value : conditionsKey(conditions);
     let test = cache.get(key);
     if (!test) {
       test = compileConditions(conditions);
@@ -435,7 +444,13 @@ export class PatternIndex<T> {
     if (ref.shared && ref.entry.stamp === this.epoch) return;
     let outcome = clean ? runChecks(ref, this.event) : UNSURE;
     if (outcome === UNSURE) {
-      ref.node ??= compileTerm(patternTerms(JSON.parse(ref.source))[ref.index] as Term);
+      ref.node ??= compileLeaves(
+        ref.leaves.map((leaf) => ({
+          keys: leaf.slot.keys,
+          absent: leaf.absent,
+          test: leaf.test,
+        })),
+      );
       outcome = matchNode(ref.node, this.event) ? PASS : FAIL;
     }
     if (outcome === PASS) {
