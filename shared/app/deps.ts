@@ -18,6 +18,7 @@ import type {
   MessageLog,
   OutgoingEmail,
   OutgoingEvent,
+  OutgoingSms,
   SmsSender,
   SurveyStore,
   TemplateRepository,
@@ -94,6 +95,8 @@ export interface Sandbox {
   published: readonly OutgoingEvent[];
   /** Every email the engine handed to the sender, rendered. */
   outbox: readonly OutgoingEmail[];
+  /** Every SMS the engine handed to the sender. */
+  smsOutbox: readonly OutgoingSms[];
 }
 
 /** Build a sandbox holding only `journeys`, with its clock at `start`. */

@@ -3,6 +3,8 @@ import type {
   EventPublisher,
   OutgoingEmail,
   OutgoingEvent,
+  OutgoingSms,
+  SmsSender,
   Wake,
   WakeScheduler,
 } from '../../app/ports.js';
@@ -14,6 +16,16 @@ export class EmailOutbox implements EmailSender {
   async send(email: OutgoingEmail): Promise<{ providerMessageId: string }> {
     this.emails.push(email);
     return { providerMessageId: `outbox-${this.emails.length}` };
+  }
+}
+
+/** An SMS sender that sends nothing: it keeps each message for a look. */
+export class SmsOutbox implements SmsSender {
+  readonly messages: OutgoingSms[] = [];
+
+  async send(sms: OutgoingSms): Promise<{ providerMessageId: string }> {
+    this.messages.push(sms);
+    return { providerMessageId: `sms-outbox-${this.messages.length}` };
   }
 }
 

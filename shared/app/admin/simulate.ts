@@ -308,11 +308,13 @@ const messagesOf = async (
   profileLocale: string | undefined,
 ): Promise<SimulatedMessage[]> => {
   const records = await sandbox.deps.messages.list(customerId, MAX_SIMULATED_INPUTS);
-  const bodies = new Map(sandbox.outbox.map((m) => [m.messageId, m]));
+  const emails = new Map(sandbox.outbox.map((m) => [m.messageId, m]));
+  const texts = new Map(sandbox.smsOutbox.map((m) => [m.messageId, m]));
   const messages: SimulatedMessage[] = [];
   for (const record of [...records].reverse()) {
-    const body = bodies.get(record.messageId);
-    const template = body ? await deps.templates.get(record.template) : undefined;
+    const email = emails.get(record.messageId);
+    const sms = texts.get(record.messageId);
+    const template = email || sms ? await deps.templates.get(record.template) : undefined;
     messages.push({
       at: record.sentAt,
       instanceId: record.instanceId,
@@ -323,9 +325,9 @@ const messagesOf = async (
       status: record.status === 'sent' ? 'would-send' : record.status,
       reason: record.reason,
       locale: template ? chooseLocale(Object.keys(template.locales ?? {}), profileLocale) : null,
-      subject: body?.subject ?? record.subject,
-      text: body?.text ?? null,
-      html: body?.html ?? null,
+      subject: email?.subject ?? record.subject,
+      text: email?.text ?? sms?.text ?? null,
+      html: email?.html ?? null,
     });
   }
   return messages;

@@ -214,3 +214,40 @@ describe('journey simulation (dry run)', () => {
     expect(result.timeline).toHaveLength(MAX_SIMULATED_INPUTS);
   });
 });
+
+describe('journey simulation under the contact policy', () => {
+  it('shows a message that falls in quiet hours going out the next morning, in the customer time zone', async () => {
+    const { deps } = await withSurveyDraft();
+
+    const result = await simulateJourney(deps, 'post-purchase-survey', {
+      profile: { ...mei, locale: 'en', timezone: 'Europe/Berlin' },
+      events: [{ ...order, at: '2026-11-02T21:30:00Z' }],
+      until: '2026-11-04T12:00:00Z',
+    });
+
+    expect(result.messages.map((m) => [m.stepId, m.at, m.status])).toEqual([
+      ['invite', '2026-11-04T07:00:00.000Z', 'would-send'],
+    ]);
+  });
+
+  it('shows an SMS step with its text', async () => {
+    const world = adminWorld();
+    await createJourney(world.deps, {
+      ...welcomeJourney(),
+      steps: {
+        hello: { type: 'sendSms', template: 'apology', next: 'end' },
+        end: { type: 'exit' },
+      },
+    });
+
+    const result = await simulateJourney(world.deps, 'welcome', {
+      profile: { customerId: 'c-1', name: 'Ada', phone: '+4915112345678', consent: { sms: true } },
+      events: [{ at: '2026-11-02T10:00:00Z', detailType: 'Customer Signed Up' }],
+    });
+
+    expect(result.messages).toEqual([
+      expect.objectContaining({ channel: 'sms', to: '+4915112345678', status: 'would-send', subject: null }),
+    ]);
+    expect(result.messages[0]?.text).toContain('Ada');
+  });
+});
