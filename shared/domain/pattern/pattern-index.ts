@@ -1,10 +1,10 @@
-import { anyLeaf, type CompiledNode, compileLeaves, hasLeaf, matchNode, patternTerms } from './compile.js';
+import { type CompiledNode, compileLeaves, matchNode, patternTerms } from './compile.js';
 import { compileConditions, conditionsKey, type ValueTest } from './conditions.js';
-import type { Term, TermField } from './terms.js';
+import { chooseKeys, isKey, type KeyField, type PathSlot, slotBelow } from './keys.js';
+import { countLeaves, FAIL, type FlatCheck, PASS, runCheck, UNSURE } from './leaves.js';
+import type { Term } from './terms.js';
+import { appended, childOf, type Edge, newNode, type TrieNode } from './trie.js';
 import type { Condition, EventPattern, Scalar } from './types.js';
-
-/** A term is placed under at most this many value combinations; further exact fields are left to the check. */
-const MAX_PLACEMENTS = 64;
 
 interface Entry<T> {
   value: T;
@@ -17,23 +17,8 @@ interface Entry<T> {
   fallback: TermRef<T>[] | undefined;
 }
 
-/** A path through the event, shared by every edge and check that follows it; also a node of the path tree. */
-interface PathSlot {
-  keys: string[];
-  /** False when a key could be inherited from Object.prototype and needs an own-property check. */
-  plain: boolean;
-  next: Map<string, PathSlot> | undefined;
-}
-
-/** One leaf condition the trie does not prove, checked along its path. */
-interface FlatCheck {
-  slot: PathSlot;
-  absent: boolean;
-  test: ValueTest;
-}
-
 /** One alternative of an entry's pattern. */
-interface TermRef<T> {
+export interface TermRef<T> {
   entry: Entry<T>;
   /** Whether the entry has other alternatives, so that it may already have been reported. */
   shared: boolean;
@@ -47,133 +32,6 @@ interface TermRef<T> {
   node: CompiledNode | undefined;
 }
 
-/** The values of one path below a node: a single child inline, a map once there are more. */
-interface Edge<T> {
-  slot: PathSlot;
-  value: Scalar;
-  child: TrieNode<T> | undefined;
-  children: Map<Scalar, TrieNode<T>> | undefined;
-}
-
-interface TrieNode<T> {
-  /** The terms filed here: one inline, or a list. */
-  refs: TermRef<T> | TermRef<T>[] | undefined;
-  edges: Edge<T>[] | undefined;
-  stamp: number;
-  up: TrieNode<T> | undefined;
-  upEdge: Edge<T> | undefined;
-  upValue: Scalar;
-}
-
-/** A field whose value list holds only exact values: an event can only match if it carries one of them. */
-interface KeyField {
-  slot: PathSlot;
-  values: Scalar[];
-  field: TermField;
-}
-
-const isKey = (keys: KeyField[], field: TermField): boolean => {
-  for (const key of keys) if (key.field === field) return true;
-  return false;
-};
-
-const slotBelow = (slot: PathSlot, key: string): PathSlot => {
-  slot.next ??= new Map();
-  let next = slot.next.get(key);
-  if (!next) {
-    next = { keys: [...slot.keys, key], plain: slot.plain && !(key in Object.prototype), next: undefined };
-    slot.next.set(key, next);
-  }
-  return next;
-};
-
-const onlyExact = (conditions: Condition[]): boolean => {
-  for (const c of conditions) if (c.kind !== 'exact') return false;
-  return true;
-};
-
-const exactValue = (c: Condition | undefined): Scalar => (c?.kind === 'exact' ? c.value : null);
-
-const distinctValues = (conditions: Condition[]): Scalar[] => {
-  const values: Scalar[] = [];
-  for (const c of conditions) if (!values.includes(exactValue(c))) values.push(exactValue(c));
-  return values;
-};
-
-const keyFields = (term: Term, slot: PathSlot, out: KeyField[]): KeyField[] => {
-  for (const field of term.fields) {
-    if (field.kind === 'present' && onlyExact(field.conditions)) {
-      const values =
-        field.conditions.length === 1 ? [exactValue(field.conditions[0])] : distinctValues(field.conditions);
-      out.push({ slot: slotBelow(slot, field.key), values, field });
-    } else if (field.kind === 'object' && field.term.positive) {
-      keyFields(field.term, slotBelow(slot, field.key), out);
-    }
-  }
-  return out;
-};
-
-/**
- * Trie order: shallow paths first (envelope fields such as detail-type and source have few values,
- * so the upper levels stay few and hot), then by path.
- */
-const byPath = (a: KeyField, b: KeyField): number => {
-  const x = a.slot.keys;
-  const y = b.slot.keys;
-  if (x.length !== y.length) return x.length - y.length;
-  for (let i = 0; i < x.length; i++) {
-    const p = x[i] as string;
-    const q = y[i] as string;
-    if (p !== q) return p < q ? -1 : 1;
-  }
-  return 0;
-};
-
-const byValuesThenPath = (a: KeyField, b: KeyField): number =>
-  a.values.length - b.values.length || byPath(a, b);
-
-/** The exact-value fields a term is filed under: the most specific first, within the placement budget. */
-const chooseKeys = (term: Term, root: PathSlot): KeyField[] => {
-  const fields = keyFields(term, root, []);
-  if (fields.length > 1) fields.sort(byValuesThenPath);
-  let count = 0;
-  let placements = 1;
-  for (const field of fields) {
-    if (count > 0 && placements * field.values.length > MAX_PLACEMENTS) break;
-    count++;
-    placements *= field.values.length;
-  }
-  const chosen = count === fields.length ? fields : fields.slice(0, count);
-  if (chosen.length > 1) chosen.sort(byPath);
-  return chosen;
-};
-
-/** Outcome of the flat checks: passed, failed, or met an event array and needs the full check. */
-const PASS = 1;
-const FAIL = 0;
-const UNSURE = -1;
-
-/**
- * Run the flat checks. Without arrays on the way, a term is just the AND of its leaves; an array in
- * the middle of a path brings in element binding, which only the full check handles.
- */
-const runCheck = (check: FlatCheck, event: unknown): number => {
-  const { keys, plain } = check.slot;
-  let current = event;
-  for (let i = 0; i < keys.length; i++) {
-    if (Array.isArray(current)) return UNSURE;
-    if (typeof current !== 'object' || current === null) {
-      current = undefined;
-      break;
-    }
-    const key = keys[i] as string;
-    const node = current as Record<string, unknown>;
-    current = plain || Object.hasOwn(node, key) ? node[key] : undefined;
-    if (current === undefined) break;
-  }
-  return (check.absent ? hasLeaf(current) : !anyLeaf(current, check.test)) ? FAIL : PASS;
-};
-
 const runChecks = <T>(ref: TermRef<T>, event: unknown): number => {
   if (ref.check === undefined) return PASS;
   let outcome = runCheck(ref.check, event);
@@ -181,36 +39,6 @@ const runChecks = <T>(ref: TermRef<T>, event: unknown): number => {
     outcome = runCheck(ref.leaves[c] as FlatCheck, event);
   return outcome;
 };
-
-const countLeaves = (term: Term): number => {
-  let count = 0;
-  for (const field of term.fields) count += field.kind === 'object' ? countLeaves(field.term) : 1;
-  return count;
-};
-
-const newNode = <T>(
-  up: TrieNode<T> | undefined,
-  upEdge: Edge<T> | undefined,
-  upValue: Scalar,
-): TrieNode<T> => ({
-  refs: undefined,
-  edges: undefined,
-  stamp: 0,
-  up,
-  upEdge,
-  upValue,
-});
-
-/** Add to a list; short lists are copied at their exact size, as most trie nodes hold one or two items. */
-const appended = <I>(list: I[] | undefined, item: I): I[] => {
-  if (!list) return [item];
-  if (list.length < 8) return [...list, item];
-  list.push(item);
-  return list;
-};
-
-const childOf = <T>(edge: Edge<T>, value: Scalar): TrieNode<T> | undefined =>
-  edge.children ? edge.children.get(value) : edge.value === value ? edge.child : undefined;
 
 /**
  * Many patterns at once. Each alternative of a pattern is filed in a trie keyed by the values of
@@ -224,9 +52,11 @@ export class PatternIndex<T> {
   private readonly root: TrieNode<T> = newNode<T>(undefined, undefined, null);
   /** Tests of single exact values, shared by every pattern that lists the same value. */
   private readonly exactTests = new Map<Scalar, ValueTest>();
-  /** Tests of other value lists, by their JSON. */
+  /** Tests of other value lists, by their key (see `conditionsKey`). */
   private readonly tests = new Map<Scalar, ValueTest>();
   private fallback: TermRef<T>[] = [];
+  /** Reused while choosing the key fields of a term, to spare the garbage collector. */
+  private readonly scratch: KeyField[] = [];
   private seq = 0;
   private epoch = 0;
   private event: unknown;
@@ -247,7 +77,7 @@ export class PatternIndex<T> {
     this.remove(id);
     const entry: Entry<T> = { value, seq: ++this.seq, stamp: 0, nodes: [], refs: [], fallback: undefined };
     for (const term of terms) {
-      const keys = chooseKeys(term, this.paths);
+      const keys = chooseKeys(term, this.paths, this.scratch);
       const leaves = new Array<FlatCheck>(countLeaves(term));
       const residual = this.leavesOf(term, this.paths, keys, leaves, { front: 0, back: leaves.length });
       const ref: TermRef<T> = {
@@ -276,7 +106,7 @@ export class PatternIndex<T> {
       }
       for (const n of nodes)
         n.refs = n.refs === undefined ? ref : appended(Array.isArray(n.refs) ? n.refs : [n.refs], ref);
-      const refs = nodes.map(() => ref);
+      const refs = nodes.length === 1 ? [ref] : nodes.map(() => ref);
       entry.nodes = entry.nodes.length === 0 ? nodes : entry.nodes.concat(nodes);
       entry.refs = entry.refs.length === 0 ? refs : entry.refs.concat(refs);
     }
