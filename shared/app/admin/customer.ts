@@ -1,10 +1,8 @@
 import { NotFoundError } from '../../domain/errors.js';
+import { type Tier, tierOf } from '../../domain/journey/entry.js';
 import type { Instance } from '../../domain/journey/instance.js';
 import type { AdminApiDeps } from '../deps.js';
 import type { Profile } from '../ports.js';
-
-export const TIERS = ['vip', 'regular', 'potential'] as const;
-export type Tier = (typeof TIERS)[number];
 
 export interface CustomerJourney {
   instanceId: string;
@@ -22,17 +20,12 @@ export interface CustomerJourney {
 export interface CustomerOverview {
   customerId: string;
   profile: Profile | null;
-  /** The customer's tier from `profile.attributes.tier` (set by the CRM or segmentation); null when unknown. */
-  tier: Tier | null;
+  /** The tier journeys see (audience conditions): `profile.attributes.tier`, else `potential`. */
+  tier: Tier;
   activeJourneys: CustomerJourney[];
   /** Ended journey runs still kept (until their retention passes), newest first. */
   pastJourneys: CustomerJourney[];
 }
-
-const tierOf = (profile: Profile | null): Tier | null => {
-  const value = profile?.attributes?.tier;
-  return typeof value === 'string' && (TIERS as readonly string[]).includes(value) ? (value as Tier) : null;
-};
 
 const toJourney = (i: Instance): CustomerJourney => ({
   instanceId: i.instanceId,

@@ -23,14 +23,18 @@ describe('customer overview', () => {
     expect(overview.pastJourneys).toEqual([]);
   });
 
-  it.each([{ tier: 'gold' }, { tier: 3 }, {}])('shows no tier for attributes %o', async (attributes) => {
+  it.each([
+    { attributes: { tier: 'regular' }, tier: 'regular' },
+    { attributes: { tier: 3 }, tier: 'potential' },
+    { attributes: {}, tier: 'potential' },
+  ])('shows the tier journeys see: $tier for attributes $attributes', async ({ attributes, tier }) => {
     const world = adminWorld();
     await processCustomerEvent(
       world.engine,
       world.event('Customer Profile Updated', { customerId: 'c-2', attributes }),
     );
 
-    expect((await customerOverview(world.deps, 'c-2')).tier).toBeNull();
+    expect((await customerOverview(world.deps, 'c-2')).tier).toBe(tier);
   });
 
   it('answers NotFound for a customer careflow has never seen', async () => {
