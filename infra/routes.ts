@@ -39,7 +39,7 @@ export type HttpRouteSpec = {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway path with `{param}` placeholders. */
   readonly path: string;
-  readonly target: 'survey' | 'api';
+  readonly target: 'survey' | 'api' | 'unsubscribe';
 } & (
   | { readonly auth: 'iam' }
   /** A public route must say why it is public (it becomes the cdk-nag APIG4 acknowledgement). */
@@ -54,12 +54,17 @@ function adminRoutes(routes: readonly (readonly [HttpRouteSpec['method'], string
 const surveyIsPublic =
   'Customers open survey links from email without an account. The path carries an HMAC-signed, expiring token that the survey function verifies; the stage is throttled.';
 
+const unsubscribeIsPublic =
+  'Customers unsubscribe from email without an account, and mail clients POST the one-click unsubscribe (RFC 8058) without credentials. The path carries an HMAC-signed, expiring token that the unsubscribe function verifies; GET changes nothing; the stage is throttled.';
+
 /** The HTTP API's routes; the CDK stack creates exactly these, the local gateway can serve the same. */
 export const httpRoutes: readonly HttpRouteSpec[] = [
   { method: 'GET', path: '/surveys/{token}', target: 'survey', auth: 'none', publicBecause: surveyIsPublic },
   { method: 'POST', path: '/surveys/{token}', target: 'survey', auth: 'none', publicBecause: surveyIsPublic },
   { method: 'GET', path: '/customers/{customerId}/messages', target: 'api', auth: 'iam' },
   // Admin API (docs/admin-api.md): journeys, templates, dry runs, test sends, pattern check, figures.
+  { method: 'GET', path: '/unsubscribe/{token}', target: 'unsubscribe', auth: 'none', publicBecause: unsubscribeIsPublic },
+  { method: 'POST', path: '/unsubscribe/{token}', target: 'unsubscribe', auth: 'none', publicBecause: unsubscribeIsPublic },
   ...adminRoutes([
     ['GET', '/journeys'],
     ['POST', '/journeys'],

@@ -6,11 +6,13 @@ import { createApiHandler } from '../../functions/api/handler.js';
 import { createProcessorHandler } from '../../functions/processor/handler.js';
 import { createRouterHandler } from '../../functions/router/handler.js';
 import { createSurveyHandler } from '../../functions/survey/handler.js';
+import { createUnsubscribeHandler } from '../../functions/unsubscribe/handler.js';
 import { adminDeps } from '../../shared/adapters/wiring/admin.js';
 import { once } from '../../shared/adapters/wiring/common.js';
 import { engineDeps } from '../../shared/adapters/wiring/processor.js';
 import { routerDeps } from '../../shared/adapters/wiring/router.js';
 import { surveyDeps } from '../../shared/adapters/wiring/survey.js';
+import { unsubscribeDeps } from '../../shared/adapters/wiring/unsubscribe.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoJourneyStore } from '../../shared/adapters/dynamodb/journey-store.js';
 import { createTable } from '../../shared/adapters/dynamodb/table.js';
@@ -104,6 +106,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     handlers: {
       survey: (event, context) => survey(event, context),
       api: (event, context) => api(event, context),
+      unsubscribe: (event, context) => unsubscribe(event, context),
     },
   });
   const port = await listen(server, options.port);
@@ -136,6 +139,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const wiring = { clock, logger };
   const survey = createSurveyHandler(once(() => surveyDeps(config, wiring)));
   const api = createApiHandler(once(() => adminDeps(config, wiring)));
+  const unsubscribe = createUnsubscribeHandler(once(() => unsubscribeDeps(config, wiring)));
   const processor = createProcessorHandler(once(() => engineDeps(config, wiring)));
   const router = createRouterHandler(once(() => routerDeps(config, wiring)));
 

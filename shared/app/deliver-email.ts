@@ -61,7 +61,8 @@ const channelProblem = async (
   if (blocked) return blocked;
   if (channel === 'sms' && !deps.sms) return 'channel-unavailable';
   const address = addressFor(channel, profile);
-  const suppressed = address && deps.suppressions ? await deps.suppressions.reasonFor(channel, address) : null;
+  const suppressed =
+    address && deps.suppressions ? await deps.suppressions.reasonFor(channel, address) : null;
   if (suppressed) {
     deps.logger.info('address suppressed', { channel, reason: suppressed });
     return 'suppressed';
@@ -69,8 +70,14 @@ const channelProblem = async (
   return null;
 };
 
-/** What templates see: the profile, the trigger and latest event, the journey, survey and unsubscribe links. */
-const templateContext = (deps: EngineDeps, effect: SendEffect, context: DeliveryContext, now: string) => {
+/** What templates see: the profile, the trigger and latest event, the journey, the channel, survey and unsubscribe links. */
+const templateContext = (
+  deps: EngineDeps,
+  effect: SendEffect,
+  context: DeliveryContext,
+  channel: Channel,
+  now: string,
+) => {
   const { journey, instance, profile } = context;
   const survey =
     effect.type === 'sendEmail' && effect.survey
@@ -81,7 +88,8 @@ const templateContext = (deps: EngineDeps, effect: SendEffect, context: Delivery
             kind: effect.survey.kind,
             journeyId: journey.id,
             instanceId: instance.instanceId,
-            orderId: typeof instance.trigger.detail.orderId === 'string' ? instance.trigger.detail.orderId : null,
+            orderId:
+              typeof instance.trigger.detail.orderId === 'string' ? instance.trigger.detail.orderId : null,
           },
           deps.links,
           now,
@@ -92,6 +100,8 @@ const templateContext = (deps: EngineDeps, effect: SendEffect, context: Delivery
     trigger: instance.trigger.detail,
     event: (instance.lastEvent ?? instance.trigger).detail,
     journey: { id: journey.id, name: journey.name },
+    /** `email` or `sms`: one template serves both when a step falls back to the other channel. */
+    channel,
     survey,
     unsubscribeUrl: unsubscribeUrl(
       { customerId: instance.customerId, journeyId: journey.id, messageId: effect.messageId },
@@ -137,7 +147,8 @@ export const deliverMessage = async (
     skip = frequencyBlock(journey.category, others, cap, now);
   }
   // `updatedAt` is the `now` the interpreter ran with when it asked for this send.
-  if (!skip && isQuiet(instance.updatedAt, timeZoneOf(profile, policy), policy.quietHours)) skip = 'quiet-hours';
+  if (!skip && isQuiet(instance.updatedAt, timeZoneOf(profile, policy), policy.quietHours))
+    skip = 'quiet-hours';
   const template = skip ? undefined : await deps.templates.get(effect.template);
   if (!skip && !template) skip = 'no-template';
 
@@ -159,13 +170,14 @@ export const deliverMessage = async (
   };
   if (skip || !template || !record.to) return recordSkip(deps, record, skip ?? 'no-address');
 
-  const values = templateContext(deps, effect, context, now);
+  const values = templateContext(deps, effect, context, channel, now);
   let send: () => Promise<{ providerMessageId: string }>;
   if (channel === 'email') {
     const rendered = renderEmail(template, values);
     record.subject = rendered.subject;
     const to = record.to;
-    const headers = journey.category === 'marketing' ? listUnsubscribeHeaders(values.unsubscribeUrl) : undefined;
+    const headers =
+      journey.category === 'marketing' ? listUnsubscribeHeaders(values.unsubscribeUrl) : undefined;
     send = () =>
       deps.email.send({
         messageId: effect.messageId,
@@ -184,12 +196,17 @@ export const deliverMessage = async (
     send = () => sendSms(sender, { messageId: effect.messageId, to, text, category: journey.category });
   }
   // Counted before the claim and idempotent per message id: a failure here leaves nothing claimed.
-  if (contacts && since) await contacts.record(instance.customerId, { messageId: effect.messageId, at: now }, since);
+  if (contacts && since)
+    await contacts.record(instance.customerId, { messageId: effect.messageId, at: now }, since);
   return dispatch(deps, record, send);
 };
 
 /** The effect's message id, recorded as skipped with the reason (once: a replay finds the entry). */
-const recordSkip = async (deps: EngineDeps, record: MessageRecord, reason: SkipReason): Promise<SendOutcome> => {
+const recordSkip = async (
+  deps: EngineDeps,
+  record: MessageRecord,
+  reason: SkipReason,
+): Promise<SendOutcome> => {
   if (await deps.messages.claim({ ...record, status: 'skipped', reason })) {
     deps.logger.info('message skipped', { messageId: record.messageId, channel: record.channel, reason });
   }
@@ -209,11 +226,19 @@ const dispatch = async (
   }
   try {
     const { providerMessageId } = await send();
-    await deps.messages.settle(customerId, messageId, { status: 'sent', providerMessageId, at: deps.clock.now() });
+    await deps.messages.settle(customerId, messageId, {
+      status: 'sent',
+      providerMessageId,
+      at: deps.clock.now(),
+    });
     return { status: 'sent', channel, reason: null };
   } catch (error) {
     if (error instanceof SendRejectedError) {
-      await deps.messages.settle(customerId, messageId, { status: 'failed', reason: error.message, at: deps.clock.now() });
+      await deps.messages.settle(customerId, messageId, {
+        status: 'failed',
+        reason: error.message,
+        at: deps.clock.now(),
+      });
       return { status: 'failed', channel, reason: error.message };
     }
     if (error instanceof SendDeferredError) {
@@ -223,7 +248,11 @@ const dispatch = async (
     // The provider may or may not have sent it: never risk a second copy.
     const reason = error instanceof Error ? error.name : 'unknown error';
     await deps.messages.settle(customerId, messageId, { status: 'unknown', reason, at: deps.clock.now() });
-    deps.logger.error('message outcome unknown; it will not be sent again', { messageId, channel, error: reason });
+    deps.logger.error('message outcome unknown; it will not be sent again', {
+      messageId,
+      channel,
+      error: reason,
+    });
     return { status: 'unknown', channel, reason };
   }
 };

@@ -37,7 +37,12 @@ const mergeProfile = (current: Profile | null, update: CustomerProfileUpdated, n
 });
 
 /** The profile after events that change it (profile updates, unsubscribes); null when unchanged. */
-const profileChange = (deps: EngineDeps, profile: Profile | null, event: CustomerEvent, now: string): Profile | null => {
+const profileChange = (
+  deps: EngineDeps,
+  profile: Profile | null,
+  event: CustomerEvent,
+  now: string,
+): Profile | null => {
   if (event['detail-type'] === 'Customer Profile Updated') {
     return mergeProfile(profile, event.detail as CustomerProfileUpdated, now);
   }
@@ -75,7 +80,9 @@ export const processCustomerEvent = async (deps: EngineDeps, event: CustomerEven
     if (instance.status !== 'active') continue;
     const journey = await deps.catalog.get(instance.journeyId, instance.journeyVersion);
     if (!journey) {
-      deps.logger.error('journey version missing for a running instance', { instanceId: instance.instanceId });
+      deps.logger.error('journey version missing for a running instance', {
+        instanceId: instance.instanceId,
+      });
       continue;
     }
     const outcome = step(journey, instance, { kind: 'event', event: ref }, stepEnv(deps, profile, now));
@@ -102,7 +109,11 @@ export const processCustomerEvent = async (deps: EngineDeps, event: CustomerEven
       result.skipped.push({ journeyId: journey.id, reason: `daily entry cap of ${cap} reached` });
       continue;
     }
-    const outcome = startInstance(journey, { instanceId, customerId, trigger: ref }, stepEnv(deps, profile, now));
+    const outcome = startInstance(
+      journey,
+      { instanceId, customerId, trigger: ref },
+      stepEnv(deps, profile, now),
+    );
     profile = (await applyOutcome(deps, journey, outcome, null, profile)).profile;
     instances.set(instanceId, outcome.instance);
     result.started.push(instanceId);

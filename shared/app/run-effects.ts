@@ -70,7 +70,12 @@ export const applyOutcome = async (
         await deps.scheduler.schedule({
           name: wakeName(effect.instanceId, effect.version),
           at: effect.at,
-          wake: { kind: 'wake', customerId: instance.customerId, instanceId: effect.instanceId, version: effect.version },
+          wake: {
+            kind: 'wake',
+            customerId: instance.customerId,
+            instanceId: effect.instanceId,
+            version: effect.version,
+          },
         });
         break;
       case 'cancelWake':
@@ -93,7 +98,12 @@ export const applyOutcome = async (
         ]);
         break;
       case 'updateProfile':
-        applied.profile = withAttributes(applied.profile, instance.customerId, effect.attributes, deps.clock.now());
+        applied.profile = withAttributes(
+          applied.profile,
+          instance.customerId,
+          effect.attributes,
+          deps.clock.now(),
+        );
         await deps.customers.saveProfile(applied.profile);
         break;
     }

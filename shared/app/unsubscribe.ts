@@ -49,7 +49,12 @@ export const unsubscribeUrl = (claims: UnsubscribeClaims, links: LinkSettings, n
 
 /** Check an unsubscribe token; throws InvalidLinkError when forged or expired. */
 export const readUnsubscribeToken = (token: string, links: LinkSettings, now: string): UnsubscribeClaims => {
-  const payload = verifyToken(token, links.signingKey, UNSUBSCRIBE_PURPOSE, Math.floor(Date.parse(now) / 1000));
+  const payload = verifyToken(
+    token,
+    links.signingKey,
+    UNSUBSCRIBE_PURPOSE,
+    Math.floor(Date.parse(now) / 1000),
+  );
   return {
     customerId: String(payload.c),
     journeyId: payload.j === undefined ? null : String(payload.j),
@@ -137,7 +142,11 @@ export const unsubscribe = async (
       },
     },
   ]);
-  deps.logger.info('unsubscribe requested', { scope: scope.data, via: input.via, journeyId: claims.journeyId });
+  deps.logger.info('unsubscribe requested', {
+    scope: scope.data,
+    via: input.via,
+    journeyId: claims.journeyId,
+  });
   return { customerId: claims.customerId, scope: scope.data };
 };
 

@@ -1,8 +1,8 @@
+import { StaticTemplateStore } from '../../shared/adapters/templates/static-template-store.js';
 import type { AppDeps } from '../../shared/app/deps.js';
 import { JourneyCatalog } from '../../shared/app/journey-catalog.js';
 import { processCustomerEvent } from '../../shared/app/process-customer-event.js';
 import { processWake } from '../../shared/app/process-wake.js';
-import { StaticTemplateStore } from '../../shared/adapters/templates/static-template-store.js';
 import { postPurchaseSurvey } from '../../shared/domain/defaults/post-purchase-survey.js';
 import type { CustomerEvent } from '../../shared/domain/events/envelope.js';
 import { DEFAULT_SEND_POLICY } from '../../shared/domain/guards/send.js';
@@ -27,7 +27,10 @@ import {
 export const SIGNING_KEY = 'test-signing-key-0123456789abcdef';
 
 /** A whole careflow core on in-memory fakes, with a clock the test controls. */
-export const makeWorld = async (journeys: JourneyInput[] = [postPurchaseSurvey], start = '2026-11-02T09:00:00.000Z') => {
+export const makeWorld = async (
+  journeys: JourneyInput[] = [postPurchaseSurvey],
+  start = '2026-11-02T09:00:00.000Z',
+) => {
   const clock = new FakeClock(start);
   const journeyStore = new MemoryJourneyStore();
   for (const j of journeys) await journeyStore.putPublished(Journey.parse(j));
@@ -80,10 +83,14 @@ export const makeWorld = async (journeys: JourneyInput[] = [postPurchaseSurvey],
       detail: detail as CustomerEvent['detail'],
     };
   };
-  /** Move the clock on and run every wake that became due, in order. */
+  /** Move the clock on, running every wake that becomes due on the way at its own time, as the scheduler would. */
   const advance = async (ms: number) => {
-    clock.advance(ms);
-    for (const wake of fakes.scheduler.takeDue(clock.now())) await processWake(deps, wake);
+    const target = new Date(Date.parse(clock.now()) + ms).toISOString();
+    for (let due = fakes.scheduler.takeNextDue(target); due; due = fakes.scheduler.takeNextDue(target)) {
+      if (due.at > clock.now()) clock.set(due.at);
+      await processWake(deps, due.wake);
+    }
+    clock.set(target);
   };
   /** Deliver what careflow itself published back to the customer's processing, as the bus would. */
   let delivered = 0;

@@ -59,7 +59,8 @@ export class MemoryCustomerStore implements CustomerStore {
   }
   async saveInstance(instance: Instance, expectedVersion: number | null): Promise<void> {
     const stored = this.instances.get(instance.instanceId);
-    if ((stored?.version ?? null) !== expectedVersion) throw new ConflictError(`instance ${instance.instanceId}`);
+    if ((stored?.version ?? null) !== expectedVersion)
+      throw new ConflictError(`instance ${instance.instanceId}`);
     this.instances.set(instance.instanceId, structuredClone(instance));
   }
 }
@@ -142,12 +143,23 @@ export class RecordingEmailSender implements EmailSender {
 export class RecordingScheduler implements WakeScheduler {
   readonly scheduled = new Map<string, { at: string; wake: Wake }>();
   async schedule(request: { name: string; at: string; wake: Wake }): Promise<void> {
-    if (!this.scheduled.has(request.name)) this.scheduled.set(request.name, { at: request.at, wake: request.wake });
+    if (!this.scheduled.has(request.name))
+      this.scheduled.set(request.name, { at: request.at, wake: request.wake });
   }
   readonly cancelled: string[] = [];
   async cancel(name: string): Promise<void> {
     this.cancelled.push(name);
     this.scheduled.delete(name);
+  }
+  /** The earliest wake due at or before `until`, with its time, removed from the schedule. */
+  takeNextDue(until: string): { at: string; wake: Wake } | undefined {
+    let next: [string, { at: string; wake: Wake }] | undefined;
+    for (const entry of this.scheduled) {
+      if (entry[1].at <= until && (!next || entry[1].at < next[1].at)) next = entry;
+    }
+    if (!next) return undefined;
+    this.scheduled.delete(next[0]);
+    return next[1];
   }
   /** Wakes due at or before `now`, removed from the schedule. */
   takeDue(now: string): Wake[] {
@@ -221,4 +233,3 @@ export class MemoryEntryCounter implements EntryCounter {
     return true;
   }
 }
-

@@ -88,3 +88,18 @@ export const FirstDelivery = z.object({ at: z.string(), eventId: z.string() });
 
 /** The erasure tombstone. */
 export const ErasureItem = z.object({ customerId: z.string(), erasedAt: z.string() });
+
+/** A suppressed address (see suppression-list.ts). */
+export const SuppressionItem = z.object({
+  channel: z.enum(['email', 'sms']),
+  address: z.string(),
+  reason: z.string(),
+  suppressedAt: z.string(),
+  updatedAt: z.string(),
+});
+
+/** The customer's recent marketing sends: message id → send time (see contact-counter.ts). */
+export const ContactsItem = z.object({ sends: z.record(z.string(), z.string()).default({}) });
+
+/** Entries into a journey on one day (see entry-counter.ts). */
+export const JourneyEntriesItem = z.object({ entries: z.number().int().nonnegative() });

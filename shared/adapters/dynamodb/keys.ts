@@ -63,3 +63,28 @@ export const erasureItemType = 'erasure';
 /** The attribute of a message item that marks the first provider event of one delivery status. */
 export const firstDeliveryAttribute = (status: string): string =>
   `first${status.charAt(0).toUpperCase()}${status.slice(1)}`;
+
+/**
+ * A suppressed address (`SUPPRESS#{channel}#{address}` / `SUPPRESS`), one item per channel and
+ * address; the address is trimmed and lower-cased, so `Ada@Example.com` and `ada@example.com` are one.
+ */
+export const suppressionPk = (channel: string, normalisedAddress: string): string =>
+  `SUPPRESS#${channel}#${normalisedAddress}`;
+export const suppressionSk = 'SUPPRESS';
+
+/**
+ * The customer's recent marketing sends, for the frequency cap (`C#{customerId}` / `#CONTACTS`).
+ * It sorts below `J`, so `CustomerStore.load`'s one Query already reads it with the profile.
+ */
+export const contactsSk = '#CONTACTS';
+
+/** Entries into a journey per UTC day, for its daily cap (`JOURNEYSTATS#{journeyId}` / `ENTRIES#{yyyy-mm-dd}`). */
+export const journeyEntriesPk = (journeyId: string): string => `JOURNEYSTATS#${journeyId}`;
+export const journeyEntriesSk = (day: string): string => `ENTRIES#${day}`;
+
+/** The `type` attribute of the send-guard and entry-cap items. */
+export const GuardItemType = {
+  suppression: 'suppression',
+  contacts: 'contacts',
+  journeyEntries: 'journeyEntries',
+} as const;

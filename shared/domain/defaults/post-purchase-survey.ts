@@ -34,7 +34,12 @@ export const postPurchaseSurvey: JourneyInput = {
       otherwise: 'end',
     },
     sorry: { type: 'sendEmail', template: 'apology', next: 'case' },
-    case: { type: 'emit', detailType: 'Care Case Requested', detail: { reason: 'nps-detractor' }, next: 'end' },
+    case: {
+      type: 'emit',
+      detailType: 'Care Case Requested',
+      detail: { reason: 'nps-detractor' },
+      next: 'end',
+    },
     thanks: { type: 'sendEmail', template: 'thank-you-referral', next: 'end' },
     end: { type: 'exit' },
   },

@@ -13,7 +13,11 @@ const MINUTE_MS = 60_000;
  * hours (or there are none: `start` equal to `end` means no quiet hours). `start` is quiet, `end` is
  * not: with 21:00–08:00, 21:00:00 is quiet and 08:00:00 is not.
  */
-export const quietUntil = (now: string, zone: string, quiet: QuietHours | null | undefined): string | null => {
+export const quietUntil = (
+  now: string,
+  zone: string,
+  quiet: QuietHours | null | undefined,
+): string | null => {
   if (!quiet) return null;
   const start = parseClockTime(quiet.start);
   const end = parseClockTime(quiet.end);

@@ -54,7 +54,14 @@ const computeOffset = (formatter: Intl.DateTimeFormat, epochMs: number): number 
   for (const part of formatter.formatToParts(epochMs)) {
     if (part.type in fields) fields[part.type as keyof typeof fields] = Number(part.value);
   }
-  const asUtc = Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second);
+  const asUtc = Date.UTC(
+    fields.year,
+    fields.month - 1,
+    fields.day,
+    fields.hour,
+    fields.minute,
+    fields.second,
+  );
   return asUtc - epochMs;
 };
 

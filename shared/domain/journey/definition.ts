@@ -73,7 +73,9 @@ export const RandomSplitStep = z.object({
     .max(20),
 });
 
-const AttributeName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'must be an attribute name such as "winback"');
+const AttributeName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'must be an attribute name such as "winback"');
 
 /** Set attributes of the customer's profile (`profile.attributes`); other attributes keep their value. */
 export const UpdateProfileStep = z.object({

@@ -21,7 +21,10 @@ export const hashDraw: Draw = (key) => {
 };
 
 /** The branch a draw in [0, 1) falls into, for branches with percentages summing to 100. */
-export const pickByPercent = <T extends { percent: number }>(branches: readonly T[], draw: number): T | undefined => {
+export const pickByPercent = <T extends { percent: number }>(
+  branches: readonly T[],
+  draw: number,
+): T | undefined => {
   const point = draw * 100;
   let upper = 0;
   let last: T | undefined;
@@ -35,5 +38,9 @@ export const pickByPercent = <T extends { percent: number }>(branches: readonly 
 };
 
 /** Whether a customer belongs to a journey's holdout group of `percent` percent. */
-export const inHoldout = (journeyId: string, customerId: string, percent: number, draw: Draw = hashDraw): boolean =>
-  draw(`holdout/${journeyId}/${customerId}`) * 100 < percent;
+export const inHoldout = (
+  journeyId: string,
+  customerId: string,
+  percent: number,
+  draw: Draw = hashDraw,
+): boolean => draw(`holdout/${journeyId}/${customerId}`) * 100 < percent;

@@ -65,7 +65,10 @@ export const decideEntry = (journey: Journey, facts: EntryFacts): EntryDecision 
     if (!last || instance.startedAt > last.startedAt) last = instance;
   }
   if (active >= max) {
-    return { enter: false, reason: max === 1 ? 'already in the journey' : `already in the journey ${active} times` };
+    return {
+      enter: false,
+      reason: max === 1 ? 'already in the journey' : `already in the journey ${active} times`,
+    };
   }
   if (!last) return { enter: true };
   if (!journey.reentry.allowed) return { enter: false, reason: 're-entry is not allowed' };

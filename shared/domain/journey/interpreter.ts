@@ -80,7 +80,12 @@ export const startInstance = (
     endReason: null,
   };
   if (journey.holdout && inHoldout(journey.id, init.customerId, journey.holdout.percent, env.draw)) {
-    return end({ ...instance, version: 1 }, env, 'holdout', `in the ${journey.holdout.percent}% holdout group`);
+    return end(
+      { ...instance, version: 1 },
+      env,
+      'holdout',
+      `in the ${journey.holdout.percent}% holdout group`,
+    );
   }
   return run(journey, instance, journey.start, env, false, null);
 };
@@ -101,12 +106,19 @@ export const step = (journey: Journey, instance: Instance, input: StepInput, env
     // A send deferred by quiet hours runs its own step again; the others go on to the next.
     if (waiting.kind === 'quiet') return run(journey, instance, instance.stepId, env, true, null);
     const to = wakeTarget(current);
-    return to ? run(journey, instance, to, env, false, null) : fail(bumped(instance), env, `step "${instance.stepId}" cannot wake`);
+    return to
+      ? run(journey, instance, to, env, false, null)
+      : fail(bumped(instance), env, `step "${instance.stepId}" cannot wake`);
   }
   const { event } = input;
   if (event.id === instance.trigger.id || event.id === instance.lastEvent?.id) return unchanged(instance);
   if (journey.goal && matcherOf(journey.goal)(patternView(event))) {
-    const ended = end({ ...bumped(instance), lastEvent: event }, env, 'converted', `goal reached by ${event.detailType}`);
+    const ended = end(
+      { ...bumped(instance), lastEvent: event },
+      env,
+      'converted',
+      `goal reached by ${event.detailType}`,
+    );
     ended.effects.push(cancelPending(instance));
     return ended;
   }
@@ -136,10 +148,15 @@ const wakeTarget = (current: Step): string | null => {
 
 const bumped = (instance: Instance): Instance => ({ ...instance, version: instance.version + 1 });
 
-const awaits = (current: Extract<Step, { type: 'waitForEvent' }>, instance: Instance, event: EventRef): boolean => {
+const awaits = (
+  current: Extract<Step, { type: 'waitForEvent' }>,
+  instance: Instance,
+  event: EventRef,
+): boolean => {
   const waiting = instance.waiting;
   if (waiting?.kind !== 'event') return false;
-  if (waiting.correlation && event.detail[waiting.correlation.field] !== waiting.correlation.value) return false;
+  if (waiting.correlation && event.detail[waiting.correlation.field] !== waiting.correlation.value)
+    return false;
   return matcherOf(current.pattern)(patternView(event));
 };
 
@@ -165,7 +182,13 @@ const run = (
   first: Effect | null,
 ): StepOutcome => {
   const version = start.version + 1;
-  const instance: Instance = { ...start, version, waiting: null, path: start.path.slice(), updatedAt: env.now };
+  const instance: Instance = {
+    ...start,
+    version,
+    waiting: null,
+    path: start.path.slice(),
+    updatedAt: env.now,
+  };
   const effects: Effect[] = first ? [first] : [];
   let profile = env.profile;
   let stepId = from;
@@ -193,7 +216,8 @@ const run = (
           stepId = current.onMissing;
           break;
         }
-        if (target.at > Date.parse(env.now)) return waitFor(instance, effects, new Date(target.at).toISOString(), 'timer');
+        if (target.at > Date.parse(env.now))
+          return waitFor(instance, effects, new Date(target.at).toISOString(), 'timer');
         stepId = current.next;
         break;
       }
@@ -203,7 +227,9 @@ const run = (
         instance.waiting = {
           kind: 'event',
           until,
-          ...(current.correlate && value !== undefined ? { correlation: { field: current.correlate, value } } : {}),
+          ...(current.correlate && value !== undefined
+            ? { correlation: { field: current.correlate, value } }
+            : {}),
         };
         effects.push({ type: 'scheduleWake', instanceId: instance.instanceId, version, at: until });
         return { instance, effects, changed: true };
@@ -228,7 +254,11 @@ const run = (
             ...(current.fallback ? { fallback: current.fallback } : {}),
           });
         } else {
-          effects.push({ type: 'sendSms', ...fields, ...(current.fallback ? { fallback: current.fallback } : {}) });
+          effects.push({
+            type: 'sendSms',
+            ...fields,
+            ...(current.fallback ? { fallback: current.fallback } : {}),
+          });
         }
         stepId = current.next;
         break;
@@ -248,7 +278,10 @@ const run = (
         const attributes = profile.attributes;
         profile = {
           ...profile,
-          attributes: { ...(typeof attributes === 'object' && attributes !== null ? attributes : {}), ...current.set },
+          attributes: {
+            ...(typeof attributes === 'object' && attributes !== null ? attributes : {}),
+            ...current.set,
+          },
         };
         stepId = current.next;
         break;
@@ -273,14 +306,27 @@ const run = (
 };
 
 /** The instance stops here until `until`: a timer (or the end of quiet hours) and its wake-up. */
-const waitFor = (instance: Instance, effects: Effect[], until: string, kind: 'timer' | 'quiet'): StepOutcome => {
+const waitFor = (
+  instance: Instance,
+  effects: Effect[],
+  until: string,
+  kind: 'timer' | 'quiet',
+): StepOutcome => {
   instance.waiting = { kind, until };
-  effects.push({ type: 'scheduleWake', instanceId: instance.instanceId, version: instance.version, at: until });
+  effects.push({
+    type: 'scheduleWake',
+    instanceId: instance.instanceId,
+    version: instance.version,
+    at: until,
+  });
   return { instance, effects, changed: true };
 };
 
 /** Branch conditions see the latest event at the top level, plus the trigger and the profile. */
-export const branchView = (instance: Instance, profile: Record<string, unknown>): Record<string, unknown> => ({
+export const branchView = (
+  instance: Instance,
+  profile: Record<string, unknown>,
+): Record<string, unknown> => ({
   ...patternView(instance.lastEvent ?? instance.trigger),
   trigger: patternView(instance.trigger),
   profile,

@@ -54,10 +54,12 @@ const prefixed = (path: string, problems: Problem[]): Problem[] =>
 
 const patternProblems = (journey: Journey): Problem[] => {
   const problems = prefixed('trigger', validatePattern(journey.trigger));
-  if (journey.audience.when) problems.push(...prefixed('audience.when', validatePattern(journey.audience.when)));
+  if (journey.audience.when)
+    problems.push(...prefixed('audience.when', validatePattern(journey.audience.when)));
   if (journey.goal) problems.push(...prefixed('goal', validatePattern(journey.goal)));
   for (const [id, step] of Object.entries(journey.steps)) {
-    if (step.type === 'waitForEvent') problems.push(...prefixed(`steps.${id}.pattern`, validatePattern(step.pattern)));
+    if (step.type === 'waitForEvent')
+      problems.push(...prefixed(`steps.${id}.pattern`, validatePattern(step.pattern)));
     if (step.type === 'branch') {
       step.cases.forEach((c, i) => {
         problems.push(...prefixed(`steps.${id}.cases.${i}.when`, validatePattern(c.when)));
@@ -75,7 +77,10 @@ const edgeProblems = (journey: Journey): Problem[] => {
   for (const [id, step] of Object.entries(journey.steps)) {
     for (const target of successors(step)) {
       if (!journey.steps[target]) {
-        problems.push({ path: `steps.${id}`, message: `leads to the step "${target}", which does not exist` });
+        problems.push({
+          path: `steps.${id}`,
+          message: `leads to the step "${target}", which does not exist`,
+        });
       }
     }
   }
@@ -88,7 +93,8 @@ const edgeProblems = (journey: Journey): Problem[] => {
     if (step) queue.push(...successors(step));
   }
   for (const id of Object.keys(journey.steps)) {
-    if (!reached.has(id)) problems.push({ path: `steps.${id}`, message: 'cannot be reached from the start step' });
+    if (!reached.has(id))
+      problems.push({ path: `steps.${id}`, message: 'cannot be reached from the start step' });
   }
   return problems;
 };
@@ -99,7 +105,8 @@ const waitProblems = (journey: Journey): Problem[] => {
     const field = step.type === 'wait' ? 'duration' : step.type === 'waitForEvent' ? 'timeout' : undefined;
     if (!field) continue;
     const ms = parseDuration((step as Record<string, string>)[field] ?? '') ?? 0;
-    if (ms > MAX_WAIT_MS) problems.push({ path: `steps.${id}.${field}`, message: 'must not be longer than a year' });
+    if (ms > MAX_WAIT_MS)
+      problems.push({ path: `steps.${id}.${field}`, message: 'must not be longer than a year' });
     if (ms <= 0) problems.push({ path: `steps.${id}.${field}`, message: 'must be longer than zero' });
   }
   return problems;
@@ -131,7 +138,10 @@ const splitProblems = (journey: Journey): Problem[] => {
     if (step.type !== 'randomSplit') continue;
     const total = step.branches.reduce((sum, b) => sum + b.percent, 0);
     if (Math.abs(total - 100) > 1e-6) {
-      problems.push({ path: `steps.${id}.branches`, message: `percentages must add up to 100, not ${total}` });
+      problems.push({
+        path: `steps.${id}.branches`,
+        message: `percentages must add up to 100, not ${total}`,
+      });
     }
   }
   return problems;
@@ -140,7 +150,12 @@ const splitProblems = (journey: Journey): Problem[] => {
 const entryProblems = (journey: Journey): Problem[] => {
   const max = journey.reentry.maxConcurrent ?? 1;
   return max > 1 && !journey.reentry.allowed
-    ? [{ path: 'reentry.maxConcurrent', message: 'needs re-entry allowed: a customer enters only once otherwise' }]
+    ? [
+        {
+          path: 'reentry.maxConcurrent',
+          message: 'needs re-entry allowed: a customer enters only once otherwise',
+        },
+      ]
     : [];
 };
 

@@ -13,7 +13,8 @@ import type { WaitUntilStep } from './definition.js';
  * Where a `waitUntil` date may come from: the profile's birthday, a profile attribute, or a field of
  * the trigger event's detail (dots reach into nested objects).
  */
-export const DATE_PATH = /^(?:profile\.birthday|profile\.attributes(?:\.[A-Za-z_][A-Za-z0-9_-]*)+|trigger\.detail(?:\.[A-Za-z_][A-Za-z0-9_-]*)+)$/;
+export const DATE_PATH =
+  /^(?:profile\.birthday|profile\.attributes(?:\.[A-Za-z_][A-Za-z0-9_-]*)+|trigger\.detail(?:\.[A-Za-z_][A-Za-z0-9_-]*)+)$/;
 
 export const isDatePath = (path: string): boolean => DATE_PATH.test(path);
 

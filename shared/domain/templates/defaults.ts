@@ -105,4 +105,70 @@ Thank you for recommending us. If a friend would enjoy us too, we would be glad 
       },
     },
   },
+  // Win-back and birthday (marketing): the text part doubles as the SMS of a fallback, so it stays
+  // short, and the unsubscribe link shows only in email (`channel` is `email` or `sms`).
+  {
+    id: 'win-back-offer',
+    subject: 'We miss you, {{ profile.name | default: "friend" }}: 15% off your next order',
+    html: `<p>Hi {{ profile.name | default: "there" }},</p>
+<p>It has been a while, and we would love to see you again. Here is 15% off your next order with the code
+<strong>COMEBACK15</strong>, valid for 14 days.</p>
+{% if unsubscribeUrl %}<p style="color:#666;font-size:12px">Rather not get offers? <a href="{{ unsubscribeUrl }}">Unsubscribe</a>.</p>{% endif %}`,
+    text: `Hi {{ profile.name | default: "there" }}, we miss you! 15% off your next order with code COMEBACK15, valid 14 days.{% if channel == "sms" %} Reply STOP to opt out.{% elsif unsubscribeUrl %}
+
+Unsubscribe: {{ unsubscribeUrl }}{% endif %}`,
+    locales: {
+      'zh-CN': {
+        subject: '{{ profile.name | default: "您好" }}，我们想念您：下单立享 85 折',
+        html: `<p>{% if profile.name %}{{ profile.name }}，{% endif %}您好！</p>
+<p>好久不见，我们很想念您。下次下单时使用优惠码 <strong>COMEBACK15</strong> 即可享受 85 折，14 天内有效。</p>
+{% if unsubscribeUrl %}<p style="color:#666;font-size:12px">不想再收到优惠信息？<a href="{{ unsubscribeUrl }}">退订</a>。</p>{% endif %}`,
+        text: `{% if profile.name %}{{ profile.name }}，{% endif %}我们想念您！下单使用优惠码 COMEBACK15 立享 85 折，14 天内有效。{% if channel == "sms" %}回复 TD 退订。{% elsif unsubscribeUrl %}
+
+退订：{{ unsubscribeUrl }}{% endif %}`,
+      },
+    },
+  },
+  {
+    id: 'win-back-reminder',
+    subject: 'Your 15% off is still waiting, {{ profile.name | default: "friend" }}',
+    html: `<p>Hi {{ profile.name | default: "there" }},</p>
+<p>A quick reminder: the code <strong>COMEBACK15</strong> still takes 15% off your next order, for a few more days.</p>
+{% if unsubscribeUrl %}<p style="color:#666;font-size:12px">Rather not get offers? <a href="{{ unsubscribeUrl }}">Unsubscribe</a>.</p>{% endif %}`,
+    text: `Hi {{ profile.name | default: "there" }}, a reminder: code COMEBACK15 still takes 15% off your next order, for a few more days.{% if channel == "sms" %} Reply STOP to opt out.{% elsif unsubscribeUrl %}
+
+Unsubscribe: {{ unsubscribeUrl }}{% endif %}`,
+    locales: {
+      'zh-CN': {
+        subject: '{{ profile.name | default: "您好" }}，您的 85 折优惠仍然有效',
+        html: `<p>{% if profile.name %}{{ profile.name }}，{% endif %}您好！</p>
+<p>温馨提醒：优惠码 <strong>COMEBACK15</strong> 仍可在下次下单时享受 85 折，还剩几天有效。</p>
+{% if unsubscribeUrl %}<p style="color:#666;font-size:12px">不想再收到优惠信息？<a href="{{ unsubscribeUrl }}">退订</a>。</p>{% endif %}`,
+        text: `{% if profile.name %}{{ profile.name }}，{% endif %}温馨提醒：优惠码 COMEBACK15 仍可享 85 折，还剩几天有效。{% if channel == "sms" %}回复 TD 退订。{% elsif unsubscribeUrl %}
+
+退订：{{ unsubscribeUrl }}{% endif %}`,
+      },
+    },
+  },
+  {
+    id: 'vip-birthday',
+    subject: 'Happy birthday, {{ profile.name | default: "dear friend" }}!',
+    html: `<p>Happy birthday, {{ profile.name | default: "dear friend" }}!</p>
+<p>Thank you for being one of our most valued customers. To celebrate, your next order ships free with express delivery this week.</p>
+{% if unsubscribeUrl %}<p style="color:#666;font-size:12px">Rather not get greetings and offers? <a href="{{ unsubscribeUrl }}">Unsubscribe</a>.</p>{% endif %}`,
+    text: `Happy birthday, {{ profile.name | default: "dear friend" }}! Thank you for being one of our most valued customers: your next order ships free with express delivery this week.{% if channel == "sms" %} Reply STOP to opt out.{% elsif unsubscribeUrl %}
+
+Unsubscribe: {{ unsubscribeUrl }}{% endif %}`,
+    locales: {
+      'zh-CN': {
+        subject: '{{ profile.name | default: "亲爱的朋友" }}，生日快乐！',
+        html: `<p>{{ profile.name | default: "亲爱的朋友" }}，生日快乐！</p>
+<p>感谢您一直以来的支持。为了庆祝您的生日，本周您的下一笔订单将免费享受加急配送。</p>
+{% if unsubscribeUrl %}<p style="color:#666;font-size:12px">不想再收到祝福和优惠？<a href="{{ unsubscribeUrl }}">退订</a>。</p>{% endif %}`,
+        text: `{{ profile.name | default: "亲爱的朋友" }}，生日快乐！感谢您一直以来的支持：本周您的下一笔订单免费加急配送。{% if channel == "sms" %}回复 TD 退订。{% elsif unsubscribeUrl %}
+
+退订：{{ unsubscribeUrl }}{% endif %}`,
+      },
+    },
+  },
 ];

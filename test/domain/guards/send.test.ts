@@ -20,14 +20,42 @@ describe('channel guard', () => {
   it.each([
     ['care email with an opt-in', facts({}), null],
     ['care email without any consent given', facts({ profile: { ...ada, consent: {} } }), null],
-    ['care email after opting out of email', facts({ profile: { ...ada, consent: { email: false } } }), 'opted-out'],
+    [
+      'care email after opting out of email',
+      facts({ profile: { ...ada, consent: { email: false } } }),
+      'opted-out',
+    ],
     ['marketing email with an opt-in', facts({ category: 'marketing' }), null],
-    ['marketing email without an opt-in (never given, or unsubscribed)', facts({ category: 'marketing', profile: { ...ada, consent: {} } }), 'no-consent'],
-    ['marketing email after opting out', facts({ category: 'marketing', profile: { ...ada, consent: { email: false } } }), 'opted-out'],
-    ['care email whose journey asks for consent', facts({ consentRequired: true, profile: { ...ada, consent: {} } }), 'no-consent'],
-    ['an email to a customer without an address', facts({ profile: { phone: ada.phone, consent: { email: true } } }), 'no-address'],
-    ['an SMS to a customer without a phone', facts({ channel: 'sms', profile: { email: ada.email, consent: { sms: true } } }), 'no-address'],
-    ['a marketing SMS without an SMS opt-in', facts({ channel: 'sms', category: 'marketing', profile: { ...ada, consent: { email: true } } }), 'no-consent'],
+    [
+      'marketing email without an opt-in (never given, or unsubscribed)',
+      facts({ category: 'marketing', profile: { ...ada, consent: {} } }),
+      'no-consent',
+    ],
+    [
+      'marketing email after opting out',
+      facts({ category: 'marketing', profile: { ...ada, consent: { email: false } } }),
+      'opted-out',
+    ],
+    [
+      'care email whose journey asks for consent',
+      facts({ consentRequired: true, profile: { ...ada, consent: {} } }),
+      'no-consent',
+    ],
+    [
+      'an email to a customer without an address',
+      facts({ profile: { phone: ada.phone, consent: { email: true } } }),
+      'no-address',
+    ],
+    [
+      'an SMS to a customer without a phone',
+      facts({ channel: 'sms', profile: { email: ada.email, consent: { sms: true } } }),
+      'no-address',
+    ],
+    [
+      'a marketing SMS without an SMS opt-in',
+      facts({ channel: 'sms', category: 'marketing', profile: { ...ada, consent: { email: true } } }),
+      'no-consent',
+    ],
     ['anything to a customer careflow has no profile of', facts({ profile: null }), 'no-profile'],
   ])('%s → %s', (_, given, expected) => {
     expect(channelBlock(given)).toBe(expected);
@@ -39,7 +67,10 @@ describe('channel guard', () => {
         fc.constantFrom('email' as const, 'sms' as const),
         fc.constantFrom('care' as const, 'marketing' as const),
         fc.boolean(),
-        fc.record({ email: fc.option(fc.boolean(), { nil: undefined }), sms: fc.option(fc.boolean(), { nil: undefined }) }),
+        fc.record({
+          email: fc.option(fc.boolean(), { nil: undefined }),
+          sms: fc.option(fc.boolean(), { nil: undefined }),
+        }),
         (channel, category, consentRequired, consent) => {
           const verdict = channelBlock({ channel, category, consentRequired, profile: { ...ada, consent } });
           if (consent[channel] === false) expect(verdict).toBe('opted-out');
@@ -56,9 +87,24 @@ describe('frequency cap', () => {
 
   it.each([
     ['two marketing messages this week', 'marketing', ['2026-11-04T12:00:00Z', '2026-11-09T12:00:00Z'], null],
-    ['three marketing messages this week', 'marketing', ['2026-11-04T12:00:00Z', '2026-11-08T12:00:00Z', '2026-11-09T12:00:00Z'], 'frequency-cap'],
-    ['three messages, one older than seven days', 'marketing', ['2026-11-03T11:59:00Z', '2026-11-08T12:00:00Z', '2026-11-09T12:00:00Z'], null],
-    ['a care message after three marketing ones', 'care', ['2026-11-04T12:00:00Z', '2026-11-08T12:00:00Z', '2026-11-09T12:00:00Z'], null],
+    [
+      'three marketing messages this week',
+      'marketing',
+      ['2026-11-04T12:00:00Z', '2026-11-08T12:00:00Z', '2026-11-09T12:00:00Z'],
+      'frequency-cap',
+    ],
+    [
+      'three messages, one older than seven days',
+      'marketing',
+      ['2026-11-03T11:59:00Z', '2026-11-08T12:00:00Z', '2026-11-09T12:00:00Z'],
+      null,
+    ],
+    [
+      'a care message after three marketing ones',
+      'care',
+      ['2026-11-04T12:00:00Z', '2026-11-08T12:00:00Z', '2026-11-09T12:00:00Z'],
+      null,
+    ],
   ] as const)('%s → %s', (_, category, recent, expected) => {
     expect(frequencyBlock(category, recent, cap, now)).toBe(expected);
   });

@@ -34,32 +34,134 @@ const instance = (status: Instance['status'], startedAt: string, id = startedAt)
   endReason: null,
 });
 
-const vip = { customerId: 'c-1', consent: { email: true }, attributes: { tier: 'vip' }, birthday: '1990-07-14' };
+const vip = {
+  customerId: 'c-1',
+  consent: { email: true },
+  attributes: { tier: 'vip' },
+  birthday: '1990-07-14',
+};
 
 describe('who may enter a journey', () => {
   it.each([
     ['a VIP into a VIP journey', { audience: { when: { tier: ['vip'] } } }, vip, [], null],
-    ['a regular customer into a VIP journey', { audience: { when: { tier: ['vip'] } } }, { ...vip, attributes: { tier: 'regular' } }, [], 'not in the audience'],
-    ['a customer without a tier counts as potential', { audience: { when: { tier: ['potential'] } } }, { customerId: 'c-1' }, [], null],
-    ['a profile condition on the birthday', { audience: { when: { profile: { birthday: [{ exists: true }] } } } }, vip, [], null],
-    ['a profile condition on a missing birthday', { audience: { when: { profile: { birthday: [{ exists: true }] } } } }, { customerId: 'c-1' }, [], 'not in the audience'],
-    ['a consent condition', { audience: { when: { consent: { sms: [true] } } } }, vip, [], 'not in the audience'],
-    ['audience consent that was never given', { audience: { consent: 'email' as const } }, { customerId: 'c-1', consent: {} }, [], 'audience requires email consent'],
-    ['audience consent before the profile has arrived', { audience: { consent: 'email' as const } }, null, [], null],
-    ['a second instance while one runs', {}, vip, [instance('active', '2026-11-01T00:00:00.000Z')], 'already in the journey'],
-    ['a third instance, two at once allowed', { reentry: { allowed: true, maxConcurrent: 2 } }, vip, [instance('active', '2026-11-01T00:00:00.000Z', 'a'), instance('active', '2026-11-01T01:00:00.000Z', 'b')], 'already in the journey 2 times'],
-    ['a second instance, two at once allowed', { reentry: { allowed: true, maxConcurrent: 2 } }, vip, [instance('active', '2026-11-01T00:00:00.000Z')], null],
-    ['again, when re-entry is not allowed', { reentry: { allowed: false } }, vip, [instance('completed', '2026-01-01T00:00:00.000Z')], 're-entry is not allowed'],
-    ['again within the cooldown', { reentry: { allowed: true, cooldown: 'P30D' } }, vip, [instance('completed', '2026-10-20T00:00:00.000Z')], 're-entry cooldown P30D has not passed'],
-    ['again after the cooldown', { reentry: { allowed: true, cooldown: 'P30D' } }, vip, [instance('completed', '2026-09-20T00:00:00.000Z')], null],
-    ['again after being held out, within the cooldown', { reentry: { allowed: true, cooldown: 'P30D' } }, vip, [instance('holdout', '2026-10-30T00:00:00.000Z')], 're-entry cooldown P30D has not passed'],
+    [
+      'a regular customer into a VIP journey',
+      { audience: { when: { tier: ['vip'] } } },
+      { ...vip, attributes: { tier: 'regular' } },
+      [],
+      'not in the audience',
+    ],
+    [
+      'a customer without a tier counts as potential',
+      { audience: { when: { tier: ['potential'] } } },
+      { customerId: 'c-1' },
+      [],
+      null,
+    ],
+    [
+      'a profile condition on the birthday',
+      { audience: { when: { profile: { birthday: [{ exists: true }] } } } },
+      vip,
+      [],
+      null,
+    ],
+    [
+      'a profile condition on a missing birthday',
+      { audience: { when: { profile: { birthday: [{ exists: true }] } } } },
+      { customerId: 'c-1' },
+      [],
+      'not in the audience',
+    ],
+    [
+      'a consent condition',
+      { audience: { when: { consent: { sms: [true] } } } },
+      vip,
+      [],
+      'not in the audience',
+    ],
+    [
+      'audience consent that was never given',
+      { audience: { consent: 'email' as const } },
+      { customerId: 'c-1', consent: {} },
+      [],
+      'audience requires email consent',
+    ],
+    [
+      'audience consent before the profile has arrived',
+      { audience: { consent: 'email' as const } },
+      null,
+      [],
+      null,
+    ],
+    [
+      'a second instance while one runs',
+      {},
+      vip,
+      [instance('active', '2026-11-01T00:00:00.000Z')],
+      'already in the journey',
+    ],
+    [
+      'a third instance, two at once allowed',
+      { reentry: { allowed: true, maxConcurrent: 2 } },
+      vip,
+      [
+        instance('active', '2026-11-01T00:00:00.000Z', 'a'),
+        instance('active', '2026-11-01T01:00:00.000Z', 'b'),
+      ],
+      'already in the journey 2 times',
+    ],
+    [
+      'a second instance, two at once allowed',
+      { reentry: { allowed: true, maxConcurrent: 2 } },
+      vip,
+      [instance('active', '2026-11-01T00:00:00.000Z')],
+      null,
+    ],
+    [
+      'again, when re-entry is not allowed',
+      { reentry: { allowed: false } },
+      vip,
+      [instance('completed', '2026-01-01T00:00:00.000Z')],
+      're-entry is not allowed',
+    ],
+    [
+      'again within the cooldown',
+      { reentry: { allowed: true, cooldown: 'P30D' } },
+      vip,
+      [instance('completed', '2026-10-20T00:00:00.000Z')],
+      're-entry cooldown P30D has not passed',
+    ],
+    [
+      'again after the cooldown',
+      { reentry: { allowed: true, cooldown: 'P30D' } },
+      vip,
+      [instance('completed', '2026-09-20T00:00:00.000Z')],
+      null,
+    ],
+    [
+      'again after being held out, within the cooldown',
+      { reentry: { allowed: true, cooldown: 'P30D' } },
+      vip,
+      [instance('holdout', '2026-10-30T00:00:00.000Z')],
+      're-entry cooldown P30D has not passed',
+    ],
   ])('%s', (_, overrides, profile, instances, reason) => {
-    const decision = decideEntry(journeyWith(overrides as Partial<JourneyInput>), { instances, profile, now: NOW });
+    const decision = decideEntry(journeyWith(overrides as Partial<JourneyInput>), {
+      instances,
+      profile,
+      now: NOW,
+    });
     expect(decision).toEqual(reason === null ? { enter: true } : { enter: false, reason });
   });
 
   it('shows conditions the profile, the tier and explicit opt-ins', () => {
-    expect(audienceView({ customerId: 'c-1', consent: { email: true, sms: false }, attributes: { tier: 'regular' } })).toEqual({
+    expect(
+      audienceView({
+        customerId: 'c-1',
+        consent: { email: true, sms: false },
+        attributes: { tier: 'regular' },
+      }),
+    ).toEqual({
       profile: { customerId: 'c-1', consent: { email: true, sms: false }, attributes: { tier: 'regular' } },
       tier: 'regular',
       consent: { email: true, sms: false },

@@ -1,10 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { postPurchaseSurvey } from '../../../shared/domain/defaults/post-purchase-survey.js';
+import { isQuiet } from '../../../shared/domain/guards/quiet-hours.js';
 import { Journey } from '../../../shared/domain/journey/definition.js';
 import { type EventRef, Instance } from '../../../shared/domain/journey/instance.js';
-import { isQuiet } from '../../../shared/domain/guards/quiet-hours.js';
-import { MAX_STEPS_PER_RUN, type StepInput, startInstance, step } from '../../../shared/domain/journey/interpreter.js';
+import {
+  MAX_STEPS_PER_RUN,
+  type StepInput,
+  startInstance,
+  step,
+} from '../../../shared/domain/journey/interpreter.js';
 
 const journey = Journey.parse(postPurchaseSurvey);
 const T0 = '2026-11-02T09:00:00.000Z';
@@ -26,19 +31,29 @@ const answer = (id: string, nps: number, orderId = 'o-1'): EventRef => ({
   detail: { customerId: 'c-1', orderId, nps, score: nps },
 });
 
-const started = () => startInstance(journey, { instanceId: 'i-1', customerId: 'c-1', trigger: order }, env(T0));
+const started = () =>
+  startInstance(journey, { instanceId: 'i-1', customerId: 'c-1', trigger: order }, env(T0));
 
 describe('journey interpreter', () => {
   it('starts in the first wait and asks for a wake-up 24 hours later', () => {
     const { instance, effects } = started();
-    expect(instance).toMatchObject({ status: 'active', stepId: 'wait', version: 1, waiting: { kind: 'timer', until: at(24) } });
+    expect(instance).toMatchObject({
+      status: 'active',
+      stepId: 'wait',
+      version: 1,
+      waiting: { kind: 'timer', until: at(24) },
+    });
     expect(effects).toEqual([{ type: 'scheduleWake', instanceId: 'i-1', version: 1, at: at(24) }]);
   });
 
-  it('sends the invitation on the wake-up and then waits for this order\'s answer', () => {
+  it("sends the invitation on the wake-up and then waits for this order's answer", () => {
     const woken = step(journey, started().instance, { kind: 'wake', version: 1 }, env(at(24)));
     expect(woken.effects.map((e) => e.type)).toEqual(['sendEmail', 'scheduleWake']);
-    expect(woken.effects[0]).toMatchObject({ messageId: 'i-1.invite.1', template: 'survey-nps', survey: { kind: 'nps' } });
+    expect(woken.effects[0]).toMatchObject({
+      messageId: 'i-1.invite.1',
+      template: 'survey-nps',
+      survey: { kind: 'nps' },
+    });
     expect(woken.instance.waiting).toEqual({
       kind: 'event',
       until: at(24 + 72),
@@ -68,12 +83,18 @@ describe('journey interpreter', () => {
 
   it('does not take the answer to another order', () => {
     const woken = step(journey, started().instance, { kind: 'wake', version: 1 }, env(at(24))).instance;
-    expect(step(journey, woken, { kind: 'event', event: answer('e-a', 1, 'o-2') }, env(at(25))).changed).toBe(false);
+    expect(step(journey, woken, { kind: 'event', event: answer('e-a', 1, 'o-2') }, env(at(25))).changed).toBe(
+      false,
+    );
   });
 
   it('ends at once, as a conversion, when the goal event arrives mid-wait', () => {
     const withGoal = Journey.parse({ ...postPurchaseSurvey, goal: { 'detail-type': ['Order Refunded'] } });
-    const first = startInstance(withGoal, { instanceId: 'i-1', customerId: 'c-1', trigger: order }, env(T0)).instance;
+    const first = startInstance(
+      withGoal,
+      { instanceId: 'i-1', customerId: 'c-1', trigger: order },
+      env(T0),
+    ).instance;
     const refund: EventRef = { ...order, id: 'e-refund', detailType: 'Order Refunded' };
     const ended = step(withGoal, first, { kind: 'event', event: refund }, env(at(2)));
     expect(ended.instance).toMatchObject({ status: 'converted', waiting: null, version: 2 });
@@ -88,9 +109,16 @@ describe('journey interpreter', () => {
       category: 'care',
       trigger: {},
       start: 'a',
-      steps: { a: { type: 'emit', detailType: 'Ping', next: 'b' }, b: { type: 'emit', detailType: 'Pong', next: 'a' } },
+      steps: {
+        a: { type: 'emit', detailType: 'Ping', next: 'b' },
+        b: { type: 'emit', detailType: 'Pong', next: 'a' },
+      },
     });
-    const { instance, effects } = startInstance(spinning, { instanceId: 'i', customerId: 'c', trigger: order }, env(T0));
+    const { instance, effects } = startInstance(
+      spinning,
+      { instanceId: 'i', customerId: 'c', trigger: order },
+      env(T0),
+    );
     expect(instance.status).toBe('failed');
     expect(effects).toHaveLength(MAX_STEPS_PER_RUN);
   });
@@ -105,7 +133,11 @@ describe('journey interpreter', () => {
           detailType: fc.constantFrom('Survey Answered', 'Order Completed', 'Other'),
           source: fc.constant('shop'),
           time: fc.constant(T0),
-          detail: fc.record({ customerId: fc.constant('c-1'), orderId: fc.constantFrom('o-1', 'o-2'), nps: fc.nat(10) }),
+          detail: fc.record({
+            customerId: fc.constant('c-1'),
+            orderId: fc.constantFrom('o-1', 'o-2'),
+            nps: fc.nat(10),
+          }),
         }),
       }),
     );
@@ -147,7 +179,13 @@ const everyStep = Journey.parse({
     morning: { type: 'waitUntil', time: '09:30', next: 'offer' },
     offer: { type: 'sendEmail', template: 'offer', fallback: 'sms', next: 'tag' },
     tag: { type: 'updateProfile', set: { offered: true }, next: 'split' },
-    split: { type: 'randomSplit', branches: [{ percent: 50, next: 'nudge' }, { percent: 50, next: 'answer' }] },
+    split: {
+      type: 'randomSplit',
+      branches: [
+        { percent: 50, next: 'nudge' },
+        { percent: 50, next: 'answer' },
+      ],
+    },
     nudge: { type: 'sendSms', template: 'nudge', fallback: 'email', next: 'answer' },
     answer: {
       type: 'waitForEvent',
@@ -163,7 +201,14 @@ const everyStep = Journey.parse({
       otherwise: 'birthday',
     },
     sorry: { type: 'emit', detailType: 'Care Case Requested', next: 'birthday' },
-    birthday: { type: 'waitUntil', date: 'profile.birthday', annual: true, time: '09:00', onMissing: 'end', next: 'greet' },
+    birthday: {
+      type: 'waitUntil',
+      date: 'profile.birthday',
+      annual: true,
+      time: '09:00',
+      onMissing: 'end',
+      next: 'greet',
+    },
     greet: { type: 'sendEmail', template: 'birthday', next: 'birthday' },
     end: { type: 'exit' },
   },
@@ -171,7 +216,14 @@ const everyStep = Journey.parse({
 });
 
 describe('journey interpreter, every step type (property)', () => {
-  const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Shanghai', 'Australia/Adelaide', 'Asia/Kathmandu'];
+  const zones = [
+    'UTC',
+    'Europe/Berlin',
+    'America/New_York',
+    'Asia/Shanghai',
+    'Australia/Adelaide',
+    'Asia/Kathmandu',
+  ];
   const quiet = fc.constantFrom(
     { start: '21:00', end: '08:00' },
     { start: '22:30', end: '07:15' },
@@ -183,7 +235,11 @@ describe('journey interpreter, every step type (property)', () => {
     detailType: fc.constantFrom('Survey Answered', 'Order Completed', 'Order Refunded', 'Other'),
     source: fc.constant('shop'),
     time: fc.constant(T0),
-    detail: fc.record({ customerId: fc.constant('c-1'), orderId: fc.constantFrom('o-1', 'o-2'), nps: fc.nat(10) }),
+    detail: fc.record({
+      customerId: fc.constant('c-1'),
+      orderId: fc.constantFrom('o-1', 'o-2'),
+      nps: fc.nat(10),
+    }),
   });
   /** What happens next: time passes, then a wake-up (the due one, or a stale one) or an event arrives. */
   const move = fc.record({
@@ -202,7 +258,11 @@ describe('journey interpreter, every step type (property)', () => {
         quiet,
         fc.constantFrom('1990-07-14', '2000-02-29', undefined),
         fc.string({ minLength: 1, maxLength: 6 }),
-        fc.date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date('2027-12-31T00:00:00Z'), noInvalidDate: true }),
+        fc.date({
+          min: new Date('2026-01-01T00:00:00Z'),
+          max: new Date('2027-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
         fc.array(move, { maxLength: 40 }),
         (zone, quietHours, birthday, customerId, startAt, moves) => {
           let now = startAt.getTime();
@@ -213,7 +273,11 @@ describe('journey interpreter, every step type (property)', () => {
             quietHours,
           });
           const trigger: EventRef = { ...order, detail: { ...order.detail, customerId } };
-          let outcome = startInstance(everyStep, { instanceId: `i-${customerId}`, customerId, trigger }, envAt());
+          let outcome = startInstance(
+            everyStep,
+            { instanceId: `i-${customerId}`, customerId, trigger },
+            envAt(),
+          );
           const sent = new Set<string>();
           const check = (previous: Instance | null, result: typeof outcome) => {
             const { instance, effects } = result;
@@ -249,7 +313,10 @@ describe('journey interpreter, every step type (property)', () => {
               if (previous.waiting) now = Math.max(now, Date.parse(previous.waiting.until));
               stepInput = { kind: 'wake', version: previous.version };
             } else if (input.kind === 'stale') {
-              stepInput = { kind: 'wake', version: input.version === previous.version ? previous.version + 1 : input.version };
+              stepInput = {
+                kind: 'wake',
+                version: input.version === previous.version ? previous.version + 1 : input.version,
+              };
             } else {
               stepInput = { kind: 'event', event: input.event };
             }

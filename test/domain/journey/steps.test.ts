@@ -59,20 +59,78 @@ describe('wait', () => {
 
 describe('waitUntil', () => {
   const untilJourney = (until: Record<string, unknown>) =>
-    journeyOf({ until: { type: 'waitUntil', next: 'end', ...until }, end: { type: 'exit' }, none: { type: 'exit' } });
+    journeyOf({
+      until: { type: 'waitUntil', next: 'end', ...until },
+      end: { type: 'exit' },
+      none: { type: 'exit' },
+    });
 
   it.each([
     ['09:30 later today, in Berlin', { time: '15:00' }, T0, 'Europe/Berlin', '2026-11-02T14:00:00.000Z'],
-    ['09:30 already passed today: tomorrow', { time: '09:30' }, T0, 'Europe/Berlin', '2026-11-03T08:30:00.000Z'],
-    ['the same clock time now: tomorrow, never at once', { time: '11:00' }, T0, 'Europe/Berlin', '2026-11-03T10:00:00.000Z'],
+    [
+      '09:30 already passed today: tomorrow',
+      { time: '09:30' },
+      T0,
+      'Europe/Berlin',
+      '2026-11-03T08:30:00.000Z',
+    ],
+    [
+      'the same clock time now: tomorrow, never at once',
+      { time: '11:00' },
+      T0,
+      'Europe/Berlin',
+      '2026-11-03T10:00:00.000Z',
+    ],
     ['09:30 in Shanghai', { time: '09:30' }, T0, 'Asia/Shanghai', '2026-11-03T01:30:00.000Z'],
-    ['09:30 in New York, across the change to winter time', { time: '09:30' }, '2026-10-31T20:00:00.000Z', 'America/New_York', '2026-11-01T14:30:00.000Z'],
-    ['the next birthday at 09:00', { date: 'profile.birthday', annual: true, time: '09:00' }, T0, 'Europe/Berlin', '2027-07-14T07:00:00.000Z'],
-    ['a birthday later this year', { date: 'profile.birthday', annual: true, time: '09:00' }, '2026-03-01T00:00:00.000Z', 'Europe/Berlin', '2026-07-14T07:00:00.000Z'],
-    ['the birthday today, before 09:00', { date: 'profile.birthday', annual: true, time: '09:00' }, '2026-07-14T05:00:00.000Z', 'Europe/Berlin', '2026-07-14T07:00:00.000Z'],
-    ['the birthday today, after 09:00: next year', { date: 'profile.birthday', annual: true, time: '09:00' }, '2026-07-14T07:00:30.000Z', 'Europe/Berlin', '2027-07-14T07:00:00.000Z'],
-    ['an attribute date', { date: 'profile.attributes.renewal', time: '08:00' }, T0, 'UTC', '2027-01-31T08:00:00.000Z'],
-    ['a date in the trigger event', { date: 'trigger.detail.placedOn', time: '18:00' }, T0, 'Europe/Berlin', '2026-12-24T17:00:00.000Z'],
+    [
+      '09:30 in New York, across the change to winter time',
+      { time: '09:30' },
+      '2026-10-31T20:00:00.000Z',
+      'America/New_York',
+      '2026-11-01T14:30:00.000Z',
+    ],
+    [
+      'the next birthday at 09:00',
+      { date: 'profile.birthday', annual: true, time: '09:00' },
+      T0,
+      'Europe/Berlin',
+      '2027-07-14T07:00:00.000Z',
+    ],
+    [
+      'a birthday later this year',
+      { date: 'profile.birthday', annual: true, time: '09:00' },
+      '2026-03-01T00:00:00.000Z',
+      'Europe/Berlin',
+      '2026-07-14T07:00:00.000Z',
+    ],
+    [
+      'the birthday today, before 09:00',
+      { date: 'profile.birthday', annual: true, time: '09:00' },
+      '2026-07-14T05:00:00.000Z',
+      'Europe/Berlin',
+      '2026-07-14T07:00:00.000Z',
+    ],
+    [
+      'the birthday today, after 09:00: next year',
+      { date: 'profile.birthday', annual: true, time: '09:00' },
+      '2026-07-14T07:00:30.000Z',
+      'Europe/Berlin',
+      '2027-07-14T07:00:00.000Z',
+    ],
+    [
+      'an attribute date',
+      { date: 'profile.attributes.renewal', time: '08:00' },
+      T0,
+      'UTC',
+      '2027-01-31T08:00:00.000Z',
+    ],
+    [
+      'a date in the trigger event',
+      { date: 'trigger.detail.placedOn', time: '18:00' },
+      T0,
+      'Europe/Berlin',
+      '2026-12-24T17:00:00.000Z',
+    ],
   ])('%s', (_, until, now, zone, expected) => {
     const journey = untilJourney(until);
     const profile = { customerId: 'c-1', birthday: '1990-07-14', attributes: { renewal: '2027-01-31' } };
@@ -97,7 +155,12 @@ describe('waitUntil', () => {
     ['no birthday', {}],
     ['a birthday that is not a date', { birthday: 'summer' }],
   ])('with %s, takes onMissing', (_, profile) => {
-    const journey = untilJourney({ date: 'profile.birthday', annual: true, time: '09:00', onMissing: 'none' });
+    const journey = untilJourney({
+      date: 'profile.birthday',
+      annual: true,
+      time: '09:00',
+      onMissing: 'none',
+    });
     expect(start(journey, env({ profile })).instance.path).toEqual(['until', 'none']);
   });
 
@@ -111,22 +174,46 @@ describe('waitUntil', () => {
 
   it('uses UTC when neither the profile nor the deployment names a usable zone', () => {
     const journey = untilJourney({ time: '15:00' });
-    expect(start(journey, env({ timeZone: undefined })).instance.waiting?.until).toBe('2026-11-02T15:00:00.000Z');
+    expect(start(journey, env({ timeZone: undefined })).instance.waiting?.until).toBe(
+      '2026-11-02T15:00:00.000Z',
+    );
   });
 });
 
 describe('sendEmail and sendSms', () => {
   it.each([
-    ['sendEmail', { type: 'sendEmail', template: 'hello', next: 'end' }, { type: 'sendEmail', template: 'hello' }],
-    ['sendEmail with an SMS fallback', { type: 'sendEmail', template: 'hello', fallback: 'sms', next: 'end' }, { type: 'sendEmail', fallback: 'sms' }],
-    ['sendEmail with a survey', { type: 'sendEmail', template: 'survey-nps', survey: { kind: 'nps' }, next: 'end' }, { survey: { kind: 'nps' } }],
+    [
+      'sendEmail',
+      { type: 'sendEmail', template: 'hello', next: 'end' },
+      { type: 'sendEmail', template: 'hello' },
+    ],
+    [
+      'sendEmail with an SMS fallback',
+      { type: 'sendEmail', template: 'hello', fallback: 'sms', next: 'end' },
+      { type: 'sendEmail', fallback: 'sms' },
+    ],
+    [
+      'sendEmail with a survey',
+      { type: 'sendEmail', template: 'survey-nps', survey: { kind: 'nps' }, next: 'end' },
+      { survey: { kind: 'nps' } },
+    ],
     ['sendSms', { type: 'sendSms', template: 'hello', next: 'end' }, { type: 'sendSms', template: 'hello' }],
-    ['sendSms with an email fallback', { type: 'sendSms', template: 'hello', fallback: 'email', next: 'end' }, { type: 'sendSms', fallback: 'email' }],
+    [
+      'sendSms with an email fallback',
+      { type: 'sendSms', template: 'hello', fallback: 'email', next: 'end' },
+      { type: 'sendSms', fallback: 'email' },
+    ],
   ])('%s asks for one message with a deterministic id', (_, send, expected) => {
     const journey = journeyOf({ send, end: { type: 'exit' } }, { category: 'marketing' });
     const { effects } = start(journey);
     expect(effects).toEqual([
-      expect.objectContaining({ ...expected, messageId: 'i-1.send.1', journeyId: 'demo', stepId: 'send', category: 'marketing' }),
+      expect.objectContaining({
+        ...expected,
+        messageId: 'i-1.send.1',
+        journeyId: 'demo',
+        stepId: 'send',
+        category: 'marketing',
+      }),
     ]);
   });
 
@@ -135,7 +222,10 @@ describe('sendEmail and sendSms', () => {
     ['03:00 in Berlin', '2026-11-03T02:00:00.000Z', 'Europe/Berlin', '2026-11-03T07:00:00.000Z'],
     ['06:00 in Tokyo', '2026-11-02T21:00:00.000Z', 'Asia/Tokyo', '2026-11-02T23:00:00.000Z'],
   ])('defers a send at %s to the end of quiet hours, then sends it once', (_, now, zone, resume) => {
-    const journey = journeyOf({ send: { type: 'sendSms', template: 'hello', next: 'end' }, end: { type: 'exit' } });
+    const journey = journeyOf({
+      send: { type: 'sendSms', template: 'hello', next: 'end' },
+      end: { type: 'exit' },
+    });
     const first = start(journey, env({ now, timeZone: zone }));
     expect(first.instance.waiting).toEqual({ kind: 'quiet', until: resume });
     expect(types(first.effects)).toEqual(['scheduleWake']);
@@ -169,7 +259,10 @@ describe('branch', () => {
         cases: [
           { when: { profile: { attributes: { tier: ['vip'] } } }, next: 'vip' },
           { when: { trigger: { detail: { total: [{ numeric: ['>=', 100] }] } } }, next: 'big' },
-          { when: { 'detail-type': ['Survey Answered'], detail: { nps: [{ numeric: ['<=', 6] }] } }, next: 'sorry' },
+          {
+            when: { 'detail-type': ['Survey Answered'], detail: { nps: [{ numeric: ['<=', 6] }] } },
+            next: 'sorry',
+          },
         ],
         otherwise: 'end',
       },
@@ -186,14 +279,24 @@ describe('branch', () => {
     ['neither', {}, 80, 'end'],
   ])('routes %s', (_, profile, total, expected) => {
     const trigger = { ...order, detail: { ...order.detail, total } };
-    const { instance } = startInstance(branchJourney, { instanceId: 'i', customerId: 'c-1', trigger }, env({ profile }));
+    const { instance } = startInstance(
+      branchJourney,
+      { instanceId: 'i', customerId: 'c-1', trigger },
+      env({ profile }),
+    );
     expect(instance.path).toEqual(['route', expected]);
   });
 });
 
 describe('randomSplit', () => {
   const split = journeyOf({
-    split: { type: 'randomSplit', branches: [{ percent: 30, next: 'a' }, { percent: 70, next: 'b' }] },
+    split: {
+      type: 'randomSplit',
+      branches: [
+        { percent: 30, next: 'a' },
+        { percent: 70, next: 'b' },
+      ],
+    },
     a: { type: 'exit' },
     b: { type: 'exit' },
   });
@@ -209,7 +312,11 @@ describe('randomSplit', () => {
 
   it('draws from the instance and the step: the same instance always takes the same branch', () => {
     const keys: string[] = [];
-    start(split, env({ draw: (key) => (keys.push(key), 0.5) }), 'i-42');
+    const recordKey = (key: string) => {
+      keys.push(key);
+      return 0.5;
+    };
+    start(split, env({ draw: recordKey }), 'i-42');
     expect(keys).toEqual(['i-42/split']);
     const paths = new Set(Array.from({ length: 5 }, () => start(split, env(), 'i-42').instance.path.join()));
     expect(paths.size).toBe(1);
@@ -218,18 +325,26 @@ describe('randomSplit', () => {
   it('splits many instances close to the given proportions', () => {
     let a = 0;
     const runs = 10_000;
-    for (let i = 0; i < runs; i += 1) if (start(split, env(), `demo.instance-${i}`).instance.path[1] === 'a') a += 1;
+    for (let i = 0; i < runs; i += 1)
+      if (start(split, env(), `demo.instance-${i}`).instance.path[1] === 'a') a += 1;
     expect(a / runs).toBeGreaterThan(0.28);
     expect(a / runs).toBeLessThan(0.32);
   });
 
   it('never takes a branch of 0 percent', () => {
     const never = journeyOf({
-      split: { type: 'randomSplit', branches: [{ percent: 100, next: 'a' }, { percent: 0, next: 'b' }] },
+      split: {
+        type: 'randomSplit',
+        branches: [
+          { percent: 100, next: 'a' },
+          { percent: 0, next: 'b' },
+        ],
+      },
       a: { type: 'exit' },
       b: { type: 'exit' },
     });
-    for (const draw of [0, 0.5, 0.999999]) expect(start(never, env({ draw: () => draw })).instance.path[1]).toBe('a');
+    for (const draw of [0, 0.5, 0.999999])
+      expect(start(never, env({ draw: () => draw })).instance.path[1]).toBe('a');
   });
 });
 
@@ -252,8 +367,11 @@ describe('updateProfile', () => {
 });
 
 describe('emit and exit', () => {
-  it('emits an event carrying the run\'s correlation fields and a stable id, then completes', () => {
-    const journey = journeyOf({ ask: { type: 'emit', detailType: 'Care Case Requested', detail: { reason: 'x' }, next: 'end' }, end: { type: 'exit' } });
+  it("emits an event carrying the run's correlation fields and a stable id, then completes", () => {
+    const journey = journeyOf({
+      ask: { type: 'emit', detailType: 'Care Case Requested', detail: { reason: 'x' }, next: 'end' },
+      end: { type: 'exit' },
+    });
     const { instance, effects } = start(journey);
     expect(effects).toEqual([
       {
@@ -300,7 +418,9 @@ describe('waitForEvent and goals', () => {
 
   it('ignores the answer to another order', () => {
     const first = start(journey).instance;
-    expect(step(journey, first, { kind: 'event', event: event('e-a', 'Survey Answered', 'o-2') }, env()).changed).toBe(false);
+    expect(
+      step(journey, first, { kind: 'event', event: event('e-a', 'Survey Answered', 'o-2') }, env()).changed,
+    ).toBe(false);
   });
 
   it('ends as converted on the goal and cancels the wake-up it no longer needs', () => {

@@ -41,7 +41,10 @@ describe('journey validation', () => {
 
   it('names the field of a schema error', () => {
     const problems = problemsOf({ ...base, steps: { a: { type: 'wait', duration: 'soon', next: 'a' } } });
-    expect(problems).toContainEqual({ path: 'steps.a.duration', message: 'must be a duration such as PT24H, P3D or P1DT12H' });
+    expect(problems).toContainEqual({
+      path: 'steps.a.duration',
+      message: 'must be a duration such as PT24H, P3D or P1DT12H',
+    });
   });
 
   it('refuses a loop that never waits', () => {
@@ -87,7 +90,16 @@ describe('journey validation', () => {
   it.each([
     [
       'split percentages that do not add up to 100',
-      { s: { type: 'randomSplit', branches: [{ percent: 40, next: 'e' }, { percent: 50, next: 'e' }] }, e: { type: 'exit' } },
+      {
+        s: {
+          type: 'randomSplit',
+          branches: [
+            { percent: 40, next: 'e' },
+            { percent: 50, next: 'e' },
+          ],
+        },
+        e: { type: 'exit' },
+      },
       { path: 'steps.s.branches', message: 'percentages must add up to 100, not 90' },
     ],
     [
@@ -97,8 +109,14 @@ describe('journey validation', () => {
     ],
     [
       'a date attribute in an unknown form',
-      { w: { type: 'waitUntil', date: 'birthday', annual: true, time: '09:00', next: 'e' }, e: { type: 'exit' } },
-      { path: 'steps.w.date', message: 'must name a date as profile.birthday, profile.attributes.<name> or trigger.detail.<name>' },
+      {
+        w: { type: 'waitUntil', date: 'birthday', annual: true, time: '09:00', next: 'e' },
+        e: { type: 'exit' },
+      },
+      {
+        path: 'steps.w.date',
+        message: 'must name a date as profile.birthday, profile.attributes.<name> or trigger.detail.<name>',
+      },
     ],
     [
       'a yearly wait without a date',
@@ -113,7 +131,11 @@ describe('journey validation', () => {
     [
       'a step type that does not exist',
       { w: { type: 'sendPigeon', next: 'e' }, e: { type: 'exit' } },
-      { path: 'steps.w.type', message: 'must be one of: wait, waitUntil, sendEmail, sendSms, waitForEvent, branch, randomSplit, updateProfile, emit, exit' },
+      {
+        path: 'steps.w.type',
+        message:
+          'must be one of: wait, waitUntil, sendEmail, sendSms, waitForEvent, branch, randomSplit, updateProfile, emit, exit',
+      },
     ],
     [
       'an updateProfile that sets nothing',
@@ -132,7 +154,11 @@ describe('journey validation', () => {
   it.each([
     ['a malformed audience condition', { audience: { when: { tier: 'vip' } } }, 'audience.when.tier'],
     ['a holdout of 100 percent', { holdout: { percent: 100 } }, 'holdout.percent'],
-    ['several instances at once without re-entry', { reentry: { allowed: false, maxConcurrent: 3 } }, 'reentry.maxConcurrent'],
+    [
+      'several instances at once without re-entry',
+      { reentry: { allowed: false, maxConcurrent: 3 } },
+      'reentry.maxConcurrent',
+    ],
     ['a daily cap of zero', { entryCap: { perDay: 0 } }, 'entryCap.perDay'],
   ])('refuses %s', (_, overrides, path) => {
     const problems = problemsOf({ ...base, ...overrides, steps: { a: { type: 'exit' } } });
@@ -150,6 +176,10 @@ describe('journey validation', () => {
       });
     expect(loop({ date: 'profile.birthday', annual: true })).toEqual([]);
     expect(loop({})).toEqual([]);
-    expect(loop({ date: 'profile.attributes.renewal' }).map((p) => p.message).join()).toContain('loops without a wait');
+    expect(
+      loop({ date: 'profile.attributes.renewal' })
+        .map((p) => p.message)
+        .join(),
+    ).toContain('loops without a wait');
   });
 });

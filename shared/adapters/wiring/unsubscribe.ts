@@ -1,0 +1,22 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { UnsubscribeDeps } from '../../app/unsubscribe.js';
+import { type Config, loadConfig } from '../../config/config.js';
+import { DynamoCustomerStore } from '../dynamodb/customer-store.js';
+import { EventBridgePublisher } from '../eventbridge/eventbridge-publisher.js';
+import { basics, linkSettings, once, tableOptions, type WiringOverrides } from './common.js';
+
+/**
+ * The unsubscribe function's composition root: reads the customer's profile (to show the current
+ * choice) and puts `Customer Unsubscribed` on the bus; the processor applies it.
+ */
+export const unsubscribeDeps = async (
+  config: Config,
+  overrides: WiringOverrides = {},
+): Promise<UnsubscribeDeps> => ({
+  ...basics(overrides),
+  customers: new DynamoCustomerStore(tableOptions(config)),
+  events: new EventBridgePublisher(new EventBridgeClient({}), config.eventBusName),
+  links: await linkSettings(config),
+});
+
+export const lazyUnsubscribeDeps = once(() => unsubscribeDeps(loadConfig(process.env)));

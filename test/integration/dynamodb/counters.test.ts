@@ -1,0 +1,97 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
+import { DynamoContactCounter } from '../../../shared/adapters/dynamodb/contact-counter.js';
+import { DynamoCustomerStore } from '../../../shared/adapters/dynamodb/customer-store.js';
+import { DynamoEntryCounter } from '../../../shared/adapters/dynamodb/entry-counter.js';
+import { useDynamoDb } from '../../support/dynamodb.js';
+import { countingClient } from './counting-client.js';
+import { aProfile } from './fixtures.js';
+
+const db = useDynamoDb();
+const contacts = () => new DynamoContactCounter({ doc: db.doc, tableName: db.tableName });
+const entries = () => new DynamoEntryCounter({ doc: db.doc, tableName: db.tableName });
+const WEEK_AGO = '2026-11-03T09:00:00.000Z';
+
+describe('DynamoContactCounter', () => {
+  it('counts each message once, oldest first, however often it is recorded', async () => {
+    // act
+    await contacts().record('cc-1', { messageId: 'i-1.offer.1', at: '2026-11-08T09:00:00.000Z' }, WEEK_AGO);
+    await contacts().record('cc-1', { messageId: 'i-2.offer.1', at: '2026-11-07T09:00:00.000Z' }, WEEK_AGO);
+    await contacts().record('cc-1', { messageId: 'i-1.offer.1', at: '2026-11-09T09:00:00.000Z' }, WEEK_AGO);
+    // assess
+    expect(await contacts().recent('cc-1', WEEK_AGO)).toEqual([
+      { messageId: 'i-2.offer.1', at: '2026-11-07T09:00:00.000Z' },
+      { messageId: 'i-1.offer.1', at: '2026-11-08T09:00:00.000Z' },
+    ]);
+    expect(await contacts().recent('cc-other', WEEK_AGO)).toEqual([]);
+  });
+
+  it('drops sends that left the window and expires the item when the newest one leaves it', async () => {
+    // prepare
+    await contacts().record(
+      'cc-2',
+      { messageId: 'old', at: '2026-10-20T09:00:00.000Z' },
+      '2026-10-13T09:00:00.000Z',
+    );
+    // act
+    await contacts().record('cc-2', { messageId: 'new', at: '2026-11-10T09:00:00.000Z' }, WEEK_AGO);
+    // assess
+    const item = (
+      await db.doc.send(new GetCommand({ TableName: db.tableName, Key: { pk: 'C#cc-2', sk: '#CONTACTS' } }))
+    ).Item;
+    expect(item?.sends).toEqual({ new: '2026-11-10T09:00:00.000Z' });
+    expect(item?.expiresAt).toBe(Date.parse('2026-11-17T09:00:00.000Z') / 1000);
+    expect(item).toMatchObject({ type: 'contacts', schemaVersion: 1 });
+  });
+
+  it('lives in the customer partition below "J": the profile load still takes one Query and ignores it', async () => {
+    // prepare
+    const { client, calls } = countingClient(db.endpoint);
+    const store = new DynamoCustomerStore({
+      doc: createDocumentClient(client),
+      tableName: db.tableName,
+      retentionDays: 30,
+    });
+    await store.saveProfile(aProfile({ customerId: 'cc-3' }));
+    await contacts().record('cc-3', { messageId: 'm', at: '2026-11-10T09:00:00.000Z' }, WEEK_AGO);
+    calls.length = 0;
+    // act
+    const state = await store.load('cc-3');
+    // assess
+    expect(calls).toEqual(['Query']);
+    expect(state.profile?.customerId).toBe('cc-3');
+    expect(state.instances).toEqual([]);
+    client.destroy();
+  });
+});
+
+describe('DynamoEntryCounter', () => {
+  it('admits entries up to the cap and refuses the rest of the day', async () => {
+    const admitted: boolean[] = [];
+    for (let i = 0; i < 4; i += 1) admitted.push(await entries().tryEnter('winback', '2026-11-02', 3));
+    expect(admitted).toEqual([true, true, true, false]);
+    expect(await entries().tryEnter('winback', '2026-11-03', 3)).toBe(true);
+    expect(await entries().tryEnter('other-journey', '2026-11-02', 3)).toBe(true);
+  });
+
+  it('never admits more than the cap when entries race', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => entries().tryEnter('race', '2026-11-02', 7)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(7);
+    const item = (
+      await db.doc.send(
+        new GetCommand({
+          TableName: db.tableName,
+          Key: { pk: 'JOURNEYSTATS#race', sk: 'ENTRIES#2026-11-02' },
+        }),
+      )
+    ).Item;
+    expect(item).toMatchObject({
+      entries: 7,
+      type: 'journeyEntries',
+      expiresAt: Date.parse('2027-01-31T00:00:00.000Z') / 1000,
+    });
+  });
+});
