@@ -22,6 +22,11 @@ export const ContextKeys = {
   processorMaxConcurrency: 'careflow:processorMaxConcurrency',
   apiRateLimit: 'careflow:apiRateLimit',
   apiBurstLimit: 'careflow:apiBurstLimit',
+  /** Keep Lambda's START/END/REPORT log records (`true`/`false`). */
+  platformLogs: 'careflow:platformLogs',
+  /** SMS through SNS: an alphanumeric sender id and/or an origination number (E.164 or ARN). */
+  smsSenderId: 'careflow:smsSenderId',
+  smsOriginationNumber: 'careflow:smsOriginationNumber',
 } as const;
 
 const optionalString = (value: unknown): string | undefined =>
@@ -62,6 +67,8 @@ export const readStackConfig = (app: App): CareflowStackProps => {
   );
   const apiRateLimit = wholeNumber(ContextKeys.apiRateLimit, ctx(ContextKeys.apiRateLimit));
   const apiBurstLimit = wholeNumber(ContextKeys.apiBurstLimit, ctx(ContextKeys.apiBurstLimit));
+  const smsSenderId = ctx(ContextKeys.smsSenderId);
+  const smsOriginationNumber = ctx(ContextKeys.smsOriginationNumber);
   return {
     stage: ctx(ContextKeys.stage) ?? 'dev',
     senderEmail: ctx(ContextKeys.senderEmail) ?? 'noreply@example.com',
@@ -76,6 +83,15 @@ export const readStackConfig = (app: App): CareflowStackProps => {
     ...(maxConcurrency !== undefined ? { processorMaxConcurrency: maxConcurrency } : {}),
     ...(apiRateLimit !== undefined ? { apiRateLimit } : {}),
     ...(apiBurstLimit !== undefined ? { apiBurstLimit } : {}),
+    platformLogs: (ctx(ContextKeys.platformLogs) ?? 'false') === 'true',
+    ...(smsSenderId || smsOriginationNumber
+      ? {
+          sms: {
+            ...(smsSenderId ? { senderId: smsSenderId } : {}),
+            ...(smsOriginationNumber ? { originationNumber: smsOriginationNumber } : {}),
+          },
+        }
+      : {}),
   };
 };
 

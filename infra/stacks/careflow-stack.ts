@@ -7,7 +7,7 @@ import { customerEventRoute } from '../routes.js';
 import { Api } from './constructs/api.js';
 import { Data } from './constructs/data.js';
 import { Email } from './constructs/email.js';
-import { Functions, processorTimeout, type SendingLimits } from './constructs/functions.js';
+import { Functions, processorTimeout, type SendingLimits, type SmsSettings } from './constructs/functions.js';
 import { Messaging } from './constructs/messaging.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Routing } from './constructs/routing.js';
@@ -42,6 +42,10 @@ export interface CareflowStackProps extends StackProps {
   readonly limits?: Partial<SendingLimits>;
   /** Most concurrent processor invocations (2 to 1000); caps the SES/SNS send rate. @default no cap */
   readonly processorMaxConcurrency?: number;
+  /** Keep Lambda's START/END/REPORT log records (cold starts, memory). @default false */
+  readonly platformLogs?: boolean;
+  /** SMS through SNS: a sender id and/or an origination number. @default no SMS channel */
+  readonly sms?: SmsSettings;
 }
 
 /** Defaults of the contact-point rules when the deployer sets none. */
@@ -106,6 +110,8 @@ const validateProps = (props: CareflowStackProps): void => {
     ['careflow:frequencyCap', Config.shape.frequencyCap, limits.frequencyCap],
     ['careflow:quietHours', Config.shape.quietHours, limits.quietHours],
     ['careflow:defaultTimeZone', Config.shape.defaultTimeZone, limits.defaultTimeZone],
+    ['careflow:smsSenderId', Config.shape.smsSenderId, props.sms?.senderId],
+    ['careflow:smsOriginationNumber', Config.shape.smsOriginationNumber, props.sms?.originationNumber],
   ] as const;
   for (const [key, schema, value] of checks) {
     const parsed = schema.safeParse(value);
@@ -184,7 +190,9 @@ export class CareflowStack extends Stack {
       tracing: props.tracing ?? false,
       limits: limitsOf(props),
       metricsNamespace,
+      platformLogs: props.platformLogs ?? false,
       ...(props.processorMaxConcurrency ? { processorMaxConcurrency: props.processorMaxConcurrency } : {}),
+      ...(props.sms ? { sms: props.sms } : {}),
     });
 
     this.routing = new Routing(this, 'Routing', {
@@ -196,8 +204,11 @@ export class CareflowStack extends Stack {
 
     this.api = new Api(this, 'Api', {
       resourcePrefix,
-      surveyFunction: this.functions.survey.fn,
-      adminFunction: this.functions.api.fn,
+      functions: {
+        survey: this.functions.survey.fn,
+        unsubscribe: this.functions.unsubscribe.fn,
+        api: this.functions.api.fn,
+      },
       rateLimit: props.apiRateLimit ?? 50,
       burstLimit: props.apiBurstLimit ?? 100,
       logRetention,
@@ -209,6 +220,7 @@ export class CareflowStack extends Stack {
       configurationSet: this.email.configurationSet,
       bus: this.messaging.bus,
       deadLetterQueue: this.messaging.sesEventsDlq,
+      feedback: this.functions.feedback.fn,
     });
 
     const { messaging, functions } = this;

@@ -142,7 +142,9 @@ describe('redrive', () => {
       const report = await redrive(parseRedriveArgs(['--queue', 'customer']), clients);
 
       expect(sqsMock.commandCalls(StartMessageMoveTaskCommand)).toHaveLength(0);
-      expect(report.failures).toEqual([{ reason: expect.stringContaining('already running for this queue (handle busy)') }]);
+      expect(report.failures).toEqual([
+        { reason: expect.stringContaining('already running for this queue (handle busy)') },
+      ]);
     });
 
     it('reports a task that could not start', async () => {

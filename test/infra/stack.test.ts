@@ -120,7 +120,15 @@ describe('careflow stack', () => {
 
   it('runs every Lambda on nodejs22.x arm64 with its own log group', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(built.stack.functions.all.length);
+    expect(built.stack.functions.all.map((f) => f.name)).toEqual([
+      'Router',
+      'Processor',
+      'Survey',
+      'Unsubscribe',
+      'Feedback',
+      'Api',
+    ]);
     for (const fn of functions) {
       const props = (fn as { Properties: Json }).Properties;
       expect(props.Runtime).toBe('nodejs22.x');
@@ -178,10 +186,10 @@ describe('careflow stack', () => {
   });
 
   it('routes customer events with the shared route pattern to the router, with retries and a DLQ', () => {
-    const onCareflowBus = template.findResources('AWS::Events::Rule', {
-      Properties: { EventBusName: { Ref: ids.bus } },
+    const customerRules = template.findResources('AWS::Events::Rule', {
+      Properties: { EventBusName: { Ref: ids.bus }, EventPattern: customerEventRoute.pattern },
     });
-    expect(Object.keys(onCareflowBus)).toHaveLength(1);
+    expect(Object.keys(customerRules)).toHaveLength(1);
     const router = idOf(built.stack.functions.router.fn);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: ids.bus },
@@ -246,7 +254,7 @@ describe('careflow stack', () => {
   });
 
   it('gives each function only what it needs', () => {
-    const { router, processor, survey, api } = built.stack.functions;
+    const { router, processor, survey, unsubscribe, feedback, api } = built.stack.functions;
     const services = (fn: CareflowFunction) =>
       new Set(statementsOf(template, fn).flatMap((s) => actionsOf(s).map((a) => a.split(':')[0])));
     expect(services(router)).toEqual(new Set(['logs', 'sqs']));
@@ -254,14 +262,55 @@ describe('careflow stack', () => {
       new Set(['logs', 'sqs', 'dynamodb', 'events', 'scheduler', 'iam', 'ses', 'secretsmanager']),
     );
     expect(services(survey)).toEqual(new Set(['logs', 'dynamodb', 'events', 'secretsmanager']));
-    expect(services(api)).toEqual(new Set(['logs', 'dynamodb']));
-    const apiWrites = statementsOf(template, api)
-      .flatMap(actionsOf)
-      .filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a));
-    expect(apiWrites).toEqual([]);
+    expect(services(unsubscribe)).toEqual(new Set(['logs', 'dynamodb', 'events', 'secretsmanager']));
+    expect(services(feedback)).toEqual(new Set(['logs', 'dynamodb', 'events', 'sqs']));
+    expect(services(api)).toEqual(new Set(['logs', 'dynamodb', 'ses']));
+    const writes = (fn: CareflowFunction) =>
+      statementsOf(template, fn)
+        .flatMap(actionsOf)
+        .filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a));
+    expect(writes(unsubscribe)).toEqual([]);
+    // The feedback function keeps invalid SES events on the invalid-events queue; Lambda puts
+    // events it failed to handle in the SES events DLQ (on-failure destination, the function's role).
+    const feedbackQueues = statementsOf(template, feedback)
+      .filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')))
+      .flatMap(resourcesOf)
+      .map((r) => JSON.stringify(r));
+    expect(feedbackQueues.sort()).toEqual(
+      [getAtt(ids.invalidEvents), getAtt(ids.sesEventsDlq)].map((r) => JSON.stringify(r)).sort(),
+    );
   });
 
-  it('lets only the processor and the survey function read the signing key', () => {
+  it('gives SNS SMS rights to the processor only when SMS is configured', () => {
+    const smsActions = (t: Template) =>
+      statementsOf(t, built.stack.functions.processor)
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('sns:'));
+    expect(smsActions(template)).toEqual([]);
+
+    const withSms = build({ overrides: { sms: { senderId: 'Careflow' } } });
+    const smsTemplate = Template.fromStack(withSms.stack);
+    const statements = statementsOf(smsTemplate, withSms.stack.functions.processor).filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('sns:')),
+    );
+    expect(statements).toEqual([
+      {
+        Sid: 'SendSms',
+        Effect: 'Allow',
+        Action: ['sns:CheckIfPhoneNumberIsOptedOut', 'sns:Publish'],
+        Resource: '*',
+      },
+    ]);
+    for (const { fn } of withSms.stack.functions.all.filter((f) => f.name !== 'Processor')) {
+      expect(
+        statementsOf(smsTemplate, fn)
+          .flatMap(actionsOf)
+          .filter((a) => a.startsWith('sns:')),
+      ).toEqual([]);
+    }
+  });
+
+  it('lets only the processor, the survey and the unsubscribe function read the signing key', () => {
     const readers: string[] = [];
     for (const [policyId, statements] of policyStatements(template)) {
       for (const s of statements) {
@@ -274,6 +323,7 @@ describe('careflow stack', () => {
       [
         policyIdOf(built.stack.functions.processor.role),
         policyIdOf(built.stack.functions.survey.role),
+        policyIdOf(built.stack.functions.unsubscribe.role),
       ].sort(),
     );
   });
@@ -422,6 +472,18 @@ describe('cdk-nag (AWS Solutions)', () => {
 
   it('stays clean with X-Ray tracing on', () => {
     const { app } = build({ nag: true, overrides: { tracing: true } });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('stays clean with SMS, a sender domain and tracing configured', () => {
+    const { app } = build({
+      nag: true,
+      overrides: {
+        tracing: true,
+        sms: { senderId: 'Careflow', originationNumber: '+4915112345678' },
+        senderDomain: 'example.com',
+      },
+    });
     expect(() => app.synth()).not.toThrow();
   });
 

@@ -6,13 +6,13 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { httpRoutes } from '../../routes.js';
+import { type HttpRouteSpec, httpRoutes } from '../../routes.js';
 import { acknowledgeNag } from '../nag.js';
 
 export interface ApiProps {
   readonly resourcePrefix: string;
-  readonly surveyFunction: lambda.IFunction;
-  readonly adminFunction: lambda.IFunction;
+  /** The function behind each route target of `infra/routes.ts`. */
+  readonly functions: Readonly<Record<HttpRouteSpec['target'], lambda.IFunction>>;
   /** Steady-state requests per second for the whole stage. */
   readonly rateLimit: number;
   readonly burstLimit: number;
@@ -77,10 +77,9 @@ export class Api extends Construct {
       },
     });
 
-    const integrations = {
-      survey: new HttpLambdaIntegration('Survey', props.surveyFunction),
-      api: new HttpLambdaIntegration('Admin', props.adminFunction),
-    };
+    const integrations = Object.fromEntries(
+      Object.entries(props.functions).map(([target, fn]) => [target, new HttpLambdaIntegration(target, fn)]),
+    ) as Record<HttpRouteSpec['target'], HttpLambdaIntegration>;
     const iam = new HttpIamAuthorizer();
     for (const spec of httpRoutes) {
       const [route] = this.httpApi.addRoutes({

@@ -23,6 +23,12 @@ export interface CareflowFunctionProps {
   readonly serviceName: string;
   /** CloudWatch namespace of the function's EMF metrics (Powertools Metrics). */
   readonly metricsNamespace: string;
+  /**
+   * Keep Lambda's own START/END/REPORT records (about 260 bytes per invocation, a third of the
+   * log volume). @default false: they are dropped (system log level WARN); Lambda's metrics
+   * still report duration, errors and throttles.
+   */
+  readonly platformLogs?: boolean;
 }
 
 /**
@@ -67,6 +73,11 @@ export class CareflowFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
       logGroup: this.logGroup,
+      // JSON records with levels: Powertools' lines pass as they are (and it honours the
+      // application log level); platform records below WARN are dropped unless asked for.
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: props.platformLogs ? lambda.SystemLogLevel.INFO : lambda.SystemLogLevel.WARN,
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       environment: {
         ...props.environment,

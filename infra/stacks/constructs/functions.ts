@@ -1,4 +1,5 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -30,6 +31,18 @@ export interface FunctionsProps {
   readonly processorMaxConcurrency?: number;
   /** CloudWatch namespace of careflow's own metrics (EMF). */
   readonly metricsNamespace: string;
+  /** Keep Lambda's START/END/REPORT log records. @default false */
+  readonly platformLogs?: boolean;
+  /** How the processor sends SMS through SNS; without it there is no SMS channel. */
+  readonly sms?: SmsSettings;
+}
+
+/** SMS origination, passed to the processor (names in shared/config/env.ts). */
+export interface SmsSettings {
+  /** Alphanumeric sender id (1-11 characters). */
+  readonly senderId?: string;
+  /** Origination number (E.164) or its ARN, from AWS End User Messaging SMS. */
+  readonly originationNumber?: string;
 }
 
 /** Defaults of the contact-point rules, passed to the processor as environment variables. */
@@ -43,37 +56,41 @@ export interface SendingLimits {
 }
 
 /**
- * The four Lambdas and exactly the permissions each needs:
+ * The Lambdas and exactly the permissions each needs:
  *
  * - router: send to the customer queue and the invalid-events queue.
  * - processor: consume the customer queue; read/write the table; put events on the bus;
  *   create/delete schedules in the careflow group and pass the scheduler role; send email
- *   from the sender identity with the configuration set; read the signing key.
+ *   from the sender identity with the configuration set; read the signing key; with SMS
+ *   configured, publish SMS through SNS.
  * - survey: read/write the table; put events on the bus; read the signing key.
- * - api: read the table.
+ * - unsubscribe: read the table; put events on the bus (the processor applies the choice);
+ *   read the signing key.
+ * - feedback: read/write the table (message status, suppressions); put events on the bus;
+ *   keep invalid SES events on the invalid-events queue.
+ * - api (admin): read/write the table (journeys, drafts, templates); send test email.
  */
 export class Functions extends Construct {
   readonly router: CareflowFunction;
   readonly processor: CareflowFunction;
   readonly survey: CareflowFunction;
+  readonly unsubscribe: CareflowFunction;
+  readonly feedback: CareflowFunction;
   readonly api: CareflowFunction;
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
     const { data, messaging, scheduling, email } = props;
-    // The composition root (shared/adapters/compose.ts) builds every adapter at cold start and
-    // insists on these names even where a function never schedules a wake. They are names, not
-    // permissions: the survey and api roles get no scheduler or queue rights.
-    const composeNames = {
-      [Env.customerQueueArn]: messaging.customerQueue.queueArn,
-      [Env.schedulerGroupName]: scheduling.group.scheduleGroupName,
-      [Env.schedulerRoleArn]: scheduling.role.roleArn,
-    };
     const common = {
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
       tracing: props.tracing,
       metricsNamespace: props.metricsNamespace,
+      platformLogs: props.platformLogs ?? false,
+    };
+    const table = {
+      [Env.tableName]: data.table.tableName,
+      [Env.retentionDays]: String(props.retentionDays),
     };
 
     this.router = new CareflowFunction(this, 'Router', {
@@ -97,6 +114,7 @@ export class Functions extends Construct {
       onFailure: new SqsDestination(messaging.ingestDlq),
     });
 
+    const sms = props.sms ?? {};
     this.processor = new CareflowFunction(this, 'Processor', {
       ...common,
       entry: 'functions/processor/handler.ts',
@@ -105,20 +123,21 @@ export class Functions extends Construct {
       memorySize: 1024,
       timeout: processorTimeout,
       environment: {
-        [Env.tableName]: data.table.tableName,
+        ...table,
         [Env.eventBusName]: messaging.bus.eventBusName,
         [Env.customerQueueUrl]: messaging.customerQueue.queueUrl,
         [Env.customerQueueArn]: messaging.customerQueue.queueArn,
         [Env.schedulerGroupName]: scheduling.group.scheduleGroupName,
         [Env.schedulerRoleArn]: scheduling.role.roleArn,
+        [Env.wakeDlqArn]: messaging.wakeDlq.queueArn,
         [Env.sesConfigurationSet]: email.configurationSet.configurationSetName,
         [Env.senderEmail]: email.senderEmail,
         [Env.signingSecretArn]: data.signingSecret.secretArn,
-        [Env.retentionDays]: String(props.retentionDays),
-        [Env.wakeDlqArn]: messaging.wakeDlq.queueArn,
         [Env.frequencyCap]: props.limits.frequencyCap,
         [Env.quietHours]: props.limits.quietHours,
         [Env.defaultTimeZone]: props.limits.defaultTimeZone,
+        ...(sms.senderId ? { [Env.smsSenderId]: sms.senderId } : {}),
+        ...(sms.originationNumber ? { [Env.smsOriginationNumber]: sms.originationNumber } : {}),
       },
     });
     this.processor.fn.addEventSource(
@@ -138,6 +157,21 @@ export class Functions extends Construct {
     );
     email.grantSend(this.processor.fn);
     data.signingSecret.grantRead(this.processor.fn);
+    if (sms.senderId || sms.originationNumber) {
+      this.processor.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'SendSms',
+          actions: ['sns:Publish', 'sns:CheckIfPhoneNumberIsOptedOut'],
+          // A publish to a phone number has no resource ARN to scope it to.
+          resources: ['*'],
+        }),
+      );
+      acknowledgeNag(
+        this.processor.role,
+        'AwsSolutions-IAM5[Resource::*]',
+        'SNS Publish to a phone number (direct SMS) and CheckIfPhoneNumberIsOptedOut have no resource to scope to; granted only when SMS is configured, and the processor publishes to no topic.',
+      );
+    }
 
     this.survey = new CareflowFunction(this, 'Survey', {
       ...common,
@@ -145,30 +179,68 @@ export class Functions extends Construct {
       description: 'Public survey pages: GET and POST /surveys/{token}',
       serviceName: `${props.resourcePrefix}-survey`,
       environment: {
-        [Env.tableName]: data.table.tableName,
+        ...table,
         [Env.eventBusName]: messaging.bus.eventBusName,
         [Env.signingSecretArn]: data.signingSecret.secretArn,
-        [Env.retentionDays]: String(props.retentionDays),
-        ...composeNames,
       },
     });
     data.table.grantReadWriteData(this.survey.fn);
     messaging.bus.grantPutEventsTo(this.survey.fn);
     data.signingSecret.grantRead(this.survey.fn);
 
+    this.unsubscribe = new CareflowFunction(this, 'Unsubscribe', {
+      ...common,
+      entry: 'functions/unsubscribe/handler.ts',
+      description: 'Public unsubscribe pages and one-click unsubscribe: GET and POST /unsubscribe/{token}',
+      serviceName: `${props.resourcePrefix}-unsubscribe`,
+      memorySize: 256,
+      environment: {
+        ...table,
+        [Env.eventBusName]: messaging.bus.eventBusName,
+        [Env.signingSecretArn]: data.signingSecret.secretArn,
+      },
+    });
+    data.table.grantReadData(this.unsubscribe.fn);
+    messaging.bus.grantPutEventsTo(this.unsubscribe.fn);
+    data.signingSecret.grantRead(this.unsubscribe.fn);
+
+    this.feedback = new CareflowFunction(this, 'Feedback', {
+      ...common,
+      entry: 'functions/feedback/handler.ts',
+      description:
+        'SES events (delivery, bounce, complaint, open, click): message status, suppressions, journey events',
+      serviceName: `${props.resourcePrefix}-feedback`,
+      memorySize: 256,
+      environment: {
+        ...table,
+        [Env.eventBusName]: messaging.bus.eventBusName,
+        [Env.invalidEventsQueueUrl]: messaging.invalidEvents.queueUrl,
+      },
+    });
+    data.table.grantReadWriteData(this.feedback.fn);
+    messaging.bus.grantPutEventsTo(this.feedback.fn);
+    messaging.invalidEvents.grantSendMessages(this.feedback.fn);
+    // EventBridge invokes it asynchronously: after Lambda's retries the event goes to the SES events DLQ.
+    this.feedback.fn.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(messaging.sesEventsDlq),
+    });
+
     this.api = new CareflowFunction(this, 'Api', {
       ...common,
       entry: 'functions/api/handler.ts',
-      description: 'Admin API (IAM-authorized): GET /customers/{customerId}/messages',
+      description: 'Admin API (IAM-authorized): journeys, drafts, templates, test sends, figures, customers',
       serviceName: `${props.resourcePrefix}-api`,
       environment: {
-        [Env.tableName]: data.table.tableName,
-        [Env.eventBusName]: messaging.bus.eventBusName,
-        [Env.retentionDays]: String(props.retentionDays),
-        ...composeNames,
+        ...table,
+        [Env.sesConfigurationSet]: email.configurationSet.configurationSetName,
+        [Env.senderEmail]: email.senderEmail,
       },
     });
-    data.table.grantReadData(this.api.fn);
+    data.table.grantReadWriteData(this.api.fn);
+    // Test sends of a template to an operator's address.
+    email.grantSend(this.api.fn);
   }
 
   /** Every function with a short name (alarm ids, dashboard labels). */
@@ -177,6 +249,8 @@ export class Functions extends Construct {
       { name: 'Router', fn: this.router },
       { name: 'Processor', fn: this.processor },
       { name: 'Survey', fn: this.survey },
+      { name: 'Unsubscribe', fn: this.unsubscribe },
+      { name: 'Feedback', fn: this.feedback },
       { name: 'Api', fn: this.api },
     ];
   }
@@ -185,5 +259,6 @@ export class Functions extends Construct {
   setPublicBaseUrl(url: string): void {
     this.processor.fn.addEnvironment(Env.publicBaseUrl, url);
     this.survey.fn.addEnvironment(Env.publicBaseUrl, url);
+    this.unsubscribe.fn.addEnvironment(Env.publicBaseUrl, url);
   }
 }
