@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AdminApiDeps } from '../../app/deps.js';
 import { type Config, loadConfig } from '../../config/config.js';
+import { DEFAULT_SEND_POLICY, type SendPolicy } from '../../domain/guards/send.js';
 import { defaultTemplates } from '../../domain/templates/defaults.js';
 import { DynamoCustomerStore } from '../dynamodb/customer-store.js';
 import { DynamoJourneyDrafts } from '../dynamodb/journey-drafts.js';
@@ -12,6 +13,16 @@ import { createSandboxFactory } from '../memory/sandbox.js';
 import { createSesClient, SesEmailSender } from '../ses/ses-email-sender.js';
 import { LayeredTemplateStore } from '../templates/layered-template-store.js';
 import { basics, once, tableOptions, type WiringOverrides } from './common.js';
+
+/**
+ * The contact policy dry runs apply: the processor's (`sendPolicyFrom` in ./processor.ts), read
+ * here from the same variables so that this bundle does not pull in the processor's clients.
+ */
+const dryRunPolicy = (config: Config): SendPolicy => ({
+  frequencyCap: config.frequencyCap ?? DEFAULT_SEND_POLICY.frequencyCap,
+  quietHours: config.quietHours ?? DEFAULT_SEND_POLICY.quietHours,
+  defaultTimeZone: config.defaultTimeZone ?? DEFAULT_SEND_POLICY.defaultTimeZone,
+});
 
 /**
  * The admin API's composition root: journeys, drafts, templates, figures and customers in the
@@ -40,7 +51,7 @@ export const adminDeps = async (config: Config, overrides: WiringOverrides = {})
       config.sesConfigurationSet ? { configurationSet: config.sesConfigurationSet } : {},
     ),
     sender,
-    sandbox: createSandboxFactory({ templates, logger, sender }),
+    sandbox: createSandboxFactory({ templates, logger, sender, policy: dryRunPolicy(config) }),
     newId: randomUUID,
   };
 };
