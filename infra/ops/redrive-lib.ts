@@ -3,6 +3,7 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
@@ -25,7 +26,9 @@ import { entrySize, MAX_EVENT_BYTES } from '../../shared/adapters/eventbridge/ev
  *   the bus again with PutEvents, and its message deleted once EventBridge accepted it
  *   (`putEventsAgain`);
  * - the wake-up DLQ (what EventBridge Scheduler could not deliver): each wake is sent to the
- *   customer queue again, in its customer's message group (`resendWakes`).
+ *   customer queue again, in its customer's message group (`resendWakes`);
+ * - the SES events DLQ: each SES event is handed to the feedback function again (`invokeAgain`;
+ *   EventBridge takes no `aws.*` events in PutEvents).
  *
  * A dry run reads and reports, and changes nothing: messages it looked at become visible again.
  * A message that cannot be moved stays in its queue (visible again at the end) and is reported.
@@ -502,6 +505,73 @@ export const resendWakes = async (sqs: SQSClient, options: ResendWakesOptions): 
     } catch (error) {
       for (const { message } of batch)
         failed.set(message.MessageId, `SendMessageBatch failed: ${errorText(error)}`);
+    }
+    return failed;
+  };
+  await drain(sqs, options.queueUrl, options, classify, move, report);
+  return report;
+};
+
+// --- SES events back to the feedback function --------------------------------------------------
+
+/**
+ * The SES event in a message of the SES events DLQ: the event itself (the rules' DLQs), or
+ * Lambda's invocation record with the event under `requestPayload` (the feedback function's
+ * on-failure destination).
+ */
+export const sesEventFromMessage = (body: string | undefined): BusEvent | undefined => {
+  const event = eventFromIngestMessage(body);
+  return event?.source === 'aws.ses' ? event : undefined;
+};
+
+export interface InvokeAgainOptions extends DrainOptions {
+  queueUrl: string;
+  functionName: string;
+}
+
+/**
+ * Hands each SES event of the SES events DLQ to the feedback function again (an asynchronous
+ * invocation, as EventBridge makes it). EventBridge refuses `aws.*` sources in PutEvents, so the
+ * bus cannot take them back. Safe to repeat: the feedback function records each event once.
+ */
+export const invokeAgain = async (
+  lambda: LambdaClient,
+  sqs: SQSClient,
+  options: InvokeAgainOptions,
+): Promise<RedriveReport> => {
+  const report: RedriveReport = {
+    source: options.queueUrl,
+    destination: `function ${options.functionName}`,
+    dryRun: options.dryRun,
+    examined: 0,
+    moved: 0,
+    failures: [],
+    notes: [],
+  };
+  const classify = (message: Received): Verdict<BusEvent> => {
+    const event = sesEventFromMessage(message.Body);
+    return event ? { ok: true, item: event } : { ok: false, reason: 'not an SES event; left in the queue' };
+  };
+  const move = async (batch: { message: Received; item: BusEvent }[]): Promise<Map<string, string>> => {
+    const failed = new Map<string, string>();
+    for (const { message, item } of batch) {
+      try {
+        const { StatusCode, FunctionError } = await lambda.send(
+          new InvokeCommand({
+            FunctionName: options.functionName,
+            InvocationType: 'Event',
+            Payload: new TextEncoder().encode(JSON.stringify(item)),
+          }),
+        );
+        if (StatusCode !== 202 || FunctionError) {
+          failed.set(
+            message.MessageId,
+            `Lambda did not accept it: status ${StatusCode} ${FunctionError ?? ''}`.trim(),
+          );
+        }
+      } catch (error) {
+        failed.set(message.MessageId, `Invoke failed: ${errorText(error)}`);
+      }
     }
     return failed;
   };

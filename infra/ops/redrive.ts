@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // Moves dead letters back once their cause is fixed. See docs/operations.md, "Redrive".
-//   npm run redrive -- --queue customer|ingest|invalid|wake [--dry-run] [--stage prod]
+//   npm run redrive -- --queue customer|ingest|invalid|wake|ses [--dry-run] [--stage prod]
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { StackOutput, stackNameFor } from '../stacks/outputs.js';
 import {
   eventFromIngestMessage,
   eventFromInvalidMessage,
+  invokeAgain,
   moveDeadLetters,
   putEventsAgain,
   type RedriveReport,
@@ -18,7 +20,7 @@ import {
 } from './redrive-lib.js';
 import { readStackOutputs } from './stack-outputs.js';
 
-export const redriveQueues = ['customer', 'ingest', 'invalid', 'wake'] as const;
+export const redriveQueues = ['customer', 'ingest', 'invalid', 'wake', 'ses'] as const;
 export type RedriveQueue = (typeof redriveQueues)[number];
 
 export const usage = `Usage: npm run redrive -- --queue <${redriveQueues.join('|')}> [options]
@@ -27,6 +29,7 @@ export const usage = `Usage: npm run redrive -- --queue <${redriveQueues.join('|
   --queue ingest     ingest DLQ -> the careflow bus again (PutEvents)
   --queue invalid    invalid-events queue -> the careflow bus again, after a fix that accepts them
   --queue wake       wake-up DLQ -> customer queue (stale wakes are ignored by the processor)
+  --queue ses        SES events DLQ -> the feedback function (asynchronous invocations)
 
 Options:
   --dry-run              report what would move; change nothing
@@ -35,6 +38,7 @@ Options:
   --queue-url <url>      the queue to read, instead of the stack output
   --destination-url <url>  the customer queue, instead of the stack output (customer, wake)
   --event-bus <name>     the bus, instead of the stack output (ingest, invalid)
+  --function <name>      the feedback function, instead of the stack output (ses)
   --max <n>              at most n messages (ingest, invalid, wake)
   --rate <n>             messages per second of the move task (customer)
   --wait                 wait until the move task finished (customer)
@@ -52,6 +56,7 @@ export interface RedriveOptions {
   queueUrl?: string;
   destinationUrl?: string;
   eventBus?: string;
+  functionName?: string;
   max?: number;
   rate?: number;
   wait: boolean;
@@ -82,6 +87,7 @@ export const parseRedriveArgs = (argv: string[]): RedriveOptions => {
         'queue-url': { type: 'string' },
         'destination-url': { type: 'string' },
         'event-bus': { type: 'string' },
+        function: { type: 'string' },
         max: { type: 'string' },
         rate: { type: 'string' },
         wait: { type: 'boolean', default: false },
@@ -109,6 +115,7 @@ export const parseRedriveArgs = (argv: string[]): RedriveOptions => {
     ...(str('queue-url') ? { queueUrl: str('queue-url') } : {}),
     ...(str('destination-url') ? { destinationUrl: str('destination-url') } : {}),
     ...(str('event-bus') ? { eventBus: str('event-bus') } : {}),
+    ...(str('function') ? { functionName: str('function') } : {}),
     ...(max ? { max } : {}),
     ...(rate ? { rate } : {}),
     ...(str('region') ? { region: str('region') } : {}),
@@ -117,6 +124,7 @@ export const parseRedriveArgs = (argv: string[]): RedriveOptions => {
 
 export interface RedriveClients {
   sqs: SQSClient;
+  lambda: LambdaClient;
   eventBridge: EventBridgeClient;
   cloudFormation: CloudFormationClient;
 }
@@ -160,6 +168,12 @@ export const redrive = async (options: RedriveOptions, clients: RedriveClients):
         ...drain,
         queueUrl: await resolve(options.queueUrl, StackOutput.wakeDlqUrl),
         customerQueueUrl: await resolve(options.destinationUrl, StackOutput.customerQueueUrl),
+      });
+    case 'ses':
+      return invokeAgain(clients.lambda, clients.sqs, {
+        ...drain,
+        queueUrl: await resolve(options.queueUrl, StackOutput.sesEventsDlqUrl),
+        functionName: await resolve(options.functionName, StackOutput.feedbackFunctionName),
       });
   }
 };
@@ -217,6 +231,7 @@ if (runAsCommand()) {
     const config = region ? { region } : {};
     return {
       sqs: new SQSClient(config),
+      lambda: new LambdaClient(config),
       eventBridge: new EventBridgeClient(config),
       cloudFormation: new CloudFormationClient(config),
     };

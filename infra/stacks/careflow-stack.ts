@@ -311,6 +311,11 @@ export class CareflowStack extends Stack {
       messaging.sesEventsDlq.queueUrl,
       'SES events that could not be forwarded',
     );
+    output(
+      StackOutput.feedbackFunctionName,
+      functions.feedback.fn.functionName,
+      'Records SES events; `npm run redrive -- --queue ses` hands it the SES events DLQ',
+    );
     output(StackOutput.alarmTopicArn, this.monitoring.topic.topicArn);
     output(StackOutput.dashboardName, this.monitoring.dashboard.dashboardName);
     if (this.email.identity) {

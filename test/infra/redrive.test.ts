@@ -1,5 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
@@ -27,6 +28,8 @@ const outputs = {
   [StackOutput.invalidEventsQueueUrl]: url('invalid-events'),
   [StackOutput.wakeDlqUrl]: url('wake-dlq'),
   [StackOutput.eventBusName]: 'careflow-prod',
+  [StackOutput.sesEventsDlqUrl]: url('ses-events-dlq'),
+  [StackOutput.feedbackFunctionName]: 'careflow-prod-feedback',
 };
 
 /** An event as EventBridge delivers it to a rule target's DLQ. */
@@ -67,15 +70,18 @@ describe('redrive', () => {
   const sqs = new SQSClient(region);
   const eventBridge = new EventBridgeClient(region);
   const cloudFormation = new CloudFormationClient(region);
+  const lambda = new LambdaClient(region);
+  const lambdaMock = mockClient(lambda);
   const sqsMock = mockClient(sqs);
   const ebMock = mockClient(eventBridge);
   const cfnMock = mockClient(cloudFormation);
-  const clients: RedriveClients = { sqs, eventBridge, cloudFormation };
+  const clients: RedriveClients = { sqs, eventBridge, cloudFormation, lambda };
 
   beforeEach(() => {
     sqsMock.reset();
     ebMock.reset();
     cfnMock.reset();
+    lambdaMock.reset();
     cfnMock.on(DescribeStacksCommand).resolves({
       Stacks: [
         {
@@ -407,6 +413,64 @@ describe('redrive', () => {
     });
   });
 
+  describe('the SES events DLQ: events handed to the feedback function again', () => {
+    const sesEvent = {
+      version: '0',
+      id: 's-1',
+      'detail-type': 'Email Bounced',
+      source: 'aws.ses',
+      account: '123456789012',
+      time: '2026-11-02T09:00:00Z',
+      region: 'eu-west-1',
+      resources: [],
+      detail: { eventType: 'Bounce', mail: { messageId: 'ses-1' } },
+    };
+
+    beforeEach(() => {
+      sqsMock
+        .on(ReceiveMessageCommand)
+        .resolvesOnce({
+          Messages: [
+            message('m-1', sesEvent),
+            message('m-2', invocationRecord({ ...sesEvent, id: 's-2' })),
+            message('m-3', busEvent('e-1', 'c-1')),
+          ],
+        })
+        .resolves({ Messages: [] });
+      sqsMock.on(DeleteMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    });
+
+    it('invokes the feedback function asynchronously with each SES event, and deletes what it accepted', async () => {
+      lambdaMock
+        .on(InvokeCommand)
+        .resolvesOnce({ StatusCode: 202 })
+        .resolves({ StatusCode: 500, FunctionError: 'Unhandled' });
+
+      const report = await redrive(parseRedriveArgs(['--queue', 'ses', '--stage', 'prod']), clients);
+
+      const invocations = lambdaMock.commandCalls(InvokeCommand).map((c) => c.args[0].input);
+      expect(invocations.map((i) => [i.FunctionName, i.InvocationType])).toEqual([
+        ['careflow-prod-feedback', 'Event'],
+        ['careflow-prod-feedback', 'Event'],
+      ]);
+      expect(JSON.parse(new TextDecoder().decode(invocations[0]?.Payload as Uint8Array))).toEqual(sesEvent);
+      expect(deleted()).toEqual(['rh-m-1']);
+      expect(report.moved).toBe(1);
+      expect(report.failures).toEqual([
+        { messageId: 'm-3', reason: expect.stringContaining('not an SES event') },
+        { messageId: 'm-2', reason: 'Lambda did not accept it: status 500 Unhandled' },
+      ]);
+    });
+
+    it('invokes nothing in a dry run', async () => {
+      const report = await redrive(parseRedriveArgs(['--queue', 'ses', '--dry-run']), clients);
+
+      expect(lambdaMock.commandCalls(InvokeCommand)).toHaveLength(0);
+      expect(sqsMock.commandCalls(DeleteMessageBatchCommand)).toHaveLength(0);
+      expect(report).toMatchObject({ examined: 3, moved: 2 });
+    });
+  });
+
   describe('the command', () => {
     const run = async (argv: string[]) => {
       const printed: string[] = [];
@@ -460,7 +524,7 @@ describe('redrive', () => {
     });
 
     it.each([
-      [['--queue', 'everything'], '--queue must be one of customer, ingest, invalid, wake'],
+      [['--queue', 'everything'], '--queue must be one of customer, ingest, invalid, wake, ses'],
       [[], '--queue must be one of'],
       [['--queue', 'ingest', '--max', '0'], '--max must be a positive whole number'],
       [['--queue', 'ingest', '--frobnicate'], "Unknown option '--frobnicate'"],
