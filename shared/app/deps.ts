@@ -63,6 +63,8 @@ export interface EngineDeps {
   sms?: SmsSender;
   /** Frequency cap, quiet hours, default time zone. Default: DEFAULT_SEND_POLICY (3 per 7 days, 21:00–08:00, UTC). */
   policy?: SendPolicy;
+  /** Journey figures: one delta per instance save (never fails the engine). Absent in sandboxes. */
+  stats?: JourneyStats;
 }
 
 /** What the public survey endpoints need. */

@@ -3,6 +3,7 @@ import type { Journey } from '../domain/journey/definition.js';
 import type { Effect } from '../domain/journey/effects.js';
 import type { Instance } from '../domain/journey/instance.js';
 import type { StepEnv, StepOutcome } from '../domain/journey/interpreter.js';
+import { recordStats, statsDelta } from './admin/stats.js';
 import { deliverMessage, policyOf, type SendOutcome, timeZoneOf } from './deliver-email.js';
 import type { EngineDeps } from './deps.js';
 import type { Profile } from './ports.js';
@@ -109,6 +110,16 @@ export const applyOutcome = async (
     }
   }
   await deps.customers.saveInstance(instance, previous ? previous.version : null);
+  // Counted by the channel actually used (a fallback's), after the save: a lost race counts nothing,
+  // and a message handled by an earlier attempt (a retry after a crash) is not counted again.
+  const sends = applied.sends
+    .filter((send) => send.reason !== 'duplicate')
+    .map((send) => ({
+      type: send.channel === 'sms' ? 'sendSms' : 'sendEmail',
+      status: send.status,
+      reason: send.reason,
+    }));
+  await recordStats(deps, journey.id, instance.instanceId, statsDelta(previous, instance, sends));
   deps.logger.info('instance advanced', {
     instanceId: instance.instanceId,
     journeyId: instance.journeyId,

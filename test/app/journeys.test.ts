@@ -273,3 +273,30 @@ describe('unsubscribing through the bus', () => {
     expect(world.customers.profiles.get('c-1')?.consent).toEqual(after);
   });
 });
+
+describe('journey figures', () => {
+  it('counts entries, holdouts, sends by the channel used and skips by reason', async () => {
+    const heldOut = customerIdFor('churn-win-back', 10, true);
+    const treated = customerIdFor('churn-win-back', 10, false);
+    const noEmail = ['c-x', 'c-y', 'c-z'].find((c) => !inHoldout('churn-win-back', c, 10)) ?? 'c-x';
+    const world = await makeWorld([churnWinBack], '2026-11-02T01:00:00.000Z');
+    for (const [id, extra] of [
+      [heldOut, {}],
+      [treated, {}],
+      [noEmail, { email: undefined, phone: '+819012345678', consent: { email: true, sms: true } }],
+    ] as const) {
+      await processCustomerEvent(world.deps, world.event('Customer Profile Updated', customer(id, extra)));
+      await processCustomerEvent(world.deps, world.event('Churn Risk Detected', { customerId: id }));
+    }
+    await world.advance(DAY);
+    const figures = await world.stats.read('churn-win-back');
+    expect(figures).toMatchObject({
+      entered: 3,
+      'ended.holdout': 1,
+      active: 2,
+      'message.sent.email': 1,
+      'message.sent.sms': 1,
+      'waiting.patience': 2,
+    });
+  });
+});

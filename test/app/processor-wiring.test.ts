@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoContactCounter } from '../../shared/adapters/dynamodb/contact-counter.js';
 import { DynamoEntryCounter } from '../../shared/adapters/dynamodb/entry-counter.js';
+import { DynamoJourneyStats } from '../../shared/adapters/dynamodb/journey-stats.js';
 import { DynamoSuppressionList } from '../../shared/adapters/dynamodb/suppression-list.js';
 import { engineDeps } from '../../shared/adapters/wiring/processor.js';
 import { loadConfig } from '../../shared/config/config.js';
@@ -16,8 +17,9 @@ const env = {
 const wiring = { clock: new FakeClock('2026-11-02T09:00:00.000Z'), logger: silentLogger };
 
 describe("the processor's composition root", () => {
-  it('wires every send guard and the entry counter, with the default contact policy', async () => {
+  it('wires every send guard, the entry counter and the journey figures, with the default contact policy', async () => {
     const deps = await engineDeps(loadConfig(env), wiring);
+    expect(deps.stats).toBeInstanceOf(DynamoJourneyStats);
     expect(deps.suppressions).toBeInstanceOf(DynamoSuppressionList);
     expect(deps.contacts).toBeInstanceOf(DynamoContactCounter);
     expect(deps.entries).toBeInstanceOf(DynamoEntryCounter);

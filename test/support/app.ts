@@ -1,3 +1,4 @@
+import { MemoryJourneyStats } from '../../shared/adapters/memory/journey-stats.js';
 import { StaticTemplateStore } from '../../shared/adapters/templates/static-template-store.js';
 import type { AppDeps } from '../../shared/app/deps.js';
 import { JourneyCatalog } from '../../shared/app/journey-catalog.js';
@@ -47,6 +48,7 @@ export const makeWorld = async (
     suppressions: new MemorySuppressionList(),
     contacts: new MemoryContactCounter(),
     entries: new MemoryEntryCounter(),
+    stats: new MemoryJourneyStats(),
   };
   const deps: AppDeps = {
     clock,
@@ -65,6 +67,7 @@ export const makeWorld = async (
     suppressions: fakes.suppressions,
     contacts: fakes.contacts,
     entries: fakes.entries,
+    stats: fakes.stats,
     // The defaults of a deployment: 3 marketing messages per 7 days, quiet 21:00–08:00, UTC.
     policy: DEFAULT_SEND_POLICY,
   };

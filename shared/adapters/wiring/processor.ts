@@ -10,6 +10,7 @@ import { defaultTemplates } from '../../domain/templates/defaults.js';
 import { DynamoContactCounter } from '../dynamodb/contact-counter.js';
 import { DynamoCustomerStore } from '../dynamodb/customer-store.js';
 import { DynamoEntryCounter } from '../dynamodb/entry-counter.js';
+import { DynamoJourneyStats } from '../dynamodb/journey-stats.js';
 import { DynamoJourneyStore } from '../dynamodb/journey-store.js';
 import { DynamoMessageLog } from '../dynamodb/message-log.js';
 import { DynamoSuppressionList } from '../dynamodb/suppression-list.js';
@@ -76,6 +77,7 @@ export const engineDeps = async (config: Config, overrides: WiringOverrides = {}
     entries: new DynamoEntryCounter(table),
     ...(sms ? { sms } : {}),
     policy: sendPolicyFrom(config),
+    stats: new DynamoJourneyStats(table),
   };
 };
 

@@ -5,7 +5,9 @@ import { Journey, Step } from '../../../shared/domain/journey/definition.js';
 import { validateJourney } from '../../../shared/domain/journey/validate.js';
 
 const doc = readFileSync(new URL('../../../docs/journeys.md', import.meta.url), 'utf8');
-const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1] ?? '') as Record<string, unknown>);
+const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map(
+  (m) => JSON.parse(m[1] ?? '') as Record<string, unknown>,
+);
 const journeys = examples.filter((e) => 'steps' in e);
 const steps = examples.filter((e) => 'type' in e);
 
@@ -16,13 +18,19 @@ describe('docs/journeys.md', () => {
     expect(journeys.length + steps.length).toBe(examples.length);
   });
 
-  it.each(journeys.map((j) => [String(j.id), j] as const))('the journey example %s is valid', (_, journey) => {
-    expect(validateJourney(journey)).toMatchObject({ ok: true });
-  });
+  it.each(journeys.map((j) => [String(j.id), j] as const))(
+    'the journey example %s is valid',
+    (_, journey) => {
+      expect(validateJourney(journey)).toMatchObject({ ok: true });
+    },
+  );
 
-  it.each(steps.map((s, i) => [`${i}: ${String(s.type)}`, s] as const))('the step example %s is a valid step', (_, step) => {
-    expect(Step.safeParse(step).success).toBe(true);
-  });
+  it.each(steps.map((s, i) => [`${i}: ${String(s.type)}`, s] as const))(
+    'the step example %s is a valid step',
+    (_, step) => {
+      expect(Step.safeParse(step).success).toBe(true);
+    },
+  );
 
   it('shows every step type', () => {
     expect(new Set(steps.map((s) => s.type))).toEqual(new Set(Step.options.map((o) => o.shape.type.value)));
