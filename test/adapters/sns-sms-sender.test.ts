@@ -161,7 +161,7 @@ describe('SnsSmsSender error mapping (at most once)', () => {
   it.each([
     ['InvalidParameterException', new InvalidParameterException({ message: 'bad number', ...meta })],
     ['InvalidParameterValueException', new InvalidParameterValueException({ message: 'too long', ...meta })],
-    ['ValidationException', new ValidationException({ message: 'invalid', ...meta })],
+    ['ValidationException', new ValidationException({ message: 'invalid', Message: 'invalid', ...meta })],
     ['AuthorizationErrorException', new AuthorizationErrorException({ message: 'sandbox', ...meta })],
   ])('%s is a rejection, sent once', async (_name, error) => {
     sns.on(PublishCommand).rejects(error);
