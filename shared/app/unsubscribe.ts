@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors.js';
+import { marketingAttribute, UNSUBSCRIBED, unsubscribedFromMarketing } from '../domain/guards/send.js';
 import { signToken, verifyToken } from '../domain/links/signed-token.js';
 import type { LinkSettings } from './deps.js';
 import type { Clock, CustomerStore, EventPublisher, Logger, Profile } from './ports.js';
@@ -19,7 +20,7 @@ export const UNSUBSCRIBED_DETAIL_TYPE = 'Customer Unsubscribed';
 export const UNSUBSCRIBE_TTL_DAYS = 730;
 
 /**
- * What the customer stops: `marketing` withdraws the email opt-in (care messages such as survey
+ * What the customer stops: `marketing` stops offers and news (care messages such as survey
  * invitations still arrive); `all` opts out of email altogether.
  */
 export type UnsubscribeScope = 'marketing' | 'all';
@@ -94,7 +95,7 @@ const mask = (email: string): string => {
 
 const preferencesOf = (profile: Profile | null): EmailPreferences => ({
   maskedEmail: profile?.email ? mask(profile.email) : null,
-  marketing: profile?.consent?.email === true,
+  marketing: profile?.consent?.email === true && !unsubscribedFromMarketing(profile, 'email'),
   anyEmail: profile?.consent?.email !== false,
 });
 
@@ -159,24 +160,25 @@ export const CustomerUnsubscribed = z.object({
 export type CustomerUnsubscribed = z.infer<typeof CustomerUnsubscribed>;
 
 /**
- * The profile after an unsubscribe. `marketing` withdraws the opt-in of the channel (an opt-out
- * stays an opt-out); `all` opts out of the channel. Null when nothing changes.
+ * The profile after an unsubscribe. `marketing` sets `attributes.{channel}Marketing` to
+ * `unsubscribed` and leaves `consent` as it is, so care messages (even those of journeys that ask
+ * for an opt-in, like the survey invitation) still arrive; `all` opts out of the channel
+ * (`consent.{channel}: false`). Null when nothing changes.
  */
 export const applyUnsubscribe = (
   profile: Profile | null,
   request: CustomerUnsubscribed,
   now: string,
 ): Profile | null => {
-  const current = profile?.consent?.[request.channel];
+  const base = profile ?? { customerId: request.customerId, createdAt: now };
   if (request.scope === 'marketing') {
-    if (!profile || current !== true) return null;
-    const { [request.channel]: _withdrawn, ...rest } = profile.consent ?? {};
-    return { ...profile, consent: rest, updatedAt: now };
+    if (unsubscribedFromMarketing(profile, request.channel)) return null;
+    return {
+      ...base,
+      attributes: { ...profile?.attributes, [marketingAttribute(request.channel)]: UNSUBSCRIBED },
+      updatedAt: now,
+    };
   }
-  if (current === false) return null;
-  return {
-    ...(profile ?? { customerId: request.customerId, createdAt: now }),
-    consent: { ...profile?.consent, [request.channel]: false },
-    updatedAt: now,
-  };
+  if (profile?.consent?.[request.channel] === false) return null;
+  return { ...base, consent: { ...profile?.consent, [request.channel]: false }, updatedAt: now };
 };

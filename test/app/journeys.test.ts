@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { contactHistory } from '../../shared/app/contact-history.js';
 import { processCustomerEvent } from '../../shared/app/process-customer-event.js';
 import { wakeName } from '../../shared/app/run-effects.js';
-import { churnWinBack, defaultJourneys, vipBirthday } from '../../shared/domain/defaults/index.js';
+import {
+  churnWinBack,
+  defaultJourneys,
+  postPurchaseSurvey,
+  vipBirthday,
+} from '../../shared/domain/defaults/index.js';
+import { unsubscribedFromMarketing } from '../../shared/domain/guards/send.js';
 import type { JourneyInput } from '../../shared/domain/journey/definition.js';
 import { inHoldout } from '../../shared/domain/journey/draw.js';
 import { validateJourney } from '../../shared/domain/journey/validate.js';
@@ -245,21 +251,60 @@ describe('unsubscribing through the bus', () => {
         'careflow',
       ),
     );
-    expect(world.customers.profiles.get(id)?.consent).toEqual({});
+    expect(world.customers.profiles.get(id)).toMatchObject({
+      consent: { email: true },
+      attributes: { emailMarketing: 'unsubscribed' },
+    });
     await world.advance(2 * DAY);
     expect(world.email.sent).toHaveLength(0);
     expect((await contactHistory(world.deps, id))[0]).toMatchObject({
       stepId: 'offer',
       status: 'skipped',
-      reason: 'no-consent',
+      reason: 'unsubscribed',
     });
   });
 
+  it('still invites to the post-purchase survey (care, opt-in required) after a marketing unsubscribe', async () => {
+    const world = await makeWorld([postPurchaseSurvey]);
+    await processCustomerEvent(
+      world.deps,
+      world.event('Customer Profile Updated', customer('c-1', { timezone: 'UTC' })),
+    );
+    await processCustomerEvent(
+      world.deps,
+      world.event(
+        'Customer Unsubscribed',
+        { customerId: 'c-1', channel: 'email', scope: 'marketing' },
+        'careflow',
+      ),
+    );
+    await processCustomerEvent(
+      world.deps,
+      world.event('Order Completed', {
+        customerId: 'c-1',
+        orderId: 'o-1',
+        total: 20,
+        currency: 'EUR',
+        items: [],
+      }),
+    );
+    await world.advance(DAY);
+    expect(world.email.sent.map((m) => m.tags?.step)).toEqual(['invite']);
+  });
+
   it.each([
-    ['marketing', { email: true, sms: true }, { sms: true }],
-    ['marketing', { email: false }, { email: false }],
-    ['all', { email: true }, { email: false }],
-    ['all', {}, { email: false }],
+    [
+      'marketing',
+      { email: true },
+      { consent: { email: true }, attributes: { emailMarketing: 'unsubscribed' } },
+    ],
+    [
+      'marketing',
+      { email: false },
+      { consent: { email: false }, attributes: { emailMarketing: 'unsubscribed' } },
+    ],
+    ['all', { email: true }, { consent: { email: false }, attributes: {} }],
+    ['all', {}, { consent: { email: false }, attributes: {} }],
   ])('an unsubscribe from %s turns consent %j into %j', async (scope, before, after) => {
     const world = await makeWorld([]);
     await processCustomerEvent(
@@ -270,7 +315,30 @@ describe('unsubscribing through the bus', () => {
       world.deps,
       world.event('Customer Unsubscribed', { customerId: 'c-1', channel: 'email', scope }, 'careflow'),
     );
-    expect(world.customers.profiles.get('c-1')?.consent).toEqual(after);
+    const profile = world.customers.profiles.get('c-1');
+    expect({ consent: profile?.consent, attributes: profile?.attributes }).toEqual(after);
+  });
+
+  it('lets the CRM subscribe a customer to marketing again', async () => {
+    const world = await makeWorld([]);
+    const id = 'c-1';
+    await processCustomerEvent(world.deps, world.event('Customer Profile Updated', customer(id)));
+    await processCustomerEvent(
+      world.deps,
+      world.event(
+        'Customer Unsubscribed',
+        { customerId: id, channel: 'email', scope: 'marketing' },
+        'careflow',
+      ),
+    );
+    await processCustomerEvent(
+      world.deps,
+      world.event('Customer Profile Updated', {
+        customerId: id,
+        attributes: { emailMarketing: 'subscribed' },
+      }),
+    );
+    expect(unsubscribedFromMarketing(world.customers.profiles.get(id) ?? null, 'email')).toBe(false);
   });
 });
 

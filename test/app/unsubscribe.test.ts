@@ -129,7 +129,7 @@ describe('one-click unsubscribe (RFC 8058)', () => {
     );
     expect(await sendBoth()).toEqual([
       ['care', 'sent', null],
-      ['offers', 'skipped', 'no-consent'],
+      ['offers', 'skipped', 'unsubscribed'],
     ]);
   });
 
@@ -144,7 +144,7 @@ describe('one-click unsubscribe (RFC 8058)', () => {
     expect((await sendBoth()).find(([journey]) => journey === 'offers')).toEqual([
       'offers',
       'skipped',
-      'no-consent',
+      'unsubscribed',
     ]);
   });
 

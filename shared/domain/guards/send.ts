@@ -19,6 +19,8 @@ export type SkipReason =
   | 'opted-out'
   /** Marketing (or a journey whose audience asks for it) needs an explicit opt-in. */
   | 'no-consent'
+  /** The customer unsubscribed from marketing on the channel (care messages still go). */
+  | 'unsubscribed'
   /** The address is on the suppression list (bounce, complaint, erasure). */
   | 'suppressed'
   /** The customer reached the marketing frequency cap. */
@@ -38,7 +40,21 @@ export interface ChannelProfile {
   email?: string | undefined;
   phone?: string | undefined;
   consent?: { email?: boolean | undefined; sms?: boolean | undefined } | undefined;
+  attributes?: Record<string, unknown> | undefined;
 }
+
+/**
+ * The profile attribute that records an unsubscribe from marketing on a channel:
+ * `attributes.emailMarketing` / `attributes.smsMarketing` set to `"unsubscribed"`. It is kept
+ * apart from `consent`, so that care messages (which an explicit opt-in may be required for)
+ * still reach the customer. Any other value (e.g. `"subscribed"`, set by the CRM when the customer
+ * opts in again) lifts it.
+ */
+export const marketingAttribute = (channel: Channel): string => `${channel}Marketing`;
+export const UNSUBSCRIBED = 'unsubscribed';
+
+export const unsubscribedFromMarketing = (profile: ChannelProfile | null, channel: Channel): boolean =>
+  profile?.attributes?.[marketingAttribute(channel)] === UNSUBSCRIBED;
 
 export interface ChannelFacts {
   channel: Channel;
@@ -56,7 +72,7 @@ export const addressFor = (channel: Channel, profile: ChannelProfile | null): st
 /**
  * Whether the customer may be contacted on the channel at all, before the suppression list:
  * care messages reach everyone who did not opt out of the channel; marketing needs an explicit
- * opt-in (`consent.{channel}: true`), which a one-click unsubscribe withdraws.
+ * opt-in (`consent.{channel}: true`) and no unsubscribe from marketing.
  */
 export const channelBlock = (facts: ChannelFacts): SkipReason | null => {
   const { channel, profile } = facts;
@@ -65,6 +81,7 @@ export const channelBlock = (facts: ChannelFacts): SkipReason | null => {
   const consent = profile.consent?.[channel];
   if (consent === false) return 'opted-out';
   if ((facts.category === 'marketing' || facts.consentRequired) && consent !== true) return 'no-consent';
+  if (facts.category === 'marketing' && unsubscribedFromMarketing(profile, channel)) return 'unsubscribed';
   return null;
 };
 

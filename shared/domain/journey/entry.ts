@@ -1,3 +1,4 @@
+import { unsubscribedFromMarketing } from '../guards/send.js';
 import { parseDuration } from '../time/duration.js';
 import type { Journey } from './definition.js';
 import type { Instance } from './instance.js';
@@ -53,6 +54,9 @@ export const decideEntry = (journey: Journey, facts: EntryFacts): EntryDecision 
   // Without a profile yet (its event may still be on the way) consent is left to the send guards.
   if (wanted && facts.profile !== null && consent?.[wanted] !== true) {
     return { enter: false, reason: `audience requires ${wanted} consent` };
+  }
+  if (wanted && journey.category === 'marketing' && unsubscribedFromMarketing(facts.profile, wanted)) {
+    return { enter: false, reason: `unsubscribed from ${wanted} marketing` };
   }
   if (journey.audience.when && !matcherOf(journey.audience.when)(audienceView(facts.profile))) {
     return { enter: false, reason: 'not in the audience' };

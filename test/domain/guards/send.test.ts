@@ -57,6 +57,39 @@ describe('channel guard', () => {
       'no-consent',
     ],
     ['anything to a customer careflow has no profile of', facts({ profile: null }), 'no-profile'],
+    [
+      'marketing email after unsubscribing from marketing',
+      facts({
+        category: 'marketing',
+        profile: { ...ada, consent: { email: true }, attributes: { emailMarketing: 'unsubscribed' } },
+      }),
+      'unsubscribed',
+    ],
+    [
+      'care email after unsubscribing from marketing, even when the journey asks for consent',
+      facts({
+        consentRequired: true,
+        profile: { ...ada, consent: { email: true }, attributes: { emailMarketing: 'unsubscribed' } },
+      }),
+      null,
+    ],
+    [
+      'marketing SMS after unsubscribing from email marketing',
+      facts({
+        channel: 'sms',
+        category: 'marketing',
+        profile: { ...ada, consent: { sms: true }, attributes: { emailMarketing: 'unsubscribed' } },
+      }),
+      null,
+    ],
+    [
+      'marketing email after subscribing again',
+      facts({
+        category: 'marketing',
+        profile: { ...ada, consent: { email: true }, attributes: { emailMarketing: 'subscribed' } },
+      }),
+      null,
+    ],
   ])('%s → %s', (_, given, expected) => {
     expect(channelBlock(given)).toBe(expected);
   });

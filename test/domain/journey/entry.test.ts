@@ -87,6 +87,20 @@ describe('who may enter a journey', () => {
       'audience requires email consent',
     ],
     [
+      'a marketing journey after an unsubscribe from marketing',
+      { audience: { consent: 'email' as const } },
+      { ...vip, attributes: { emailMarketing: 'unsubscribed' } },
+      [],
+      'unsubscribed from email marketing',
+    ],
+    [
+      'a care journey after an unsubscribe from marketing',
+      { category: 'care' as const, audience: { consent: 'email' as const } },
+      { ...vip, attributes: { emailMarketing: 'unsubscribed' } },
+      [],
+      null,
+    ],
+    [
       'audience consent before the profile has arrived',
       { audience: { consent: 'email' as const } },
       null,
