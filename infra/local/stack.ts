@@ -19,7 +19,7 @@ import { createTable } from '../../shared/adapters/dynamodb/table.js';
 import { createLogger } from '../../shared/adapters/logger.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { Env } from '../../shared/config/env.js';
-import { postPurchaseSurvey } from '../../shared/domain/defaults/post-purchase-survey.js';
+import { defaultJourneys } from '../../shared/domain/defaults/index.js';
 import { Journey } from '../../shared/domain/journey/definition.js';
 import { customerEventRoute } from '../routes.js';
 import { LocalBus } from './bus.js';
@@ -150,7 +150,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
 
   await createTable(dynamo.client, TABLE);
   const journeys = new DynamoJourneyStore({ doc: createDocumentClient(dynamo.client), tableName: TABLE });
-  await journeys.putPublished(Journey.parse(postPurchaseSurvey));
+  // Seed the default journeys once; a marketer's later versions are left alone on restart.
+  for (const journey of defaultJourneys) {
+    if (!(await journeys.getCurrent(journey.id))) await journeys.putPublished(Journey.parse(journey));
+  }
   if (options.realTimeWakes ?? true) scheduler.start();
   ready = true;
 
