@@ -55,7 +55,10 @@ export const Config = z.object({
     .optional(),
   smsOriginationNumber: z
     .string()
-    .regex(/^(\+[1-9]\d{6,14}|arn:aws[a-z-]*:sms-voice:\S+)$/, 'must be an E.164 number or an origination identity ARN')
+    .regex(
+      /^(\+[1-9]\d{6,14}|arn:aws[a-z-]*:sms-voice:\S+)$/,
+      'must be an E.164 number or an origination identity ARN',
+    )
     .optional(),
 });
 export type Config = z.infer<typeof Config>;

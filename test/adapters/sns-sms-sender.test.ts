@@ -21,6 +21,7 @@ import {
 import { SendDeferredError, SendRejectedError } from '../../shared/app/errors.js';
 import { RecipientOptedOutError } from '../../shared/app/feedback/errors.js';
 import type { OutgoingSms } from '../../shared/app/ports.js';
+import { loadConfig } from '../../shared/config/config.js';
 
 const sns = mockClient(SNSClient);
 const meta = { $metadata: { httpStatusCode: 400 } };
@@ -218,5 +219,28 @@ describe('createSnsClient', () => {
   it('never lets the SDK retry a Publish', async () => {
     const client = createSnsClient({ region: 'eu-west-1' });
     expect(await client.config.maxAttempts()).toBe(1);
+  });
+});
+
+describe('SMS settings (environment)', () => {
+  it.each([
+    ['CAREFLOW_SMS_SENDER_ID', 'MyShop', { smsSenderId: 'MyShop' }],
+    ['CAREFLOW_SMS_ORIGINATION_NUMBER', '+12065550100', { smsOriginationNumber: '+12065550100' }],
+    [
+      'CAREFLOW_SMS_ORIGINATION_NUMBER',
+      'arn:aws:sms-voice:eu-west-1:123456789012:phone-number/phone-0123',
+      { smsOriginationNumber: 'arn:aws:sms-voice:eu-west-1:123456789012:phone-number/phone-0123' },
+    ],
+  ])('accepts %s=%s', (name, value, expected) => {
+    expect(loadConfig({ [name]: value })).toMatchObject(expected);
+  });
+
+  it.each([
+    ['CAREFLOW_SMS_SENDER_ID', 'My Shop'],
+    ['CAREFLOW_SMS_SENDER_ID', 'TwelveLetter'],
+    ['CAREFLOW_SMS_SENDER_ID', '12345'],
+    ['CAREFLOW_SMS_ORIGINATION_NUMBER', '004915112345678'],
+  ])('refuses %s=%s at cold start, naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
   });
 });
