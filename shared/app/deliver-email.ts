@@ -185,7 +185,7 @@ export const deliverMessage = async (
         to,
         ...rendered,
         ...(headers ? { headers } : {}),
-        tags: { journey: journey.id, step: effect.stepId },
+        tags: { journey: journey.id, step: effect.stepId, customerId: instance.customerId },
       });
   } else {
     const text = renderSms(template, values);

@@ -109,6 +109,17 @@ describe('SesEmailSender request', () => {
     expect(decodeTagValue(tag?.Value ?? '')).toBe('inst-1.invite.1');
   });
 
+  it('encodes the customerId tag reversibly, so SES events find the customer again', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+
+    await sender({}).send(email({ tags: { customerId: 'shop.eu/c-42@x' } }));
+
+    const tags = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.EmailTags ?? [];
+    const customerTag = tags.find((t) => t.Name === 'customerId');
+    expect(customerTag?.Value).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeTagValue(customerTag?.Value ?? '')).toBe('shop.eu/c-42@x');
+  });
+
   it('keeps every tag within the SES charset and length', () => {
     expect(sanitizeTag('x'.repeat(300))).toHaveLength(256);
     expect(sanitizeTag('Ä b:c')).toMatch(/^[A-Za-z0-9_-]+$/);

@@ -22,6 +22,8 @@ const TAG_MAX = 256;
 
 /** Name of the tag that carries careflow's message id, so SES events map back to the log. */
 export const MESSAGE_ID_TAG = 'messageId';
+/** Tags whose values are encoded with `encodeTagValue` so `decodeTagValue` restores them exactly. */
+export const REVERSIBLE_TAGS: ReadonlySet<string> = new Set(['customerId']);
 
 /** Make a string a valid SES tag name or value (lossy: other characters become `_`). */
 export const sanitizeTag = (value: string): string => value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, TAG_MAX);
@@ -176,7 +178,8 @@ export class SesEmailSender implements EmailSender {
     const tags: MessageTag[] = [];
     for (const [name, value] of Object.entries(email.tags ?? {})) {
       const tagName = sanitizeTag(name);
-      const tagValue = sanitizeTag(value);
+      // Ids that SES events must map back exactly are encoded reversibly; the rest are sanitized.
+      const tagValue = REVERSIBLE_TAGS.has(tagName) ? encodeTagValue(value) : sanitizeTag(value);
       if (!tagName || !tagValue || tagName === MESSAGE_ID_TAG) continue;
       tags.push({ Name: tagName, Value: tagValue });
     }
