@@ -85,5 +85,7 @@ export const httpRoutes: readonly HttpRouteSpec[] = [
     ['POST', '/messages/test'],
     ['POST', '/test-event-pattern'],
     ['GET', '/customers/{customerId}'],
+    ['GET', '/customers/{customerId}/export'],
+    ['DELETE', '/customers/{customerId}'],
   ]),
 ];

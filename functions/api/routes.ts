@@ -21,6 +21,7 @@ import {
 import { sendTestMessage } from '../../shared/app/admin/test-send.js';
 import { contactHistory } from '../../shared/app/contact-history.js';
 import type { AdminApiDeps } from '../../shared/app/deps.js';
+import { eraseCustomer, exportCustomer } from '../../shared/app/privacy/index.js';
 import { ValidationError } from '../../shared/domain/errors.js';
 import { type HttpResult, json } from '../http/responses.js';
 import { type ApiRequest, numberFrom, revisionFrom } from './request.js';
@@ -82,6 +83,10 @@ export const apiRoutes: Readonly<Record<string, RouteHandler>> = {
   },
   'GET /customers/{customerId}': async (r, deps) =>
     ok(await customerOverview(deps, r.params.customerId ?? '')),
+  'GET /customers/{customerId}/export': async (r, deps) =>
+    ok(await exportCustomer(deps, r.params.customerId ?? '')),
+  'DELETE /customers/{customerId}': async (r, deps) =>
+    ok(await eraseCustomer(deps, r.params.customerId ?? '')),
   'GET /customers/{customerId}/messages': async (r, deps) => {
     const customerId = r.params.customerId ?? '';
     return ok({ customerId, messages: await contactHistory(deps, customerId, messagesLimit(r.query.limit)) });

@@ -105,7 +105,7 @@ export interface Sandbox {
 export type SandboxFactory = (journeys: readonly Journey[], start: string) => Sandbox;
 
 /** What the admin API needs beyond the contact history: journeys, templates, dry runs, figures. */
-export interface AdminApiDeps extends AdminDeps {
+export interface AdminApiDeps extends AdminDeps, PrivacyDeps {
   clock: Clock;
   customers: CustomerStore;
   journeys: JourneyAdminStore;

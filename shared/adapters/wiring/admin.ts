@@ -8,6 +8,8 @@ import { DynamoJourneyDrafts } from '../dynamodb/journey-drafts.js';
 import { DynamoJourneyStats } from '../dynamodb/journey-stats.js';
 import { DynamoJourneyStore } from '../dynamodb/journey-store.js';
 import { DynamoMessageLog } from '../dynamodb/message-log.js';
+import { DynamoCustomerData } from '../dynamodb/privacy.js';
+import { DynamoSuppressionList } from '../dynamodb/suppression-list.js';
 import { DynamoTemplateStore } from '../dynamodb/template-store.js';
 import { createSandboxFactory } from '../memory/sandbox.js';
 import { createSesClient, SesEmailSender } from '../ses/ses-email-sender.js';
@@ -46,6 +48,8 @@ export const adminDeps = async (config: Config, overrides: WiringOverrides = {})
     storedTemplates,
     builtInTemplates: defaultTemplates,
     stats: new DynamoJourneyStats(table),
+    customerData: new DynamoCustomerData(table),
+    suppressions: new DynamoSuppressionList(table),
     email: new SesEmailSender(
       createSesClient(),
       config.sesConfigurationSet ? { configurationSet: config.sesConfigurationSet } : {},

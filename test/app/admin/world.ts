@@ -18,6 +18,7 @@ import type { Logger } from '../../../shared/app/ports.js';
 import type { CustomerEvent } from '../../../shared/domain/events/envelope.js';
 import type { JourneyInput } from '../../../shared/domain/journey/definition.js';
 import { defaultTemplates } from '../../../shared/domain/templates/defaults.js';
+import { MemorySuppressionList } from '../../support/fakes.js';
 
 export const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -50,6 +51,12 @@ export const adminWorld = (start = '2026-11-02T09:00:00.000Z') => {
     sender,
     sandbox: createSandboxFactory({ templates, logger: quietLogger, sender }),
     newId: () => `id-${++ids}`,
+    customerData: {
+      readAll: () => Promise.reject(new Error('customer data is not part of the admin world')),
+      markErased: () => Promise.reject(new Error('customer data is not part of the admin world')),
+      deleteAll: () => Promise.reject(new Error('customer data is not part of the admin world')),
+    },
+    suppressions: new MemorySuppressionList(),
   };
   const wakes = new WakeQueue();
   const engine: EngineDeps = {
