@@ -82,25 +82,52 @@ const bundle = async (dir: string, name: string, variant: Variant, entry: string
   return { file, bytes: statSync(file).size, metafile: result.metafile };
 };
 
-/** Median time of `import()` of the bundle in fresh Node processes (process start-up excluded). */
-const importTime = async (file: string, nodeOptions: string[] = []): Promise<number> => {
-  const probe =
-    'const t = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t));';
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const { stdout } = await run(
-      process.execPath,
-      [...nodeOptions, '--input-type=module', '-e', probe, pathToFileURL(file).href],
-      { env: lambdaEnv },
-    );
-    times.push(Number(stdout));
+/**
+ * One `import()` of the bundle in a fresh Node process: CPU time (user + system, which holds on a
+ * busy machine) and wall-clock time, in ms; process start-up excluded.
+ */
+const importOnce = async (file: string): Promise<{ cpu: number; wall: number }> => {
+  const probe = [
+    'const c = process.cpuUsage(); const t = performance.now();',
+    'await import(process.argv[1]);',
+    'const wall = performance.now() - t; const u = process.cpuUsage(c);',
+    'process.stdout.write(JSON.stringify({ cpu: (u.user + u.system) / 1000, wall }));',
+  ].join(' ');
+  const { stdout } = await run(
+    process.execPath,
+    ['--input-type=module', '-e', probe, pathToFileURL(file).href],
+    {
+      env: lambdaEnv,
+    },
+  );
+  return JSON.parse(stdout) as { cpu: number; wall: number };
+};
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+/**
+ * Median import CPU and wall time of each bundle. The bundles take turns, run after run, so a
+ * machine that gets busier or quieter meanwhile affects them all alike.
+ */
+const importTimes = async (files: string[]): Promise<{ cpu: number; wall: number }[]> => {
+  const samples = files.map(() => ({ cpu: [] as number[], wall: [] as number[] }));
+  for (let r = 0; r < RUNS; r++) {
+    for (const [i, file] of files.entries()) {
+      const { cpu, wall } = await importOnce(file);
+      samples[i]?.cpu.push(cpu);
+      samples[i]?.wall.push(wall);
+    }
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+  return samples.map((s) => ({ cpu: median(s.cpu), wall: median(s.wall) }));
 };
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
 const ms = (value: number): string => `${value.toFixed(0)} ms`;
+const time = (t: { cpu: number; wall: number } | undefined): string =>
+  t ? `${ms(t.cpu)} (${ms(t.wall)})` : 'n/a';
 
 /** The packages that contribute most to a bundle, from esbuild's metafile. */
 const topPackages = (metafile: Metafile, count: number): string => {
@@ -131,14 +158,14 @@ export async function benchBundles(): Promise<string> {
         zodNamespace: await bundle(dir, name, 'zodNamespace', entry),
         naive: await bundle(dir, name, 'naive', entry),
       };
-      const init = {
-        after: await importTime(built.after.file),
-        afterWithMaps: await importTime(built.after.file, ['--enable-source-maps']),
-        before: await importTime(built.before.file),
-        naive: await importTime(built.naive.file),
-      };
+      const [naive, before, after, zodNamespace] = await importTimes([
+        built.naive.file,
+        built.before.file,
+        built.after.file,
+        built.zodNamespace.file,
+      ]);
       rows.push(
-        `| ${name} | ${kb(built.naive.bytes)} | ${kb(built.before.bytes)} | **${kb(built.after.bytes)}** | ${kb(built.zodNamespace.bytes)} | ${ms(init.naive)} | ${ms(init.before)} | **${ms(init.after)}** | ${ms(init.afterWithMaps)} |`,
+        `| ${name} | ${kb(built.naive.bytes)} | ${kb(built.before.bytes)} | **${kb(built.after.bytes)}** | ${kb(built.zodNamespace.bytes)} | ${time(naive)} | ${time(before)} | **${time(after)}** | ${time(zodNamespace)} |`,
       );
       if (built.after.metafile) contributors.push(`- ${name}: ${topPackages(built.after.metafile, 8)}`);
     }
@@ -146,25 +173,23 @@ export async function benchBundles(): Promise<string> {
     const naiveEntry = 'test/bench/fixtures/naive-full-clients.ts';
     const full = await bundle(dir, 'full-clients', 'after', naiveEntry);
     const fullNaive = await bundle(dir, 'full-clients', 'naive', naiveEntry);
-    const fullInit = await importTime(full.file);
-    const fullNaiveInit = await importTime(fullNaive.file);
+    const [fullInit, fullNaiveInit] = await importTimes([full.file, fullNaive.file]);
 
     return [
       '## Bundle size and module initialisation',
       '',
-      `Each handler bundled with esbuild as the CDK stack bundles it, then imported in ${RUNS} fresh Node processes (median of the \`import()\` alone, process start-up excluded; a Lambda's init adds the runtime's own start-up).`,
+      `Each handler bundled with esbuild as the CDK stack bundles it, then imported in ${RUNS} fresh Node processes per variant, the variants taking turns (median of the \`import()\` alone, process start-up excluded; a Lambda's init adds the runtime's own start-up). Init is CPU time (user + system), wall-clock in brackets: on a shared machine the wall-clock figures vary up to ×2 from one run to the next.`,
       '',
       "- **naive**: `esbuild --bundle --platform=node` (CommonJS, the packages' CommonJS builds, not minified)",
       "- **before**: the stack's earlier settings (minified ESM, `mainFields: module,main`, everything bundled)",
       '- **after**: the current settings: before, minus the credential providers Lambda never loads (`infra/stacks/bundling.ts`)',
       "- **`import * as z`**: after, with careflow's files importing zod as a namespace (not applied: those files belong to the domain code)",
-      '- import times are without `--enable-source-maps`, except the last column (the stack sets it in `NODE_OPTIONS`)',
       '',
-      '| function | naive | before | after | after + `import * as z` | init naive | init before | init after | init after, source maps on |',
+      '| function | naive | before | after | after + `import * as z` | init naive | init before | init after | init after + `import * as z` |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...rows,
       '',
-      `All SDK v3 clients careflow uses, aggregated (\`new DynamoDB()\`, \`new SESv2()\`, ... every command included) and created at load: ${kb(full.bytes)} minified (init ${ms(fullInit)}), ${kb(fullNaive.bytes)} naive (init ${ms(fullNaiveInit)}).`,
+      `All SDK v3 clients careflow uses, aggregated (\`new DynamoDB()\`, \`new SESv2()\`, ... every command included) and created at load: ${kb(full.bytes)} minified (init ${time(fullInit)}), ${kb(fullNaive.bytes)} naive (init ${time(fullNaiveInit)}).`,
       '',
       'Largest contributors to the current bundles (minified bytes):',
       '',

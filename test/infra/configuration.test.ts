@@ -133,6 +133,7 @@ describe('deployment configuration from CDK context', () => {
       StackOutput.invalidEventsQueueUrl,
       StackOutput.wakeDlqUrl,
       StackOutput.sesEventsDlqUrl,
+      StackOutput.feedbackFunctionName,
       StackOutput.eventBusName,
       StackOutput.dashboardName,
     ]) {
