@@ -6,7 +6,6 @@ import { JourneyCatalog } from '../../app/journey-catalog.js';
 import type { Clock, Logger, SmsSender, SuppressionList } from '../../app/ports.js';
 import { type Config, loadConfig, required } from '../../config/config.js';
 import { DEFAULT_SEND_POLICY, type SendPolicy } from '../../domain/guards/send.js';
-import { defaultTemplates } from '../../domain/templates/defaults.js';
 import { DynamoContactCounter } from '../dynamodb/contact-counter.js';
 import { DynamoCustomerStore } from '../dynamodb/customer-store.js';
 import { DynamoEntryCounter } from '../dynamodb/entry-counter.js';
@@ -18,7 +17,7 @@ import { EventBridgePublisher } from '../eventbridge/eventbridge-publisher.js';
 import { EventBridgeWakeScheduler } from '../scheduler/eventbridge-wake-scheduler.js';
 import { createSesClient, SesEmailSender } from '../ses/ses-email-sender.js';
 import { createSnsClient, SnsSmsSender } from '../sns/sns-sms-sender.js';
-import { StaticTemplateStore } from '../templates/static-template-store.js';
+import { storedThenBuiltInTemplates } from '../templates/engine-templates.js';
 import { basics, linkSettings, once, tableOptions, type WiringOverrides } from './common.js';
 
 /** The deployment's contact policy: the configured values, the defaults for the rest. */
@@ -56,7 +55,7 @@ export const engineDeps = async (config: Config, overrides: WiringOverrides = {}
     logger,
     customers: new DynamoCustomerStore(table),
     catalog: new JourneyCatalog(new DynamoJourneyStore(table), clock),
-    templates: new StaticTemplateStore(defaultTemplates),
+    templates: storedThenBuiltInTemplates(table, clock),
     messages: new DynamoMessageLog(table),
     email: new SesEmailSender(
       createSesClient(),
