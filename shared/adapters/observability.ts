@@ -47,6 +47,8 @@ export interface Metrics {
   slaBreached(priority?: string): void;
   /** A record failed and will be retried or dead-lettered; `kind` is the error's name. */
   error(kind: string): void;
+  /** Publish what was counted since the last flush; the handler calls it once per invocation. */
+  flush(): void;
 }
 
 /** Metrics that go nowhere: tests, the local stack, benchmarks of other things. */
@@ -57,6 +59,7 @@ export const noMetrics: Metrics = {
   skipped: () => {},
   slaBreached: () => {},
   error: () => {},
+  flush: () => {},
 };
 
 /** A label becomes a dimension value: a short token, or `other`. */

@@ -146,6 +146,7 @@ describe('EMF metrics', () => {
       noMetrics.eventProcessed();
       noMetrics.messageSent('sms');
       noMetrics.error('x');
+      noMetrics.flush();
     }).not.toThrow();
   });
 
