@@ -11,6 +11,9 @@ export interface ContactHistoryEntry {
   status: MessageRecord['status'];
   reason: string | null;
   sentAt: string;
+  /** The provider's latest word on the message (delivered, opened, clicked, bounced, …), if any. */
+  deliveryStatus: string | null;
+  deliveryAt: string | null;
 }
 
 /** What careflow sent (or chose not to send) to a customer, newest first. */
@@ -30,5 +33,7 @@ export const contactHistory = async (
     status: r.status,
     reason: r.reason,
     sentAt: r.sentAt,
+    deliveryStatus: r.deliveryStatus ?? null,
+    deliveryAt: r.deliveryAt ?? null,
   }));
 };

@@ -60,6 +60,9 @@ export interface MessageRecord {
   providerMessageId: string | null;
   sentAt: string;
   updatedAt: string;
+  /** What the provider reported after sending (SES events); never goes down in rank. */
+  deliveryStatus?: DeliveryStatus;
+  deliveryAt?: string;
 }
 
 export interface MessageLog {

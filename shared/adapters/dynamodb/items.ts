@@ -31,6 +31,8 @@ export const MessageItem: z.ZodType<MessageRecord> = z.object({
   providerMessageId: z.string().nullable(),
   sentAt: z.string(),
   updatedAt: z.string(),
+  deliveryStatus: z.enum(['delivered', 'opened', 'clicked', 'rejected', 'bounced', 'complained']).optional(),
+  deliveryAt: z.string().optional(),
 });
 
 export const SurveyAnswerItem: z.ZodType<SurveyAnswer & { revision: number }> = z.object({
