@@ -60,7 +60,7 @@ export class DynamoContactCounter implements ContactCounter {
       );
       sends = parseItem(ContactsItem, updated.Attributes ?? {}, 'contacts').sends;
     } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
+      if (!isConditionalCheckFailed(error) && !isMissingPath(error)) throw error;
       // No item (or no map) yet: create the map with this entry. One writer per customer, so no race.
       await this.doc.send(
         new UpdateCommand({
@@ -96,3 +96,9 @@ const entriesSince = (sends: Record<string, string>, since: string): ContactEntr
     .filter(([, at]) => at >= since)
     .map(([messageId, at]) => ({ messageId, at }))
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+
+/** DynamoDB refuses to set a key of a map that does not exist with this ValidationException. */
+const isMissingPath = (error: unknown): boolean =>
+  error instanceof Error &&
+  error.name === 'ValidationException' &&
+  error.message.includes('document path provided in the update expression is invalid');

@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
 import { DynamoContactCounter } from '../../../shared/adapters/dynamodb/contact-counter.js';
@@ -43,6 +43,19 @@ describe('DynamoContactCounter', () => {
     expect(item?.sends).toEqual({ new: '2026-11-10T09:00:00.000Z' });
     expect(item?.expiresAt).toBe(Date.parse('2026-11-17T09:00:00.000Z') / 1000);
     expect(item).toMatchObject({ type: 'contacts', schemaVersion: 1 });
+  });
+
+  it('starts the map on an item that exists without one', async () => {
+    // prepare
+    await db.doc.send(
+      new PutCommand({ TableName: db.tableName, Item: { pk: 'C#cc-4', sk: '#CONTACTS', type: 'contacts' } }),
+    );
+    // act
+    await contacts().record('cc-4', { messageId: 'm', at: '2026-11-10T09:00:00.000Z' }, WEEK_AGO);
+    // assess
+    expect(await contacts().recent('cc-4', WEEK_AGO)).toEqual([
+      { messageId: 'm', at: '2026-11-10T09:00:00.000Z' },
+    ]);
   });
 
   it('lives in the customer partition below "J": the profile load still takes one Query and ignores it', async () => {
