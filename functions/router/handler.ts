@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
+import { withCorrelationId } from '../../shared/adapters/observability.js';
 import { lazyRouterDeps, type RouterDeps } from '../../shared/adapters/wiring/router.js';
 import { routeEvents } from '../../shared/app/route-events.js';
 
@@ -13,7 +14,7 @@ type AnyBusEvent = EventBridgeEvent<string, Record<string, unknown>>;
 export const createRouterHandler = (getDeps: () => Promise<RouterDeps>) =>
   middy<AnyBusEvent, { routed: number; rejected: number }>().handler(async (event) => {
     const deps = await getDeps();
-    return routeEvents(deps, [event]);
+    return withCorrelationId(deps.logger, event.id, () => routeEvents(deps, [event]));
   });
 
 export const handler = createRouterHandler(lazyRouterDeps);
