@@ -21,7 +21,7 @@ describe('contact history with provider feedback', () => {
       at,
       eventId: `${status}-1`,
       detail: null,
-      providerMessageId: null,
+      providerMessageId: 'ses-1',
     });
     await deliveries.recordDelivery(customerId, record.messageId, event('opened', 2, '2026-11-03T10:00:00.000Z'));
     // A late "delivered" event does not hide the open.
