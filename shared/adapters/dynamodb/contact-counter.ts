@@ -2,16 +2,19 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContactCounter, ContactEntry } from '../../app/ports.js';
 import type { TableOptions } from './client.js';
-import { isConditionalCheckFailed } from './conditions.js';
 import { ContactsItem, itemSchemaVersion, parseItem } from './items.js';
 import { contactsSk, customerPk, GuardItemType } from './keys.js';
 
+/** Each send is one attribute of the item, named after its message id. */
+const sendAttribute = (messageId: string): string => `s:${messageId}`;
+
 /**
  * The customer's recent marketing sends, for the frequency cap: one item in the customer's
- * partition (`#CONTACTS`) holding a map of message id → send time. Recording is one UpdateItem
- * that sets the message's entry only if it is not there yet, so counting is idempotent per message;
- * entries that left the window are removed by a second UpdateItem, only when there are any.
- * The item expires when its newest entry leaves the window.
+ * partition (`#CONTACTS`) with one attribute per send (`s:{messageId}` → send time). Recording is
+ * one UpdateItem that sets the message's attribute only if it is not there yet — whether or not the
+ * item exists, so there is no create-then-update race and counting is idempotent per message.
+ * Sends that left the window are removed by a second UpdateItem, only when there are any. The
+ * item expires when its newest send leaves the window.
  */
 export class DynamoContactCounter implements ContactCounter {
   private readonly doc: DynamoDBDocumentClient;
@@ -23,62 +26,44 @@ export class DynamoContactCounter implements ContactCounter {
   }
 
   async recent(customerId: string, since: string): Promise<ContactEntry[]> {
-    const result = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: customerPk(customerId), sk: contactsSk },
-        ConsistentRead: true,
-      }),
-    );
-    if (!result.Item) return [];
-    return entriesSince(parseItem(ContactsItem, result.Item, 'contacts').sends, since);
+    const sends = await this.read(customerId);
+    return Object.entries(sends)
+      .filter(([, at]) => at >= since)
+      .map(([messageId, at]) => ({ messageId, at }))
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   }
 
   async record(customerId: string, entry: ContactEntry, since: string): Promise<void> {
     const key = { pk: customerPk(customerId), sk: contactsSk };
-    const expiresAt = Math.ceil((2 * Date.parse(entry.at) - Date.parse(since)) / 1000);
-    const common = {
-      '#type': 'type',
-      '#schema': 'schemaVersion',
-      '#sends': 'sends',
-      '#expiresAt': 'expiresAt',
-    };
-    const values = { ':type': GuardItemType.contacts, ':schema': itemSchemaVersion, ':expiresAt': expiresAt };
-    let sends: Record<string, string>;
-    try {
-      const updated = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression:
-            'SET #sends.#id = if_not_exists(#sends.#id, :at), #type = :type, #schema = :schema, #expiresAt = :expiresAt',
-          ConditionExpression: 'attribute_exists(#sends)',
-          ExpressionAttributeNames: { ...common, '#id': entry.messageId },
-          ExpressionAttributeValues: { ...values, ':at': entry.at },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      sends = parseItem(ContactsItem, updated.Attributes ?? {}, 'contacts').sends;
-    } catch (error) {
-      if (!isConditionalCheckFailed(error) && !isMissingPath(error)) throw error;
-      // No item (or no map) yet: create the map with this entry. One writer per customer, so no race.
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: 'SET #sends = :sends, #type = :type, #schema = :schema, #expiresAt = :expiresAt',
-          ExpressionAttributeNames: common,
-          ExpressionAttributeValues: { ...values, ':sends': { [entry.messageId]: entry.at } },
-        }),
-      );
-      return;
-    }
+    const updated = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression:
+          'SET #send = if_not_exists(#send, :at), #type = :type, #schema = :schema, #expiresAt = :expiresAt',
+        ExpressionAttributeNames: {
+          '#send': sendAttribute(entry.messageId),
+          '#type': 'type',
+          '#schema': 'schemaVersion',
+          '#expiresAt': 'expiresAt',
+        },
+        ExpressionAttributeValues: {
+          ':at': entry.at,
+          ':type': GuardItemType.contacts,
+          ':schema': itemSchemaVersion,
+          ':expiresAt': Math.ceil((2 * Date.parse(entry.at) - Date.parse(since)) / 1000),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const sends = parseItem(ContactsItem, updated.Attributes ?? {}, 'contacts');
     const stale = Object.entries(sends).filter(([, at]) => at < since);
     if (stale.length === 0) return;
-    const names: Record<string, string> = { '#sends': 'sends' };
+    // Removing by name is idempotent and touches only sends known to be out of the window.
+    const names: Record<string, string> = {};
     const removals = stale.map(([messageId], i) => {
-      names[`#o${i}`] = messageId;
-      return `#sends.#o${i}`;
+      names[`#old${i}`] = sendAttribute(messageId);
+      return `#old${i}`;
     });
     await this.doc.send(
       new UpdateCommand({
@@ -89,16 +74,15 @@ export class DynamoContactCounter implements ContactCounter {
       }),
     );
   }
+
+  private async read(customerId: string): Promise<Record<string, string>> {
+    const result = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: customerPk(customerId), sk: contactsSk },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item ? parseItem(ContactsItem, result.Item, 'contacts') : {};
+  }
 }
-
-const entriesSince = (sends: Record<string, string>, since: string): ContactEntry[] =>
-  Object.entries(sends)
-    .filter(([, at]) => at >= since)
-    .map(([messageId, at]) => ({ messageId, at }))
-    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-
-/** DynamoDB refuses to set a key of a map that does not exist with this ValidationException. */
-const isMissingPath = (error: unknown): boolean =>
-  error instanceof Error &&
-  error.name === 'ValidationException' &&
-  error.message.includes('document path provided in the update expression is invalid');

@@ -100,8 +100,17 @@ export const SuppressionItem = z.object({
   updatedAt: z.string(),
 });
 
-/** The customer's recent marketing sends: message id → send time (see contact-counter.ts). */
-export const ContactsItem = z.object({ sends: z.record(z.string(), z.string()).default({}) });
+/**
+ * The customer's recent marketing sends (see contact-counter.ts): one attribute per send, named
+ * `s:{messageId}`, holding its time. Parsed into message id → send time.
+ */
+export const ContactsItem = z.record(z.string(), z.unknown()).transform((item) =>
+  Object.fromEntries(
+    Object.entries(item)
+      .filter((entry): entry is [string, string] => entry[0].startsWith('s:') && typeof entry[1] === 'string')
+      .map(([name, at]) => [name.slice(2), at]),
+  ),
+);
 
 /** Entries into a journey on one day (see entry-counter.ts). */
 export const JourneyEntriesItem = z.object({ entries: z.number().int().nonnegative() });

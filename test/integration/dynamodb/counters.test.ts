@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
 import { DynamoContactCounter } from '../../../shared/adapters/dynamodb/contact-counter.js';
@@ -40,22 +40,27 @@ describe('DynamoContactCounter', () => {
     const item = (
       await db.doc.send(new GetCommand({ TableName: db.tableName, Key: { pk: 'C#cc-2', sk: '#CONTACTS' } }))
     ).Item;
-    expect(item?.sends).toEqual({ new: '2026-11-10T09:00:00.000Z' });
+    expect(item?.['s:old']).toBeUndefined();
+    expect(item?.['s:new']).toBe('2026-11-10T09:00:00.000Z');
     expect(item?.expiresAt).toBe(Date.parse('2026-11-17T09:00:00.000Z') / 1000);
     expect(item).toMatchObject({ type: 'contacts', schemaVersion: 1 });
   });
 
-  it('starts the map on an item that exists without one', async () => {
-    // prepare
-    await db.doc.send(
-      new PutCommand({ TableName: db.tableName, Item: { pk: 'C#cc-4', sk: '#CONTACTS', type: 'contacts' } }),
+  it('never loses a send when records of one customer overlap', async () => {
+    // act: a retried Lambda and the next event may write at the same time.
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        contacts().record(
+          'cc-4',
+          { messageId: `m-${i}`, at: `2026-11-10T09:00:${String(i).padStart(2, '0')}.000Z` },
+          WEEK_AGO,
+        ),
+      ),
     );
-    // act
-    await contacts().record('cc-4', { messageId: 'm', at: '2026-11-10T09:00:00.000Z' }, WEEK_AGO);
     // assess
-    expect(await contacts().recent('cc-4', WEEK_AGO)).toEqual([
-      { messageId: 'm', at: '2026-11-10T09:00:00.000Z' },
-    ]);
+    expect((await contacts().recent('cc-4', WEEK_AGO)).map((e) => e.messageId)).toEqual(
+      Array.from({ length: 12 }, (_, i) => `m-${i}`),
+    );
   });
 
   it('lives in the customer partition below "J": the profile load still takes one Query and ignores it', async () => {
