@@ -103,7 +103,7 @@ const run = async () => {
   thank-you notes     ${count(/Thank you/)}
   answers             ${answers.length}  NPS ${nps.nps ?? 'n/a'} (${nps.promoters} promoters, ${nps.passives} passives, ${nps.detractors} detractors)
 
-Open ${sesBase} to read the mail, or ${base}/customers/${ids[0]}/messages for one contact history.`);
+Open ${sesBase} to read the mail, or ${base}/customers/${ids[0]}/messages (with the admin token) for one contact history.`);
 };
 
 run().catch((error: unknown) => {
