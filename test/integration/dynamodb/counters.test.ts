@@ -11,18 +11,19 @@ import { aProfile } from './fixtures.js';
 const db = useDynamoDb();
 const contacts = () => new DynamoContactCounter({ doc: db.doc, tableName: db.tableName });
 const entries = () => new DynamoEntryCounter({ doc: db.doc, tableName: db.tableName });
-const WEEK_AGO = '2026-11-03T09:00:00.000Z';
+// Far in the future: the table has TTL on, and DynamoDB Local deletes items whose `expiresAt` has passed.
+const WEEK_AGO = '2036-11-03T09:00:00.000Z';
 
 describe('DynamoContactCounter', () => {
   it('counts each message once, oldest first, however often it is recorded', async () => {
     // act
-    await contacts().record('cc-1', { messageId: 'i-1.offer.1', at: '2026-11-08T09:00:00.000Z' }, WEEK_AGO);
-    await contacts().record('cc-1', { messageId: 'i-2.offer.1', at: '2026-11-07T09:00:00.000Z' }, WEEK_AGO);
-    await contacts().record('cc-1', { messageId: 'i-1.offer.1', at: '2026-11-09T09:00:00.000Z' }, WEEK_AGO);
+    await contacts().record('cc-1', { messageId: 'i-1.offer.1', at: '2036-11-08T09:00:00.000Z' }, WEEK_AGO);
+    await contacts().record('cc-1', { messageId: 'i-2.offer.1', at: '2036-11-07T09:00:00.000Z' }, WEEK_AGO);
+    await contacts().record('cc-1', { messageId: 'i-1.offer.1', at: '2036-11-09T09:00:00.000Z' }, WEEK_AGO);
     // assess
     expect(await contacts().recent('cc-1', WEEK_AGO)).toEqual([
-      { messageId: 'i-2.offer.1', at: '2026-11-07T09:00:00.000Z' },
-      { messageId: 'i-1.offer.1', at: '2026-11-08T09:00:00.000Z' },
+      { messageId: 'i-2.offer.1', at: '2036-11-07T09:00:00.000Z' },
+      { messageId: 'i-1.offer.1', at: '2036-11-08T09:00:00.000Z' },
     ]);
     expect(await contacts().recent('cc-other', WEEK_AGO)).toEqual([]);
   });
@@ -31,18 +32,18 @@ describe('DynamoContactCounter', () => {
     // prepare
     await contacts().record(
       'cc-2',
-      { messageId: 'old', at: '2026-10-20T09:00:00.000Z' },
-      '2026-10-13T09:00:00.000Z',
+      { messageId: 'old', at: '2036-10-20T09:00:00.000Z' },
+      '2036-10-13T09:00:00.000Z',
     );
     // act
-    await contacts().record('cc-2', { messageId: 'new', at: '2026-11-10T09:00:00.000Z' }, WEEK_AGO);
+    await contacts().record('cc-2', { messageId: 'new', at: '2036-11-10T09:00:00.000Z' }, WEEK_AGO);
     // assess
     const item = (
       await db.doc.send(new GetCommand({ TableName: db.tableName, Key: { pk: 'C#cc-2', sk: '#CONTACTS' } }))
     ).Item;
     expect(item?.['s:old']).toBeUndefined();
-    expect(item?.['s:new']).toBe('2026-11-10T09:00:00.000Z');
-    expect(item?.expiresAt).toBe(Date.parse('2026-11-17T09:00:00.000Z') / 1000);
+    expect(item?.['s:new']).toBe('2036-11-10T09:00:00.000Z');
+    expect(item?.expiresAt).toBe(Date.parse('2036-11-17T09:00:00.000Z') / 1000);
     expect(item).toMatchObject({ type: 'contacts', schemaVersion: 1 });
   });
 
@@ -52,7 +53,7 @@ describe('DynamoContactCounter', () => {
       Array.from({ length: 12 }, (_, i) =>
         contacts().record(
           'cc-4',
-          { messageId: `m-${i}`, at: `2026-11-10T09:00:${String(i).padStart(2, '0')}.000Z` },
+          { messageId: `m-${i}`, at: `2036-11-10T09:00:${String(i).padStart(2, '0')}.000Z` },
           WEEK_AGO,
         ),
       ),
@@ -72,7 +73,7 @@ describe('DynamoContactCounter', () => {
       retentionDays: 30,
     });
     await store.saveProfile(aProfile({ customerId: 'cc-3' }));
-    await contacts().record('cc-3', { messageId: 'm', at: '2026-11-10T09:00:00.000Z' }, WEEK_AGO);
+    await contacts().record('cc-3', { messageId: 'm', at: '2036-11-10T09:00:00.000Z' }, WEEK_AGO);
     calls.length = 0;
     // act
     const state = await store.load('cc-3');
@@ -87,29 +88,29 @@ describe('DynamoContactCounter', () => {
 describe('DynamoEntryCounter', () => {
   it('admits entries up to the cap and refuses the rest of the day', async () => {
     const admitted: boolean[] = [];
-    for (let i = 0; i < 4; i += 1) admitted.push(await entries().tryEnter('winback', '2026-11-02', 3));
+    for (let i = 0; i < 4; i += 1) admitted.push(await entries().tryEnter('winback', '2036-11-02', 3));
     expect(admitted).toEqual([true, true, true, false]);
-    expect(await entries().tryEnter('winback', '2026-11-03', 3)).toBe(true);
-    expect(await entries().tryEnter('other-journey', '2026-11-02', 3)).toBe(true);
+    expect(await entries().tryEnter('winback', '2036-11-03', 3)).toBe(true);
+    expect(await entries().tryEnter('other-journey', '2036-11-02', 3)).toBe(true);
   });
 
   it('never admits more than the cap when entries race', async () => {
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => entries().tryEnter('race', '2026-11-02', 7)),
+      Array.from({ length: 20 }, () => entries().tryEnter('race', '2036-11-02', 7)),
     );
     expect(results.filter(Boolean)).toHaveLength(7);
     const item = (
       await db.doc.send(
         new GetCommand({
           TableName: db.tableName,
-          Key: { pk: 'JOURNEYSTATS#race', sk: 'ENTRIES#2026-11-02' },
+          Key: { pk: 'JOURNEYSTATS#race', sk: 'ENTRIES#2036-11-02' },
         }),
       )
     ).Item;
     expect(item).toMatchObject({
       entries: 7,
       type: 'journeyEntries',
-      expiresAt: Date.parse('2027-01-31T00:00:00.000Z') / 1000,
+      expiresAt: Date.parse('2037-01-31T00:00:00.000Z') / 1000,
     });
   });
 });
