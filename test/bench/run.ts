@@ -2,6 +2,7 @@
 // report on stdout (progress goes to stderr). Record the results in docs/benchmarks.md.
 import { benchAwsCalls } from './aws-calls.js';
 import { benchBundles } from './bundles.js';
+import { benchInterpreter } from './interpreter.js';
 import { machineLine } from './machine.js';
 import { benchMatching } from './matching.js';
 
@@ -14,6 +15,7 @@ const benches: Bench[] = [
   { name: 'bundle size and initialisation', run: benchBundles },
   { name: 'AWS calls, cost and log bytes per event', run: benchAwsCalls },
   { name: 'event-pattern matching', run: benchMatching },
+  { name: 'interpreter step', run: benchInterpreter },
 ];
 
 const sections: string[] = [`# careflow benchmarks`, '', `Machine: ${machineLine()}.`];
