@@ -62,8 +62,20 @@ export const httpRoutes: readonly HttpRouteSpec[] = [
   { method: 'GET', path: '/surveys/{token}', target: 'survey', auth: 'none', publicBecause: surveyIsPublic },
   { method: 'POST', path: '/surveys/{token}', target: 'survey', auth: 'none', publicBecause: surveyIsPublic },
   { method: 'GET', path: '/customers/{customerId}/messages', target: 'api', auth: 'iam' },
-  { method: 'GET', path: '/unsubscribe/{token}', target: 'unsubscribe', auth: 'none', publicBecause: unsubscribeIsPublic },
-  { method: 'POST', path: '/unsubscribe/{token}', target: 'unsubscribe', auth: 'none', publicBecause: unsubscribeIsPublic },
+  {
+    method: 'GET',
+    path: '/unsubscribe/{token}',
+    target: 'unsubscribe',
+    auth: 'none',
+    publicBecause: unsubscribeIsPublic,
+  },
+  {
+    method: 'POST',
+    path: '/unsubscribe/{token}',
+    target: 'unsubscribe',
+    auth: 'none',
+    publicBecause: unsubscribeIsPublic,
+  },
   // Admin API (docs/admin-api.md): journeys, templates, dry runs, test sends, pattern check, figures.
   ...adminRoutes([
     ['GET', '/journeys'],

@@ -7,16 +7,16 @@ import { createProcessorHandler } from '../../functions/processor/handler.js';
 import { createRouterHandler } from '../../functions/router/handler.js';
 import { createSurveyHandler } from '../../functions/survey/handler.js';
 import { createUnsubscribeHandler } from '../../functions/unsubscribe/handler.js';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { DynamoJourneyStore } from '../../shared/adapters/dynamodb/journey-store.js';
+import { createTable } from '../../shared/adapters/dynamodb/table.js';
+import { createLogger } from '../../shared/adapters/logger.js';
 import { adminDeps } from '../../shared/adapters/wiring/admin.js';
 import { once } from '../../shared/adapters/wiring/common.js';
 import { engineDeps } from '../../shared/adapters/wiring/processor.js';
 import { routerDeps } from '../../shared/adapters/wiring/router.js';
 import { surveyDeps } from '../../shared/adapters/wiring/survey.js';
 import { unsubscribeDeps } from '../../shared/adapters/wiring/unsubscribe.js';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
-import { DynamoJourneyStore } from '../../shared/adapters/dynamodb/journey-store.js';
-import { createTable } from '../../shared/adapters/dynamodb/table.js';
-import { createLogger } from '../../shared/adapters/logger.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { Env } from '../../shared/config/env.js';
 import { defaultJourneys } from '../../shared/domain/defaults/index.js';
@@ -79,7 +79,10 @@ const listen = (server: Server, port: number): Promise<number> =>
 export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
   const dataDir = options.dataDir ? resolve(options.dataDir) : null;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const dynamo = await startDynamoDbLocal({ port: options.dynamoPort, dataDir: dataDir && join(dataDir, 'dynamodb') });
+  const dynamo = await startDynamoDbLocal({
+    port: options.dynamoPort,
+    dataDir: dataDir && join(dataDir, 'dynamodb'),
+  });
   const ses = await startSesLocal(options.sesPort).catch(async (error: unknown) => {
     await dynamo.stop();
     throw error;

@@ -3,7 +3,6 @@ import type { Journey } from '../domain/journey/definition.js';
 import type { EmailTemplate } from '../domain/templates/render.js';
 import type { JourneyCatalog } from './journey-catalog.js';
 // Aliased: another section of this file imports the same port under its own name.
-import type { SuppressionList as SuppressionListPort } from './ports.js';
 import type {
   Clock,
   ContactCounter,
@@ -20,6 +19,7 @@ import type {
   OutgoingEvent,
   OutgoingSms,
   SmsSender,
+  SuppressionList as SuppressionListPort,
   SurveyStore,
   TemplateRepository,
   TemplateStore,

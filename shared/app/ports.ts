@@ -1,6 +1,6 @@
 import type { CustomerProfileUpdated } from '../domain/events/schemas.js';
-import type { Instance } from '../domain/journey/instance.js';
 import type { Journey } from '../domain/journey/definition.js';
+import type { Instance } from '../domain/journey/instance.js';
 import type { EmailTemplate } from '../domain/templates/render.js';
 
 /** Small interfaces the use cases talk to; adapters implement them for AWS and locally. */
@@ -75,7 +75,12 @@ export interface MessageLog {
   settle(
     customerId: string,
     messageId: string,
-    outcome: { status: Exclude<MessageStatus, 'sending'>; providerMessageId?: string; reason?: string; at: string },
+    outcome: {
+      status: Exclude<MessageStatus, 'sending'>;
+      providerMessageId?: string;
+      reason?: string;
+      at: string;
+    },
   ): Promise<void>;
   /** Forget a claim whose send certainly did not happen, so a retry may send. */
   release(customerId: string, messageId: string): Promise<void>;

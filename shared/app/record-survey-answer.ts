@@ -26,7 +26,10 @@ export const openSurvey = (deps: SurveyDeps, token: string): SurveyClaims =>
  * Record the one answer of a survey link (a second answer updates it) and put
  * `Survey Answered` on the bus, so journeys waiting for it move on.
  */
-export const recordSurveyAnswer = async (deps: SurveyDeps, input: SurveyAnswerInput): Promise<RecordedAnswer> => {
+export const recordSurveyAnswer = async (
+  deps: SurveyDeps,
+  input: SurveyAnswerInput,
+): Promise<RecordedAnswer> => {
   const now = deps.clock.now();
   const claims = readSurveyToken(input.token, deps.links, now);
   const [min, max] = scoreRange[claims.kind];

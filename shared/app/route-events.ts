@@ -15,7 +15,11 @@ export const routeEvents = async (
     const parsed = parseCustomerEvent(input);
     if (parsed.ok) {
       const event = parsed.value;
-      valid.push({ body: JSON.stringify(event), groupId: event.detail.customerId, deduplicationId: event.id });
+      valid.push({
+        body: JSON.stringify(event),
+        groupId: event.detail.customerId,
+        deduplicationId: event.id,
+      });
       continue;
     }
     rejected += 1;

@@ -31,7 +31,11 @@ export const surveyLinks = (claims: SurveyClaims, links: LinkSettings, now: stri
     links.signingKey,
   );
   const base = `${links.baseUrl}/surveys/${token}`;
-  return { token, url: base, links: scores[claims.kind].map((score) => ({ score, url: `${base}?score=${score}` })) };
+  return {
+    token,
+    url: base,
+    links: scores[claims.kind].map((score) => ({ score, url: `${base}?score=${score}` })),
+  };
 };
 
 /** Check a survey token; throws InvalidLinkError when forged or expired. */

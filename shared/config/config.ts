@@ -33,7 +33,10 @@ export const Config = z.object({
   frequencyCap: z
     .string()
     .regex(/^[1-9]\d*\/P\S+$/, 'must be N/<ISO duration>, e.g. 3/P7D')
-    .refine((text) => parseDuration(text.slice(text.indexOf('/') + 1)) !== undefined, 'has an invalid duration')
+    .refine(
+      (text) => parseDuration(text.slice(text.indexOf('/') + 1)) !== undefined,
+      'has an invalid duration',
+    )
     .transform((text) => {
       const [max, window] = text.split('/');
       return { max: Number(max), window: window ?? '' };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { contactHistory } from '../../shared/app/contact-history.js';
 import { SendDeferredError, SendRejectedError } from '../../shared/app/errors.js';
 import { processCustomerEvent } from '../../shared/app/process-customer-event.js';
 import { recordSurveyAnswer } from '../../shared/app/record-survey-answer.js';
-import { contactHistory } from '../../shared/app/contact-history.js';
 import { DAY, HOUR, makeWorld } from '../support/app.js';
 
 const alice = {
@@ -56,10 +56,13 @@ describe('post-purchase survey', () => {
     await world.deliverPublished();
 
     const followUps = world.email.sent.slice(1);
-    expect(followUps.map((m) => m.tags?.step)).toEqual(template ? [template === 'apology' ? 'sorry' : 'thanks'] : []);
+    expect(followUps.map((m) => m.tags?.step)).toEqual(
+      template ? [template === 'apology' ? 'sorry' : 'thanks'] : [],
+    );
     const requested = world.events.published.filter((e) => e.detailType === 'Care Case Requested');
     expect(requested).toHaveLength(caseRequested ? 1 : 0);
-    if (caseRequested) expect(requested[0]?.detail).toMatchObject({ customerId: 'c-alice', orderId: 'o-1001' });
+    if (caseRequested)
+      expect(requested[0]?.detail).toMatchObject({ customerId: 'c-alice', orderId: 'o-1001' });
     const instance = [...world.customers.instances.values()][0];
     expect(instance?.status).toBe('completed');
   });
@@ -73,12 +76,24 @@ describe('post-purchase survey', () => {
     expect(world.email.sent).toHaveLength(2);
   });
 
-  it('ignores an answer to another order\'s survey', async () => {
+  it("ignores an answer to another order's survey", async () => {
     const world = await buyAndWait();
     await world.advance(DAY);
     await processCustomerEvent(
       world.deps,
-      world.event('Survey Answered', { customerId: 'c-alice', surveyId: 's-x', kind: 'nps', score: 1, nps: 1, orderId: 'o-other', revision: 1 }, 'careflow'),
+      world.event(
+        'Survey Answered',
+        {
+          customerId: 'c-alice',
+          surveyId: 's-x',
+          kind: 'nps',
+          score: 1,
+          nps: 1,
+          orderId: 'o-other',
+          revision: 1,
+        },
+        'careflow',
+      ),
     );
     expect(world.email.sent).toHaveLength(1);
     const instance = [...world.customers.instances.values()][0];
@@ -100,9 +115,14 @@ describe('post-purchase survey', () => {
 
   it('does not invite a customer without email consent, and says why', async () => {
     const world = await makeWorld();
-    await processCustomerEvent(world.deps, world.event('Customer Profile Updated', { ...alice, consent: { email: false } }));
+    await processCustomerEvent(
+      world.deps,
+      world.event('Customer Profile Updated', { ...alice, consent: { email: false } }),
+    );
     const result = await processCustomerEvent(world.deps, world.event('Order Completed', order));
-    expect(result.skipped).toEqual([{ journeyId: 'post-purchase-survey', reason: 'audience requires email consent' }]);
+    expect(result.skipped).toEqual([
+      { journeyId: 'post-purchase-survey', reason: 'audience requires email consent' },
+    ]);
     await world.advance(DAY);
     expect(world.email.sent).toHaveLength(0);
   });
@@ -144,7 +164,12 @@ describe('post-purchase survey', () => {
     const retry = await import('../../shared/app/process-wake.js');
     const instance = [...world.customers.instances.values()][0];
     if (!instance) throw new Error('no instance');
-    await retry.processWake(world.deps, { kind: 'wake', customerId: 'c-alice', instanceId: instance.instanceId, version: instance.version });
+    await retry.processWake(world.deps, {
+      kind: 'wake',
+      customerId: 'c-alice',
+      instanceId: instance.instanceId,
+      version: instance.version,
+    });
     expect(world.email.sent).toHaveLength(1);
     expect([...world.customers.instances.values()][0]?.stepId).toBe('answer');
   });
@@ -165,7 +190,12 @@ describe('post-purchase survey', () => {
     const instance = [...world.customers.instances.values()][0];
     if (!instance) throw new Error('no instance');
     const { processWake } = await import('../../shared/app/process-wake.js');
-    await processWake(world.deps, { kind: 'wake', customerId: 'c-alice', instanceId: instance.instanceId, version: instance.version });
+    await processWake(world.deps, {
+      kind: 'wake',
+      customerId: 'c-alice',
+      instanceId: instance.instanceId,
+      version: instance.version,
+    });
     expect(world.email.sent).toHaveLength(1);
   });
 });
@@ -182,7 +212,10 @@ describe('post-purchase survey when the order arrives before the profile', () =>
   it('skips the invitation, with the reason, when the profile never granted email consent', async () => {
     const world = await makeWorld();
     await processCustomerEvent(world.deps, world.event('Order Completed', order));
-    await processCustomerEvent(world.deps, world.event('Customer Profile Updated', { ...alice, consent: {} }));
+    await processCustomerEvent(
+      world.deps,
+      world.event('Customer Profile Updated', { ...alice, consent: {} }),
+    );
     await world.advance(DAY);
     expect(world.email.sent).toHaveLength(0);
     const history = await contactHistory(world.deps, 'c-alice');

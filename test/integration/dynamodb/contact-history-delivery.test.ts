@@ -23,11 +23,23 @@ describe('contact history with provider feedback', () => {
       detail: null,
       providerMessageId: 'ses-1',
     });
-    await deliveries.recordDelivery(customerId, record.messageId, event('opened', 2, '2026-11-03T10:00:00.000Z'));
+    await deliveries.recordDelivery(
+      customerId,
+      record.messageId,
+      event('opened', 2, '2026-11-03T10:00:00.000Z'),
+    );
     // A late "delivered" event does not hide the open.
-    await deliveries.recordDelivery(customerId, record.messageId, event('delivered', 1, '2026-11-03T09:00:00.000Z'));
+    await deliveries.recordDelivery(
+      customerId,
+      record.messageId,
+      event('delivered', 1, '2026-11-03T09:00:00.000Z'),
+    );
 
     const [entry] = await contactHistory({ messages }, customerId);
-    expect(entry).toMatchObject({ status: 'sent', deliveryStatus: 'opened', deliveryAt: '2026-11-03T10:00:00.000Z' });
+    expect(entry).toMatchObject({
+      status: 'sent',
+      deliveryStatus: 'opened',
+      deliveryAt: '2026-11-03T10:00:00.000Z',
+    });
   });
 });
