@@ -4,8 +4,9 @@ import { lazySurveyDeps } from '../../shared/adapters/wiring/survey.js';
 import type { SurveyDeps } from '../../shared/app/deps.js';
 import { openSurvey, recordSurveyAnswer } from '../../shared/app/record-survey-answer.js';
 import { ValidationError } from '../../shared/domain/errors.js';
-import { bodyFields, errorStatus, type HttpResult, html, json, wantsJson } from '../http/responses.js';
-import { confirmPage, errorPage, thanksPage } from './pages.js';
+import { linkErrorResponse } from '../http/pages.js';
+import { bodyFields, type HttpResult, html, json, wantsJson } from '../http/responses.js';
+import { confirmPage, thanksPage } from './pages.js';
 
 const SCORES = { nps: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], csat: [1, 2, 3, 4, 5] } as const;
 
@@ -44,18 +45,9 @@ export const createSurveyHandler = (getDeps: () => Promise<SurveyDeps>) =>
       });
       return asJson ? json(200, answer) : html(200, thanksPage(answer.score, answer.revision));
     } catch (error) {
-      const { status, body } = errorStatus(error);
-      if (status === 500)
-        (await getDeps().catch(() => null))?.logger.error('survey failed', { error: String(error) });
-      return asJson ? json(status, body) : html(status, errorPage(titleFor(status), body.message));
+      const deps = await getDeps().catch(() => null);
+      return linkErrorResponse(error, asJson, deps ? { logger: deps.logger, what: 'survey' } : null);
     }
   });
-
-const titleFor = (status: number): string =>
-  status === 410
-    ? 'This link has expired'
-    : status >= 500
-      ? 'Something went wrong'
-      : 'This link does not work';
 
 export const handler = createSurveyHandler(lazySurveyDeps);

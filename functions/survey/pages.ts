@@ -1,16 +1,9 @@
-const escapeHtml = (text: string): string =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
+import { page as basePage, escapeHtml } from '../http/pages.js';
 
-const page = (title: string, body: string): string => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#222}
-.scores{display:flex;flex-wrap:wrap;gap:.3rem}.scores label{border:1px solid #999;border-radius:4px;padding:.4rem .6rem}
-textarea{width:100%;min-height:6rem}button{margin-top:1rem;padding:.6rem 1.2rem}</style></head>
-<body>${body}</body></html>`;
+const page = (title: string, body: string): string => basePage(title, body, style);
+
+const style =
+  '.scores{display:flex;flex-wrap:wrap;gap:.3rem}.scores label{border:1px solid #999;border-radius:4px;padding:.4rem .6rem}textarea{width:100%;min-height:6rem}button{margin-top:1rem}';
 
 /** The page behind a score link: nothing is recorded until the customer confirms. */
 export const confirmPage = (action: string, scores: readonly number[], selected: number | null): string =>
@@ -38,6 +31,3 @@ export const thanksPage = (score: number, revision: number): string =>
       revision > 1 ? ' It replaces the answer you gave before.' : ''
     }</p>`,
   );
-
-export const errorPage = (title: string, message: string): string =>
-  page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`);

@@ -2,8 +2,9 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { lazyUnsubscribeDeps } from '../../shared/adapters/wiring/unsubscribe.js';
 import { openUnsubscribe, type UnsubscribeDeps, unsubscribe } from '../../shared/app/unsubscribe.js';
-import { bodyFields, errorStatus, type HttpResult, html, json, wantsJson } from '../http/responses.js';
-import { donePage, errorPage, preferencesPage } from './pages.js';
+import { linkErrorResponse } from '../http/pages.js';
+import { bodyFields, type HttpResult, html, json, wantsJson } from '../http/responses.js';
+import { donePage, preferencesPage } from './pages.js';
 
 /** Fields of the POST body; a one-click POST may be multipart (RFC 8058), which carries nothing careflow needs. */
 const postedFields = (event: APIGatewayProxyEventV2): Record<string, string> => {
@@ -36,18 +37,9 @@ export const createUnsubscribeHandler = (getDeps: () => Promise<UnsubscribeDeps>
       });
       return asJson ? json(200, { scope: result.scope }) : html(200, donePage(result.scope));
     } catch (error) {
-      const { status, body } = errorStatus(error);
-      if (status === 500)
-        (await getDeps().catch(() => null))?.logger.error('unsubscribe failed', { error: String(error) });
-      return asJson ? json(status, body) : html(status, errorPage(titleFor(status), body.message));
+      const deps = await getDeps().catch(() => null);
+      return linkErrorResponse(error, asJson, deps ? { logger: deps.logger, what: 'unsubscribe' } : null);
     }
   });
-
-const titleFor = (status: number): string =>
-  status === 410
-    ? 'This link has expired'
-    : status >= 500
-      ? 'Something went wrong'
-      : 'This link does not work';
 
 export const handler = createUnsubscribeHandler(lazyUnsubscribeDeps);

@@ -1,17 +1,9 @@
 import type { EmailPreferences, UnsubscribeScope } from '../../shared/app/unsubscribe.js';
+import { page as basePage, escapeHtml } from '../http/pages.js';
 
-const escapeHtml = (text: string): string =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
+const page = (title: string, body: string): string => basePage(title, body, style);
 
-const page = (title: string, body: string): string => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#222}
-form{margin:1rem 0}button{padding:.6rem 1.2rem}.note{color:#555;font-size:.9rem}</style></head>
-<body>${body}</body></html>`;
+const style = 'form{margin:1rem 0}.note{color:#555;font-size:.9rem}';
 
 /**
  * The page behind an unsubscribe link: nothing changes until the customer presses a button
@@ -44,6 +36,3 @@ export const donePage = (scope: UnsubscribeScope): string =>
       ? '<h1>Done</h1><p>You will get no more email from us.</p>'
       : '<h1>Done</h1><p>You will get no more offers or news by email. Messages about your orders and requests still reach you.</p>',
   );
-
-export const errorPage = (title: string, message: string): string =>
-  page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`);
