@@ -1,9 +1,9 @@
 import { page as basePage, escapeHtml } from '../http/pages.js';
 
-const page = (title: string, body: string): string => basePage(title, body, style);
-
 const style =
   '.scores{display:flex;flex-wrap:wrap;gap:.3rem}.scores label{border:1px solid #999;border-radius:4px;padding:.4rem .6rem}textarea{width:100%;min-height:6rem}button{margin-top:1rem}';
+
+const page = (title: string, body: string): string => basePage(title, body, style);
 
 /** The page behind a score link: nothing is recorded until the customer confirms. */
 export const confirmPage = (action: string, scores: readonly number[], selected: number | null): string =>

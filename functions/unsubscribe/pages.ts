@@ -1,9 +1,9 @@
 import type { EmailPreferences, UnsubscribeScope } from '../../shared/app/unsubscribe.js';
 import { page as basePage, escapeHtml } from '../http/pages.js';
 
-const page = (title: string, body: string): string => basePage(title, body, style);
-
 const style = 'form{margin:1rem 0}.note{color:#555;font-size:.9rem}';
+
+const page = (title: string, body: string): string => basePage(title, body, style);
 
 /**
  * The page behind an unsubscribe link: nothing changes until the customer presses a button
