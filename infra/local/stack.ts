@@ -40,6 +40,11 @@ export interface LocalStackOptions {
   dataDir: string | null;
   /** Fire due wake-ups as real time passes (off in tests, which advance the clock themselves). */
   realTimeWakes?: boolean;
+  /**
+   * Where the local clock starts (ISO time), instead of now. Tests pin it to a morning so that
+   * quiet hours (21:00–08:00 by default) never depend on when the suite happens to run.
+   */
+  startAt?: string;
 }
 
 export interface LocalStack {
@@ -88,7 +93,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     throw error;
   });
 
-  const clock = new LocalClock();
+  const clock = new LocalClock(options.startAt ? Date.parse(options.startAt) - Date.now() : 0);
   let ready = false;
   const bus = new LocalBus(clock);
   const queue = new LocalFifoQueue(`arn:aws:sqs:local:${ACCOUNT}:careflow-customers.fifo`, clock);

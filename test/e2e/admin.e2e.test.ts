@@ -4,7 +4,8 @@ import {
   TestEventPatternCommand,
 } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
+import type { LocalStack } from '../../infra/local/stack.js';
+import { startTestStack } from '../support/local-stack.js';
 
 /**
  * A marketer's story over HTTP against the local stack: draft a journey, see its problems,
@@ -16,7 +17,7 @@ let stack: LocalStack;
 
 beforeAll(async () => {
   process.env.CAREFLOW_ADMIN_TOKEN = TOKEN;
-  stack = await startLocalStack({ port: 0, sesPort: 0, dynamoPort: 0, dataDir: null, realTimeWakes: false });
+  stack = await startTestStack();
 }, 60_000);
 
 afterAll(async () => {

@@ -1,7 +1,8 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
+import type { LocalStack } from '../../infra/local/stack.js';
+import { startTestStack } from '../support/local-stack.js';
 
 /**
  * The walking skeleton's user story, over HTTP against the local stack:
@@ -11,7 +12,7 @@ import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, sesPort: 0, dynamoPort: 0, dataDir: null, realTimeWakes: false });
+  stack = await startTestStack();
 }, 60_000);
 
 afterAll(async () => {

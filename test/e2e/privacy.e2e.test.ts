@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
+import type { LocalStack } from '../../infra/local/stack.js';
+import { startTestStack } from '../support/local-stack.js';
 
 /**
  * A customer asks for their data and then to be forgotten, over HTTP against the local stack:
@@ -10,7 +11,7 @@ let stack: LocalStack;
 
 beforeAll(async () => {
   process.env.CAREFLOW_ADMIN_TOKEN = TOKEN;
-  stack = await startLocalStack({ port: 0, sesPort: 0, dynamoPort: 0, dataDir: null, realTimeWakes: false });
+  stack = await startTestStack();
 }, 60_000);
 
 afterAll(async () => {
