@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sesv2';
 import { SendDeferredError, SendRejectedError } from '../../app/errors.js';
 import type { EmailSender, OutgoingEmail } from '../../app/ports.js';
+import { atMostOnceClientConfig, type SendTimeouts } from '../at-most-once-client.js';
 
 /**
  * SES v2 adapter of the EmailSender port.
@@ -207,26 +208,9 @@ export class SesEmailSender implements EmailSender {
   }
 }
 
-export type SesClientOptions = Omit<SESv2ClientConfig, 'maxAttempts' | 'retryStrategy' | 'retryMode'> & {
-  /** Give up on a SendEmail that has not answered after this many ms (outcome unknown). Default 10 000. */
-  requestTimeoutMs?: number;
-  /** Give up when no connection is established after this many ms. Default 3 000. */
-  connectionTimeoutMs?: number;
-};
+export type SesClientOptions = Omit<SESv2ClientConfig, 'maxAttempts' | 'retryStrategy' | 'retryMode'> &
+  SendTimeouts;
 
-/**
- * The SES client careflow sends with: the SDK never retries (`maxAttempts: 1`), because a
- * retry after a timeout or a 5xx could deliver the same email twice. Throttling is retried
- * by SesEmailSender itself, and everything else by the queue once the outcome is known.
- */
-export const createSesClient = (options: SesClientOptions = {}): SESv2Client => {
-  const { requestTimeoutMs = 10_000, connectionTimeoutMs = 3_000, requestHandler, ...config } = options;
-  return new SESv2Client({
-    ...config,
-    requestHandler: requestHandler ?? {
-      requestTimeout: requestTimeoutMs,
-      connectionTimeout: connectionTimeoutMs,
-    },
-    maxAttempts: 1,
-  });
-};
+/** The SESv2Client careflow sends with: no SDK retries, bounded waits (see atMostOnceClientConfig). */
+export const createSesClient = (options: SesClientOptions = {}): SESv2Client =>
+  new SESv2Client(atMostOnceClientConfig(options));

@@ -9,6 +9,7 @@ import {
 import { SendDeferredError, SendRejectedError } from '../../app/errors.js';
 import { RecipientOptedOutError } from '../../app/feedback/errors.js';
 import type { OutgoingSms, SmsSender } from '../../app/ports.js';
+import { atMostOnceClientConfig, type SendTimeouts } from '../at-most-once-client.js';
 
 /**
  * SNS adapter of the SmsSender port: `Publish` to a phone number.
@@ -219,26 +220,9 @@ export class SnsSmsSender implements SmsSender {
   }
 }
 
-export type SnsClientOptions = Omit<SNSClientConfig, 'maxAttempts' | 'retryStrategy' | 'retryMode'> & {
-  /** Give up on a call that has not answered after this many ms (outcome unknown). Default 10 000. */
-  requestTimeoutMs?: number;
-  /** Give up when no connection is established after this many ms. Default 3 000. */
-  connectionTimeoutMs?: number;
-};
+export type SnsClientOptions = Omit<SNSClientConfig, 'maxAttempts' | 'retryStrategy' | 'retryMode'> &
+  SendTimeouts;
 
-/**
- * The SNS client careflow sends SMS with: the SDK never retries (`maxAttempts: 1`), because a
- * retry after a timeout or a 5xx could deliver the same SMS twice. Throttling is retried by
- * SnsSmsSender itself.
- */
-export const createSnsClient = (options: SnsClientOptions = {}): SNSClient => {
-  const { requestTimeoutMs = 10_000, connectionTimeoutMs = 3_000, requestHandler, ...config } = options;
-  return new SNSClient({
-    ...config,
-    requestHandler: requestHandler ?? {
-      requestTimeout: requestTimeoutMs,
-      connectionTimeout: connectionTimeoutMs,
-    },
-    maxAttempts: 1,
-  });
-};
+/** The SNSClient careflow sends with: no SDK retries, bounded waits (see atMostOnceClientConfig). */
+export const createSnsClient = (options: SnsClientOptions = {}): SNSClient =>
+  new SNSClient(atMostOnceClientConfig(options));
