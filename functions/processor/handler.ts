@@ -10,6 +10,7 @@ import {
   noMetrics,
   withCorrelationId,
 } from '../../shared/adapters/observability.js';
+import { once } from '../../shared/adapters/wiring/common.js';
 import { lazyEngineDeps } from '../../shared/adapters/wiring/processor.js';
 import type { EngineDeps } from '../../shared/app/deps.js';
 import { processCustomerEvent } from '../../shared/app/process-customer-event.js';
@@ -84,4 +85,7 @@ export const createProcessorHandler = (getDeps: () => Promise<EngineDeps>, metri
     });
 };
 
-export const handler = createProcessorHandler(lazyEngineDeps, createMetrics());
+const metrics = createMetrics();
+/** The use cases report sends and skips to the same metrics the handler flushes. */
+const deps = once(async () => ({ ...(await lazyEngineDeps()), metrics }));
+export const handler = createProcessorHandler(deps, metrics);

@@ -209,6 +209,7 @@ const recordSkip = async (
 ): Promise<SendOutcome> => {
   if (await deps.messages.claim({ ...record, status: 'skipped', reason })) {
     deps.logger.info('message skipped', { messageId: record.messageId, channel: record.channel, reason });
+    deps.metrics?.skipped(reason);
   }
   return { status: 'skipped', channel: record.channel, reason };
 };
@@ -231,6 +232,7 @@ const dispatch = async (
       providerMessageId,
       at: deps.clock.now(),
     });
+    deps.metrics?.messageSent(channel);
     return { status: 'sent', channel, reason: null };
   } catch (error) {
     if (error instanceof SendRejectedError) {

@@ -65,6 +65,14 @@ export interface EngineDeps {
   policy?: SendPolicy;
   /** Journey figures: one delta per instance save (never fails the engine). Absent in sandboxes. */
   stats?: JourneyStats;
+  /** Operational metrics (EMF in AWS): sends by channel, skips by reason. Absent in sandboxes. */
+  metrics?: SendMetrics;
+}
+
+/** The part of the metrics port the use cases report to. */
+export interface SendMetrics {
+  messageSent(channel: 'email' | 'sms'): void;
+  skipped(reason: string): void;
 }
 
 /** What the public survey endpoints need. */

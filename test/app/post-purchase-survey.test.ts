@@ -222,3 +222,23 @@ describe('post-purchase survey when the order arrives before the profile', () =>
     expect(history[0]).toMatchObject({ stepId: 'invite', status: 'skipped', reason: 'no-consent' });
   });
 });
+
+describe('operational metrics', () => {
+  it('counts a sent invitation by channel and a skipped one by reason', async () => {
+    const counted: string[] = [];
+    const metrics = {
+      messageSent: (channel: string) => counted.push(`sent:${channel}`),
+      skipped: (reason: string) => counted.push(`skipped:${reason}`),
+    };
+    const world = await makeWorld();
+    world.deps.metrics = metrics;
+    await processCustomerEvent(world.deps, world.event('Customer Profile Updated', alice));
+    await processCustomerEvent(world.deps, world.event('Order Completed', order));
+    await processCustomerEvent(
+      world.deps,
+      world.event('Order Completed', { ...order, customerId: 'c-nobody' }),
+    );
+    await world.advance(DAY);
+    expect(counted.sort()).toEqual(['sent:email', 'skipped:no-profile']);
+  });
+});
