@@ -23,3 +23,26 @@ export const atMostOnceClientConfig = <C extends { requestHandler?: unknown }>(o
     maxAttempts: 1,
   };
 };
+
+/** Network errors raised before a single byte reached the provider. */
+const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
+
+/** The name of an SDK error (`TooManyRequestsException`, …), or `Error`. */
+export const errorName = (error: unknown): string =>
+  isObject(error) && typeof error.name === 'string' ? error.name : 'Error';
+
+/**
+ * Whether an error proves the provider did not send, whatever its service: the SDK flags it as
+ * throttling, the answer is HTTP 429, or no connection was ever made. A retry is then safe.
+ */
+export const certainlyNotSent = (error: unknown): boolean => {
+  if (!isObject(error)) return false;
+  const retryable = error.$retryable;
+  if (isObject(retryable) && retryable.throttling === true) return true;
+  const metadata = error.$metadata;
+  if (isObject(metadata) && metadata.httpStatusCode === 429) return true;
+  return typeof error.code === 'string' && NOT_CONNECTED_CODES.has(error.code);
+};

@@ -8,7 +8,12 @@ import {
 } from '@aws-sdk/client-sesv2';
 import { SendDeferredError, SendRejectedError } from '../../app/errors.js';
 import type { EmailSender, OutgoingEmail } from '../../app/ports.js';
-import { atMostOnceClientConfig, type SendTimeouts } from '../at-most-once-client.js';
+import {
+  atMostOnceClientConfig,
+  certainlyNotSent,
+  errorName,
+  type SendTimeouts,
+} from '../at-most-once-client.js';
 
 /**
  * SES v2 adapter of the EmailSender port.
@@ -88,25 +93,13 @@ export const DEFERRED_ERRORS: ReadonlySet<string> = new Set([
   'SlowDown',
 ]);
 
-/** Network errors raised before a single byte reached SES: certainly not sent. */
-const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-
 type Classification = 'rejected' | 'deferred' | 'unknown';
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null;
 
 /** How a SendEmail failure must be treated; 'unknown' means SES may have sent the message. */
 export const classifySesError = (error: unknown): Classification => {
-  if (!isObject(error)) return 'unknown';
-  const name = typeof error.name === 'string' ? error.name : '';
+  const name = errorName(error);
   if (REJECTED_ERRORS.has(name)) return 'rejected';
-  if (DEFERRED_ERRORS.has(name)) return 'deferred';
-  const retryable = error.$retryable;
-  if (isObject(retryable) && retryable.throttling === true) return 'deferred';
-  const metadata = error.$metadata;
-  if (isObject(metadata) && metadata.httpStatusCode === 429) return 'deferred';
-  if (typeof error.code === 'string' && NOT_CONNECTED_CODES.has(error.code)) return 'deferred';
+  if (DEFERRED_ERRORS.has(name) || certainlyNotSent(error)) return 'deferred';
   return 'unknown';
 };
 
@@ -151,7 +144,7 @@ export class SesEmailSender implements EmailSender {
         return { providerMessageId: output.MessageId };
       } catch (error) {
         const kind = classifySesError(error);
-        const name = isObject(error) && typeof error.name === 'string' ? error.name : 'Error';
+        const name = errorName(error);
         if (kind === 'rejected') {
           throw new SendRejectedError(`SES refused the message (${name})`, { cause: error });
         }

@@ -9,7 +9,12 @@ import {
 import { SendDeferredError, SendRejectedError } from '../../app/errors.js';
 import { RecipientOptedOutError } from '../../app/feedback/errors.js';
 import type { OutgoingSms, SmsSender } from '../../app/ports.js';
-import { atMostOnceClientConfig, type SendTimeouts } from '../at-most-once-client.js';
+import {
+  atMostOnceClientConfig,
+  certainlyNotSent,
+  errorName,
+  type SendTimeouts,
+} from '../at-most-once-client.js';
 
 /**
  * SNS adapter of the SmsSender port: `Publish` to a phone number.
@@ -66,29 +71,14 @@ export const DEFERRED_ERRORS: ReadonlySet<string> = new Set([
   'RequestLimitExceeded',
 ]);
 
-/** Network errors raised before a single byte reached SNS: certainly not sent. */
-const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-
 export type SnsErrorClass = 'opted-out' | 'rejected' | 'deferred' | 'unknown';
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null;
-
-const errorName = (error: unknown): string =>
-  isObject(error) && typeof error.name === 'string' ? error.name : 'Error';
 
 /** How an SNS failure must be treated; 'unknown' means SNS may have sent the message. */
 export const classifySnsError = (error: unknown): SnsErrorClass => {
-  if (!isObject(error)) return 'unknown';
   const name = errorName(error);
   if (OPTED_OUT_ERRORS.has(name)) return 'opted-out';
   if (REJECTED_ERRORS.has(name)) return 'rejected';
-  if (DEFERRED_ERRORS.has(name)) return 'deferred';
-  const retryable = error.$retryable;
-  if (isObject(retryable) && retryable.throttling === true) return 'deferred';
-  const metadata = error.$metadata;
-  if (isObject(metadata) && metadata.httpStatusCode === 429) return 'deferred';
-  if (typeof error.code === 'string' && NOT_CONNECTED_CODES.has(error.code)) return 'deferred';
+  if (DEFERRED_ERRORS.has(name) || certainlyNotSent(error)) return 'deferred';
   return 'unknown';
 };
 
