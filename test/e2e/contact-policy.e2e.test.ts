@@ -1,53 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../infra/local/stack.js';
-import { startTestStack } from '../support/local-stack.js';
+import { describe, expect, it } from 'vitest';
+import { useTestStack } from '../support/local-stack.js';
 
 /**
  * The contact policy as a customer lives it, over HTTP against the local stack: at most three
  * marketing emails a week, one-click unsubscribe from marketing (RFC 8058), care messages still
  * arriving afterwards.
  */
-const TOKEN = 'e2e-policy-token-0123456789abcdef';
-let stack: LocalStack;
-
-beforeAll(async () => {
-  process.env.CAREFLOW_ADMIN_TOKEN = TOKEN;
-  stack = await startTestStack();
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
-
-interface Mail {
-  subject: string;
-  destination: { to: string[] };
-  headers?: { name: string; value: string }[];
-}
-
-const admin = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${stack.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-};
-
-const put = async (detailType: string, detail: Record<string, unknown>) => {
-  const result = await admin('POST', '/events', {
-    Entries: [{ Source: 'shop', DetailType: detailType, Detail: JSON.stringify(detail) }],
-  });
-  expect(result.body.FailedEntryCount).toBe(0);
-  await stack.settle();
-};
-
-const advance = (by: string) => admin('POST', '/_local/clock/advance', { by });
-
-const mailTo = async (address: string): Promise<Mail[]> => {
-  const store = (await (await fetch(`${stack.sesUrl}/store`)).json()) as { emails: Mail[] };
-  return store.emails.filter((m) => m.destination.to.includes(address));
-};
+const { stack, admin, put, advance, mailTo } = useTestStack('e2e-policy-token-0123456789abcdef');
 
 /** A weekly-deal journey: every `Deal Available` event sends one marketing email. */
 const weeklyDeal = {
@@ -104,7 +63,7 @@ describe('contact policy on the local stack', () => {
       body: 'List-Unsubscribe=One-Click',
     });
     expect(click.status).toBe(200);
-    await stack.settle();
+    await stack().settle();
 
     // A week later the cap is clear, but she has unsubscribed from marketing.
     await advance('8d');
