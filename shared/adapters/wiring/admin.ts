@@ -14,7 +14,8 @@ import { DynamoTemplateStore } from '../dynamodb/template-store.js';
 import { createSandboxFactory } from '../memory/sandbox.js';
 import { createSesClient, SesEmailSender } from '../ses/ses-email-sender.js';
 import { LayeredTemplateStore } from '../templates/layered-template-store.js';
-import { basics, once, tableOptions, type WiringOverrides } from './common.js';
+import { basics, once, type WiringOverrides } from './common.js';
+import { tableOptions } from './table.js';
 
 /**
  * The contact policy dry runs apply: the processor's (`sendPolicyFrom` in ./processor.ts), read

@@ -8,7 +8,8 @@ import { DynamoMessageDeliveryLog } from '../dynamodb/message-delivery.js';
 import { DynamoSuppressionList } from '../dynamodb/suppression-list.js';
 import { EventBridgePublisher } from '../eventbridge/eventbridge-publisher.js';
 import { InvalidEventsQueue } from '../sqs/invalid-events-queue.js';
-import { basics, once, tableOptions, type WiringOverrides } from './common.js';
+import { basics, once, type WiringOverrides } from './common.js';
+import { tableOptions } from './table.js';
 
 /** The feedback function's dependencies: the use case's, and where invalid SES events are kept. */
 export interface FeedbackFunctionDeps extends FeedbackDeps {

@@ -18,7 +18,9 @@ import { EventBridgeWakeScheduler } from '../scheduler/eventbridge-wake-schedule
 import { createSesClient, SesEmailSender } from '../ses/ses-email-sender.js';
 import { createSnsClient, SnsSmsSender } from '../sns/sns-sms-sender.js';
 import { storedThenBuiltInTemplates } from '../templates/engine-templates.js';
-import { basics, linkSettings, once, tableOptions, type WiringOverrides } from './common.js';
+import { basics, once, type WiringOverrides } from './common.js';
+import { linkSettings } from './links.js';
+import { tableOptions } from './table.js';
 
 /** The deployment's contact policy: the configured values, the defaults for the rest. */
 export const sendPolicyFrom = (config: Config): SendPolicy => ({

@@ -3,7 +3,9 @@ import type { SurveyDeps } from '../../app/deps.js';
 import { type Config, loadConfig } from '../../config/config.js';
 import { DynamoSurveyStore } from '../dynamodb/survey-store.js';
 import { EventBridgePublisher } from '../eventbridge/eventbridge-publisher.js';
-import { basics, linkSettings, once, tableOptions, type WiringOverrides } from './common.js';
+import { basics, once, type WiringOverrides } from './common.js';
+import { linkSettings } from './links.js';
+import { tableOptions } from './table.js';
 
 /** The survey function's composition root: answers in DynamoDB, `Survey Answered` on the bus. */
 export const surveyDeps = async (config: Config, overrides: WiringOverrides = {}): Promise<SurveyDeps> => ({

@@ -3,7 +3,9 @@ import type { UnsubscribeDeps } from '../../app/unsubscribe.js';
 import { type Config, loadConfig } from '../../config/config.js';
 import { DynamoCustomerStore } from '../dynamodb/customer-store.js';
 import { EventBridgePublisher } from '../eventbridge/eventbridge-publisher.js';
-import { basics, linkSettings, once, tableOptions, type WiringOverrides } from './common.js';
+import { basics, once, type WiringOverrides } from './common.js';
+import { linkSettings } from './links.js';
+import { tableOptions } from './table.js';
 
 /**
  * The unsubscribe function's composition root: reads the customer's profile (to show the current
