@@ -1,5 +1,6 @@
+import { MemoryTemplateRepository } from '../../shared/adapters/memory/index.js';
 import { MemoryJourneyStats } from '../../shared/adapters/memory/journey-stats.js';
-import { StaticTemplateStore } from '../../shared/adapters/templates/static-template-store.js';
+import { LayeredTemplateStore } from '../../shared/adapters/templates/layered-template-store.js';
 import type { AppDeps } from '../../shared/app/deps.js';
 import { JourneyCatalog } from '../../shared/app/journey-catalog.js';
 import { processCustomerEvent } from '../../shared/app/process-customer-event.js';
@@ -55,7 +56,10 @@ export const makeWorld = async (
     logger: silentLogger,
     customers: fakes.customers,
     catalog: new JourneyCatalog(journeyStore, clock, 0),
-    templates: new StaticTemplateStore(defaultTemplates),
+    templates: new LayeredTemplateStore(new MemoryTemplateRepository(), defaultTemplates, {
+      clock,
+      ttlMs: 0,
+    }),
     messages: fakes.messages,
     email: fakes.email,
     scheduler: fakes.scheduler,
