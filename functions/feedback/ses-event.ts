@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { decodeTagValue, MESSAGE_ID_TAG } from '../../shared/adapters/ses/ses-email-sender.js';
 import type { EmailFeedback } from '../../shared/app/feedback/record-email-feedback.js';
 import type { DeliveryStatus } from '../../shared/app/ports.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../domain/errors.js';
 import { marketingAttribute, UNSUBSCRIBED, unsubscribedFromMarketing } from '../domain/guards/send.js';
 import { signToken, verifyToken } from '../domain/links/signed-token.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../domain/errors.js';
 import { parseDuration } from '../domain/time/duration.js';
 import { Env } from './env.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MessageRecord, Profile, SurveyAnswer } from '../../app/ports.js';
 import { ValidationError } from '../../domain/errors.js';
 import { CustomerProfileUpdated } from '../../domain/events/schemas.js';

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DraftExpectation, JourneyDraft, JourneyDrafts } from '../../app/ports.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import { queryAll, type TableOptions } from './client.js';

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JourneyAdminStore, JourneyState, PublishedJourney } from '../../app/ports.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import { Journey } from '../../domain/journey/definition.js';

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SurveyAnswer, SurveyStore } from '../../app/ports.js';
 import type { TableOptions } from './client.js';
 import { setExpression } from './conditions.js';

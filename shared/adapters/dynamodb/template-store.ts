@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StoredTemplate, TemplateRepository } from '../../app/ports.js';
 import { EmailTemplate } from '../../domain/templates/render.js';
 import { queryAll, type TableOptions } from './client.js';

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, NotFoundError, type Problem, ValidationError } from '../../domain/errors.js';
 import { Journey } from '../../domain/journey/definition.js';
 import type { AdminApiDeps } from '../deps.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { type CustomerEvent, describeProblems, parseCustomerEvent } from '../../domain/events/envelope.js';
 import { CustomerProfileUpdated } from '../../domain/events/schemas.js';

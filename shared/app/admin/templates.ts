@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { type MissingVariable, missingVariables, templateProblems } from '../../domain/templates/check.js';
 import { BASE_LOCALE } from '../../domain/templates/locale.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MissingVariable } from '../../domain/templates/check.js';
 import type { AdminApiDeps } from '../deps.js';
 import { parseInput } from './render-context.js';

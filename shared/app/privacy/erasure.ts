@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { PrivacyDeps } from '../deps.js';
 import type { Channel, CustomerRecords, StoredRecord } from '../ports.js';

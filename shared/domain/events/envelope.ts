@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { detailSchemas, GenericDetail } from './schemas.js';
 
 /** The EventBridge event as a Lambda target receives it. */

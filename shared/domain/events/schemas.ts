@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** IANA time zone name, checked against the runtime's time zone database. */
 export const TimeZone = z.string().refine(

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Duration } from '../time/duration.js';
 
 /** An EventBridge event pattern; checked in depth by the journey validator. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The part of an event that an instance keeps: enough to branch, correlate and render. */
 export const EventRef = z.object({

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Problem } from '../errors.js';
 import { validatePattern } from '../pattern/index.js';
 import { parseDuration } from '../time/duration.js';

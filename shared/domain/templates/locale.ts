@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The language of a template's top-level parts, and the last fallback. */
 export const BASE_LOCALE = 'en';

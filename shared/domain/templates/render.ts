@@ -1,5 +1,5 @@
 import { Liquid, type Template as LiquidTemplate } from 'liquidjs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { chooseLocale, LocaleTag } from './locale.js';
 
 /** The three parts of an email, each a Liquid template. */
