@@ -1,5 +1,5 @@
 // Bundle size and module initialisation time of every Lambda, built the way the CDK stack builds
-// them (infra/stacks/bundling.ts), next to the earlier settings and two naive baselines.
+// them (infra/stacks/bundling.ts), next to a naive build, the earlier zod import and a what-if.
 // Run alone: npx tsx -e "import('./test/bench/bundles.ts').then(async m => console.log(await m.benchBundles()))"
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -28,36 +28,65 @@ const lambdaEnv = {
 };
 
 /**
- * What-if: `import * as z from 'zod'` instead of `import { z } from 'zod'` in careflow's own
- * files. esbuild cannot tree-shake the namespace object behind the named `z` export, so the
- * named form pulls in all of zod, its 40-odd locales included.
+ * careflow's files as they were until they imported zod as a namespace: `import { z } from 'zod'`
+ * names zod's namespace object, which esbuild cannot tree-shake, so all of zod is kept, its
+ * 40-odd locales included.
  */
-const zodNamespaceImports: Plugin = {
-  name: 'zod-namespace-imports',
+const namedZodImports: Plugin = {
+  name: 'named-zod-imports',
   setup(builder) {
     builder.onLoad({ filter: /\.ts$/ }, (args) => {
       if (args.path.includes('node_modules')) return undefined;
       const source = readFileSync(args.path, 'utf8');
       return {
-        contents: source.replace(/import \{ z \} from 'zod';/g, "import * as z from 'zod';"),
+        contents: source.replace(/import \* as z from 'zod';/g, "import { z } from 'zod';"),
         loader: 'ts',
       };
     });
   },
 };
 
-type Variant = 'after' | 'before' | 'zodNamespace' | 'naive';
+/**
+ * What-if: the SDK clients' generated schemas with literal trait keys (`{ http: [...] }`) instead
+ * of computed ones (`{ [_h]: [...] }`). esbuild must keep an object literal with a computed key
+ * (the key could run code), so every operation schema of a client stays in the bundle, with
+ * every structure it points to, even when one command is used.
+ */
+const literalSchemaKeys: Plugin = {
+  name: 'literal-schema-keys',
+  setup(builder) {
+    builder.onLoad(
+      { filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/][^\\/]+\.js$/ },
+      (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const strings = new Map<string, string>();
+        for (const [, name, value] of source.matchAll(/^const (_\w+) = ("[^"\n]*");$/gm)) {
+          if (name && value) strings.set(name, value);
+        }
+        return {
+          contents: source.replace(/\[(_\w+)\]:/g, (key, name: string) => {
+            const value = strings.get(name);
+            return value ? `${value}:` : key;
+          }),
+          loader: 'js',
+        };
+      },
+    );
+  },
+};
 
-/** esbuild options of each variant. `before` is the stack's bundling until this change. */
+type Variant = 'naive' | 'namedZod' | 'current' | 'literalKeys';
+
+/** esbuild options of each variant; `current` is what the stack builds. */
 const variantOptions = (variant: Variant, entry: string, outfile: string): BuildOptions => {
   const current = esbuildOptions(entry, outfile);
   switch (variant) {
-    case 'after':
+    case 'current':
       return current;
-    case 'before':
-      return { ...current, external: [] };
-    case 'zodNamespace':
-      return { ...current, plugins: [zodNamespaceImports] };
+    case 'namedZod':
+      return { ...current, plugins: [namedZodImports] };
+    case 'literalKeys':
+      return { ...current, plugins: [literalSchemaKeys] };
     case 'naive':
       // `esbuild --bundle --platform=node`: CommonJS, the packages' default (CommonJS) builds, not minified.
       return {
@@ -145,51 +174,69 @@ const topPackages = (metafile: Metafile, count: number): string => {
     .join(', ');
 };
 
+const VARIANTS: readonly Variant[] = ['naive', 'namedZod', 'current', 'literalKeys'];
+
+interface Measured {
+  variant: Variant;
+  built: Built;
+  time: { cpu: number; wall: number } | undefined;
+}
+
+/** Every variant of one entry point, bundled, then imported in turns. */
+const measure = async (dir: string, name: string, entry: string, variants: readonly Variant[]) => {
+  const built: Built[] = [];
+  for (const variant of variants) built.push(await bundle(dir, name, variant, entry));
+  const times = await importTimes(built.map((b) => b.file));
+  return built.map((b, i): Measured => ({ variant: variants[i] ?? 'current', built: b, time: times[i] }));
+};
+
+/** Sizes, then init times, of a row; the current build in bold. */
+const cells = (measured: Measured[]): string => {
+  const bold = (m: Measured, text: string) => (m.variant === 'current' ? `**${text}**` : text);
+  const sizes = measured.map((m) => bold(m, kb(m.built.bytes)));
+  const times = measured.map((m) => bold(m, time(m.time)));
+  return [...sizes, ...times].join(' | ');
+};
+
 export async function benchBundles(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'careflow-bench-bundles-'));
   try {
     const rows: string[] = [];
     const contributors: string[] = [];
     for (const name of FUNCTIONS) {
-      const entry = `functions/${name}/handler.ts`;
-      const built = {
-        after: await bundle(dir, name, 'after', entry),
-        before: await bundle(dir, name, 'before', entry),
-        zodNamespace: await bundle(dir, name, 'zodNamespace', entry),
-        naive: await bundle(dir, name, 'naive', entry),
-      };
-      const [naive, before, after, zodNamespace] = await importTimes([
-        built.naive.file,
-        built.before.file,
-        built.after.file,
-        built.zodNamespace.file,
-      ]);
-      rows.push(
-        `| ${name} | ${kb(built.naive.bytes)} | ${kb(built.before.bytes)} | **${kb(built.after.bytes)}** | ${kb(built.zodNamespace.bytes)} | ${time(naive)} | ${time(before)} | **${time(after)}** | ${time(zodNamespace)} |`,
-      );
-      if (built.after.metafile) contributors.push(`- ${name}: ${topPackages(built.after.metafile, 8)}`);
+      const measured = await measure(dir, name, `functions/${name}/handler.ts`, VARIANTS);
+      rows.push(`| ${name} | ${cells(measured)} |`);
+      const current = measured.find((m) => m.variant === 'current')?.built.metafile;
+      if (current) contributors.push(`- ${name}: ${topPackages(current, name === 'processor' ? 14 : 8)}`);
     }
 
-    const naiveEntry = 'test/bench/fixtures/naive-full-clients.ts';
-    const full = await bundle(dir, 'full-clients', 'after', naiveEntry);
-    const fullNaive = await bundle(dir, 'full-clients', 'naive', naiveEntry);
-    const [fullInit, fullNaiveInit] = await importTimes([full.file, fullNaive.file]);
+    const floor = await measure(dir, 'processor-sdk-floor', 'test/bench/fixtures/processor-sdk-floor.ts', [
+      'current',
+      'literalKeys',
+    ]);
+    const full = await measure(dir, 'full-clients', 'test/bench/fixtures/naive-full-clients.ts', [
+      'current',
+      'naive',
+    ]);
+    const sized = (m: Measured | undefined) => (m ? `${kb(m.built.bytes)} (init ${time(m.time)})` : 'n/a');
 
     return [
       '## Bundle size and module initialisation',
       '',
-      `Each handler bundled with esbuild as the CDK stack bundles it, then imported in ${RUNS} fresh Node processes per variant, the variants taking turns (median of the \`import()\` alone, process start-up excluded; a Lambda's init adds the runtime's own start-up). Init is CPU time (user + system), wall-clock in brackets: on a shared machine the wall-clock figures vary up to ×2 from one run to the next.`,
+      `Each handler bundled with esbuild as the CDK stack bundles it, then imported in ${RUNS} fresh Node processes per variant, the variants taking turns (median of the \`import()\` alone, process start-up excluded; a Lambda's init adds the runtime's own start-up). Init is CPU time (user + system), wall-clock in brackets: on a shared machine the wall-clock figures vary up to ×2 from one run to the next. Sizes are the \`.mjs\` files; the source maps are separate files.`,
       '',
       "- **naive**: `esbuild --bundle --platform=node` (CommonJS, the packages' CommonJS builds, not minified)",
-      "- **before**: the stack's earlier settings (minified ESM, `mainFields: module,main`, everything bundled)",
-      '- **after**: the current settings: before, minus the credential providers Lambda never loads (`infra/stacks/bundling.ts`)',
-      "- **`import * as z`**: after, with careflow's files importing zod as a namespace (not applied: those files belong to the domain code)",
+      "- **`import { z }`**: the current settings, with careflow's files importing `{ z }` from zod as they did until they imported it as a namespace (all of zod is kept)",
+      '- **current**: what the stack builds (`infra/stacks/bundling.ts`)',
+      "- **literal keys** (what-if, not applied): current, with the SDK clients' generated schemas using literal instead of computed trait keys, which lets esbuild drop the schemas of operations a function never calls",
       '',
-      '| function | naive | before | after | after + `import * as z` | init naive | init before | init after | init after + `import * as z` |',
+      '| function | naive | `import { z }` | current | literal keys | init naive | init `import { z }` | init current | init literal keys |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...rows,
       '',
-      `All SDK v3 clients careflow uses, aggregated (\`new DynamoDB()\`, \`new SESv2()\`, ... every command included) and created at load: ${kb(full.bytes)} minified (init ${time(fullInit)}), ${kb(fullNaive.bytes)} naive (init ${time(fullNaiveInit)}).`,
+      `The floor with SDK v3 bundled: the six clients and the commands the processor sends, created on first use, and nothing else (\`test/bench/fixtures/processor-sdk-floor.ts\`): ${sized(floor[0])}; with literal schema keys ${sized(floor[1])}.`,
+      '',
+      `All SDK v3 clients careflow uses, aggregated (\`new DynamoDB()\`, \`new SESv2()\`, ... every command included) and created at load: ${sized(full[0])} minified, ${sized(full[1])} naive.`,
       '',
       'Largest contributors to the current bundles (minified bytes):',
       '',
