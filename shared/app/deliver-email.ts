@@ -13,7 +13,8 @@ import { knownZone } from '../domain/guards/zoned-time.js';
 import type { Journey } from '../domain/journey/definition.js';
 import type { SendEffect } from '../domain/journey/effects.js';
 import type { Instance } from '../domain/journey/instance.js';
-import { renderEmail } from '../domain/templates/render.js';
+import { type EmailTemplate, renderEmail } from '../domain/templates/render.js';
+import { snapshotTemplate } from '../domain/templates/snapshot.js';
 import { renderSms, sendSms, smsTextProblem } from './deliver-sms.js';
 import type { EngineDeps } from './deps.js';
 import { SendDeferredError, SendRejectedError } from './errors.js';
@@ -69,6 +70,18 @@ const channelProblem = async (
   }
   return null;
 };
+
+/**
+ * The template a send renders: the one the journey version kept when it was published, so an
+ * instance keeps its wording and no template is read. Versions published before versions kept
+ * templates render the current one.
+ */
+const templateFor = async (
+  deps: EngineDeps,
+  journey: Journey,
+  id: string,
+): Promise<EmailTemplate | undefined> =>
+  journey.templates ? snapshotTemplate(journey, id) : deps.templates.get(id);
 
 /** What templates see: the profile, the trigger and latest event, the journey, the channel, survey and unsubscribe links. */
 const templateContext = (
@@ -149,7 +162,7 @@ export const deliverMessage = async (
   // `updatedAt` is the `now` the interpreter ran with when it asked for this send.
   if (!skip && isQuiet(instance.updatedAt, timeZoneOf(profile, policy), policy.quietHours))
     skip = 'quiet-hours';
-  const template = skip ? undefined : await deps.templates.get(effect.template);
+  const template = skip ? undefined : await templateFor(deps, journey, effect.template);
   if (!skip && !template) skip = 'no-template';
 
   const record: MessageRecord = {

@@ -2,8 +2,10 @@ import { isDeepStrictEqual } from 'node:util';
 import * as z from 'zod';
 import { ConflictError, NotFoundError, type Problem, ValidationError } from '../../domain/errors.js';
 import { Journey } from '../../domain/journey/definition.js';
+import type { EmailTemplate } from '../../domain/templates/schema.js';
+import { MAX_PUBLISHED_BYTES, templateIdsOf, withTemplates } from '../../domain/templates/snapshot.js';
 import type { AdminApiDeps } from '../deps.js';
-import type { JourneyDraft, JourneyState, PublishedJourney } from '../ports.js';
+import type { JourneyDraft, JourneyState, PublishedJourney, TemplateStore } from '../ports.js';
 import { checkJourney } from './journey-check.js';
 
 /** A journey as the admin API shows it: `draft` until first published, then its lifecycle state. */
@@ -37,6 +39,15 @@ const JourneyId = Journey.shape.id;
 const DraftBody = z.looseObject({ id: JourneyId });
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/**
+ * A definition as marketers edit it: without the templates a published version keeps (publishing
+ * takes them anew), so a published definition saved back as a draft does not carry old wording.
+ */
+export const editable = (definition: Record<string, unknown>): Record<string, unknown> => {
+  const { templates: _snapshot, ...rest } = definition;
+  return rest;
+};
 
 const statusOf = (draft: JourneyDraft | undefined, current: PublishedJourney | undefined): JourneyStatus =>
   current ? current.state : draft?.archived ? 'archived' : 'draft';
@@ -86,7 +97,7 @@ const parseBody = (body: unknown, pathId?: string): Record<string, unknown> & { 
       { path: 'id', message: `must be "${pathId}" (or left out)` },
     ]);
   }
-  return parsed.data;
+  return { ...editable(parsed.data), id: parsed.data.id };
 };
 
 /** Every journey that is not archived (or every one), by id. */
@@ -107,7 +118,7 @@ export const listJourneys = async (
 export const getJourney = async (deps: Deps, id: string): Promise<JourneyView> => {
   const [draft, current] = await Promise.all([deps.drafts.get(id), deps.journeys.getCurrent(id)]);
   if (!draft && !current) throw new NotFoundError(`There is no journey "${id}".`);
-  const definition: Record<string, unknown> = draft?.definition ?? current?.journey ?? {};
+  const definition = editable(draft?.definition ?? current?.journey ?? {});
   const check = await checkJourney(definition, deps.templates);
   return {
     ...summarize(id, draft, current),
@@ -187,7 +198,7 @@ export const publishJourney = async (
     throw new ConflictError(`journey ${id} is at revision ${draft.revision}, not ${expectedRevision}`);
   }
   const version = (await deps.journeys.latestVersion(id)) + 1;
-  const check = await checkJourney({ ...draft.definition, id, version }, deps.templates);
+  const check = await checkJourney({ ...editable(draft.definition), id, version }, deps.templates);
   if (!check.ok) {
     const count = check.problems.length;
     throw new ValidationError(
@@ -195,15 +206,51 @@ export const publishJourney = async (
       check.problems,
     );
   }
+  const journey = await withTemplateSnapshot(check.journey, deps.templates);
   const now = deps.clock.now();
-  if (current && isDeepStrictEqual({ ...check.journey, version: 0 }, { ...current.journey, version: 0 })) {
+  if (current && isDeepStrictEqual({ ...journey, version: 0 }, { ...current.journey, version: 0 })) {
     await deps.drafts.markPublished(id, draft.revision, current.journey.version, now);
     return { journeyId: id, version: current.journey.version, published: false, status: current.state };
   }
-  await deps.journeys.putPublished(check.journey);
+  await deps.journeys.putPublished(journey);
   await deps.drafts.markPublished(id, draft.revision, version, now);
   deps.logger.info('journey published', { journeyId: id, version, revision: draft.revision });
   return { journeyId: id, version, published: true, status: current?.state ?? 'active' };
+};
+
+const kb = (bytes: number): string => `${Math.ceil(bytes / 1024)} KB`;
+
+/**
+ * The version as it is published: with every template its send steps name, as the engine resolves
+ * it now (stored, else built in), every locale included. Refused when the version would be too
+ * large to store (MAX_PUBLISHED_BYTES), naming the largest templates.
+ */
+export const withTemplateSnapshot = async (journey: Journey, templates: TemplateStore): Promise<Journey> => {
+  const found: EmailTemplate[] = [];
+  for (const id of templateIdsOf(journey)) {
+    const template = await templates.get(id);
+    if (!template) {
+      throw new ValidationError(`Journey "${journey.id}" names a template that does not exist.`, [
+        { path: 'templates', message: `the template "${id}" does not exist` },
+      ]);
+    }
+    found.push(template);
+  }
+  const result = withTemplates(journey, found);
+  if (result.ok) return result.journey;
+  const largest = result.sizes
+    .slice(0, 3)
+    .map((s) => `"${s.id}" ${kb(s.bytes)}`)
+    .join(', ');
+  throw new ValidationError(
+    `Journey "${journey.id}" cannot be published: with its templates it would take ${kb(result.bytes)}.`,
+    [
+      {
+        path: 'templates',
+        message: `a published version keeps its templates and may take at most ${kb(MAX_PUBLISHED_BYTES)}; it would take ${kb(result.bytes)} (largest templates: ${largest}); shorten them or split the journey`,
+      },
+    ],
+  );
 };
 
 export type LifecycleAction = 'pause' | 'resume' | 'archive';

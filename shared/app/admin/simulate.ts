@@ -10,6 +10,7 @@ import type { MessageStatus } from '../ports.js';
 import { processCustomerEvent } from '../process-customer-event.js';
 import { processWake } from '../process-wake.js';
 import { checkJourney } from './journey-check.js';
+import { editable } from './journeys.js';
 import { parseInput } from './render-context.js';
 
 const IsoTime = z.iso.datetime({ offset: true });
@@ -96,7 +97,10 @@ const SIMULATED_CUSTOMER = 'simulated-customer';
 
 type Deps = Pick<AdminApiDeps, 'drafts' | 'journeys' | 'templates' | 'sandbox'>;
 
-/** The journey to simulate: the draft (as it would be published) or a published version. */
+/**
+ * The journey to simulate: the draft (as it would be published) or a published version, which
+ * renders the templates it keeps.
+ */
 const journeyToRun = async (deps: Deps, id: string, version: SimulationInput['version']) => {
   if (typeof version === 'number') {
     const published = await deps.journeys.getVersion(id, version);
@@ -111,7 +115,8 @@ const journeyToRun = async (deps: Deps, id: string, version: SimulationInput['ve
     return { journey: current.journey, label: current.journey.version } as const;
   }
   const next = (await deps.journeys.latestVersion(id)) + 1;
-  const check = await checkJourney({ ...draft.definition, id, version: next }, deps.templates);
+  // A draft renders the current templates: what publishing it now would keep.
+  const check = await checkJourney({ ...editable(draft.definition), id, version: next }, deps.templates);
   if (!check.ok)
     throw new ValidationError(`The draft of "${id}" cannot run: fix its problems first.`, check.problems);
   return { journey: check.journey, label: 'draft' } as const;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { EmailTemplate } from '../templates/schema.js';
 import { Duration } from '../time/duration.js';
 
 /** An EventBridge event pattern; checked in depth by the journey validator. */
@@ -144,6 +145,12 @@ export const Journey = z.object({
   start: StepId,
   steps: z.record(StepId, Step),
   goal: Pattern.nullable().default(null),
+  /**
+   * Set by publishing, never written by hand: every template the send steps name, as it was when
+   * this version was published. Instances render these, so they keep the wording they started
+   * with; a version published without them renders the current templates.
+   */
+  templates: z.array(EmailTemplate).optional(),
 });
 export type Journey = z.infer<typeof Journey>;
 export type JourneyInput = z.input<typeof Journey>;

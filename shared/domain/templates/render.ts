@@ -1,24 +1,8 @@
 import { Liquid, type Template as LiquidTemplate } from 'liquidjs';
-import * as z from 'zod';
-import { chooseLocale, LocaleTag } from './locale.js';
+import { chooseLocale } from './locale.js';
+import type { EmailTemplate, TemplateContent } from './schema.js';
 
-/** The three parts of an email, each a Liquid template. */
-export const TemplateContent = z.object({
-  subject: z.string().min(1),
-  html: z.string().min(1),
-  text: z.string().min(1),
-});
-export type TemplateContent = z.infer<typeof TemplateContent>;
-
-/**
- * An email template. The top-level parts are the English (`en`) version and the fallback;
- * `locales` holds the other languages, e.g. `{ "zh-CN": { subject, html, text } }`.
- */
-export const EmailTemplate = TemplateContent.extend({
-  id: z.string().min(1),
-  locales: z.record(LocaleTag, TemplateContent).optional(),
-});
-export type EmailTemplate = z.infer<typeof EmailTemplate>;
+export { EmailTemplate, TemplateContent } from './schema.js';
 
 export interface RenderedEmail {
   subject: string;
