@@ -3,7 +3,8 @@ import type { Problem } from '../errors.js';
 import { type EmailTemplate, parseTemplatePart, type TemplateContent, type TemplatePart } from './render.js';
 
 const parts: readonly TemplatePart[] = ['subject', 'html', 'text'];
-const analyzer = new Liquid({ ownPropertyOnly: true });
+/** Built on first use, as the rendering engines are (./render.ts). */
+let analyzer: Liquid | undefined;
 
 const syntaxMessage = (error: unknown): string =>
   error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
@@ -90,6 +91,7 @@ export const missingVariables = (
   const missing: MissingVariable[] = [];
   for (const part of parts) {
     const source = content[part];
+    analyzer ??= new Liquid({ ownPropertyOnly: true });
     const analysis = analyzer.analyzeSync(parseTemplatePart(part, source), { partials: false });
     for (const variables of Object.values(analysis.globals)) {
       for (const variable of variables) {

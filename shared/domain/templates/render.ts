@@ -10,12 +10,21 @@ export interface RenderedEmail {
   text: string;
 }
 
-/** Liquid with HTML escaping on by default; `| raw` opts out. Templates come from marketers. */
-const liquid = new Liquid({ outputEscape: 'escape', ownPropertyOnly: true, cache: 500 });
-const textLiquid = new Liquid({ ownPropertyOnly: true, cache: 500 });
-
 export type TemplatePart = keyof TemplateContent;
-const engineFor = (part: TemplatePart): Liquid => (part === 'html' ? liquid : textLiquid);
+
+/**
+ * Liquid with HTML escaping on by default for HTML (`| raw` opts out; templates come from
+ * marketers), without for subject and text. Built on first use: a new engine asks Intl for the
+ * default locale, which costs a cold start some 15 ms in functions that may render nothing.
+ */
+let engines: { html: Liquid; text: Liquid } | undefined;
+const engineFor = (part: TemplatePart): Liquid => {
+  engines ??= {
+    html: new Liquid({ outputEscape: 'escape', ownPropertyOnly: true, cache: 500 }),
+    text: new Liquid({ ownPropertyOnly: true, cache: 500 }),
+  };
+  return part === 'html' ? engines.html : engines.text;
+};
 
 const MAX_PARSED = 1000;
 const parsed = new Map<string, LiquidTemplate[]>();
@@ -44,9 +53,9 @@ const profileLocale = (context: Record<string, unknown>): string | undefined => 
 
 /** Render the parts of one version of a template. */
 export const renderContent = (content: TemplateContent, context: Record<string, unknown>): RenderedEmail => ({
-  subject: textLiquid.renderSync(parseTemplatePart('subject', content.subject), context).trim(),
-  html: liquid.renderSync(parseTemplatePart('html', content.html), context),
-  text: textLiquid.renderSync(parseTemplatePart('text', content.text), context),
+  subject: engineFor('subject').renderSync(parseTemplatePart('subject', content.subject), context).trim(),
+  html: engineFor('html').renderSync(parseTemplatePart('html', content.html), context),
+  text: engineFor('text').renderSync(parseTemplatePart('text', content.text), context),
 });
 
 /**
