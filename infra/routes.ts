@@ -31,6 +31,33 @@ export const customerEventRoute: BusRoute = {
   },
 };
 
+/** The EventBridge detail-types of the SES events careflow records, as SES publishes them. */
+export const sesDetailTypes: readonly string[] = [
+  'Email Delivered',
+  'Email Bounced',
+  'Email Complaint Received',
+  'Email Opened',
+  'Email Clicked',
+  'Email Rejected',
+  'Email Rendering Failed',
+];
+
+/**
+ * SES events about mail sent with one configuration set, to the feedback function (decisions
+ * 0031 and 0051). SES tags every event with `ses:configuration-set`, so stages that share an
+ * account (and other applications' mail) do not see each other's events. In AWS the same pattern
+ * also forwards them from the default bus to the careflow bus.
+ */
+export const sesEventRoute = (configurationSetName: string): BusRoute => ({
+  name: 'ses-events',
+  description: 'SES events (delivery, bounce, complaint, open, click, ...) to the feedback function',
+  pattern: {
+    source: ['aws.ses'],
+    'detail-type': [...sesDetailTypes],
+    detail: { mail: { tags: { 'ses:configuration-set': [configurationSetName] } } },
+  },
+});
+
 /** All routes of the careflow bus, in the order they are created. */
 export const busRoutes: readonly BusRoute[] = [customerEventRoute];
 

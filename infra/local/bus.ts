@@ -57,6 +57,14 @@ export class LocalBus {
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
   }
 
+  /**
+   * An event an AWS service puts on the bus itself (SES's events reach the careflow bus through
+   * the default bus): no PutEvents checks, delivered to every matching route like any other.
+   */
+  putServiceEvent(event: BusEvent): void {
+    this.deliver(event);
+  }
+
   /** Resolves when every delivery started so far has finished. */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
@@ -70,6 +78,10 @@ export class LocalBus {
     };
     if (typeof entry.Source !== 'string' || entry.Source === '')
       return reject('MalformedDetail', 'Source: is required');
+    if (entry.Source.startsWith('aws.')) {
+      // Like EventBridge: only AWS services put `aws.*` events (SES events: POST /_local/ses/events).
+      return reject('NotAuthorizedForSourceException', 'Source: Not authorized for the source.');
+    }
     if (typeof entry.DetailType !== 'string' || entry.DetailType === '') {
       return reject('MalformedDetail', 'DetailType: is required');
     }

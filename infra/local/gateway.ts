@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { Env } from '../../shared/config/env.js';
@@ -17,6 +17,10 @@ import type { LocalClock } from './clock.js';
 import type { LocalFifoQueue } from './fifo-queue.js';
 import { lambdaContext } from './lambda-context.js';
 import type { LocalScheduler } from './scheduler.js';
+import { type LocalSentMail, LocalSesEventError, LocalSesEventRequest, sesEvent } from './ses-events.js';
+import { relayToSesLocal } from './ses-local.js';
+import type { LocalSmsOutbox } from './sms-outbox.js';
+import { handleSnsQuery } from './sns-wire.js';
 
 type HttpHandler = (
   event: APIGatewayProxyEventV2,
@@ -31,6 +35,10 @@ export interface GatewayParts {
   invalidEvents: { messages: unknown[] };
   scheduler: LocalScheduler;
   clock: LocalClock;
+  /** Where SNS `Publish` puts SMS, and the numbers that opted out. */
+  sms: LocalSmsOutbox;
+  /** The SES emulator SES v2 requests are relayed to, and what the relay noted of the mail sent. */
+  ses: { url: string; sentMail: LocalSentMail; account: string; region: string };
   /** One handler per function named as a target in `httpRoutes`. */
   handlers: Record<HttpRouteSpec['target'], HttpHandler>;
   isReady: () => boolean;
@@ -153,6 +161,8 @@ const handle = async (
   if (method === 'POST' && url.pathname === '/' && typeof target === 'string') {
     return handleAmzTarget(target, body, { ...parts, testEventPattern: wireTestEventPattern });
   }
+  if (method === 'POST' && url.pathname === '/' && isForm(req)) return handleSnsQuery(body, parts.sms);
+  if (url.pathname.startsWith('/v2/email/')) return relaySes(parts, method, url, req, body);
   const schedule = /^\/schedules\/([^/]+)$/.exec(url.pathname);
   if (schedule?.[1] && (method === 'POST' || method === 'DELETE')) {
     return handleScheduler(method, decodeURIComponent(schedule[1]), url, body, parts.scheduler);
@@ -174,6 +184,12 @@ const handle = async (
       });
     case 'GET /_local/schedules':
       return jsonReply(200, { schedules: parts.scheduler.pending });
+    case 'GET /_local/sms':
+      return jsonReply(200, { messages: parts.sms.messages, optedOut: parts.sms.optedOut });
+    case 'POST /_local/sms/opt-out':
+      return optOut(parts, body);
+    case 'POST /_local/ses/events':
+      return putSesEvent(parts, body);
   }
   for (const route of compiledRoutes) {
     const match = route.path.exec(url.pathname);
@@ -215,6 +231,93 @@ const putEvents = (parts: GatewayParts, body: string): WireResponse => {
     });
   }
   return jsonReply(200, parts.bus.putEvents(entries));
+};
+
+const isForm = (req: IncomingMessage): boolean =>
+  (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+
+const parseJson = (body: string): { ok: true; value: unknown } | { ok: false; reply: WireResponse } => {
+  try {
+    return { ok: true, value: JSON.parse(body || '{}') };
+  } catch {
+    return {
+      ok: false,
+      reply: jsonReply(400, { code: 'ValidationError', message: 'The body is not valid JSON.' }),
+    };
+  }
+};
+
+const validationError = (message: string): WireResponse =>
+  jsonReply(400, { code: 'ValidationError', message });
+
+/** `POST /_local/sms/opt-out {"phoneNumber"}`: what a STOP reply does in SNS. */
+const optOut = (parts: GatewayParts, body: string): WireResponse => {
+  const input = parseJson(body);
+  if (!input.ok) return input.reply;
+  const phoneNumber = (input.value as { phoneNumber?: unknown }).phoneNumber;
+  if (typeof phoneNumber !== 'string' || !/^\+[1-9]\d{1,14}$/.test(phoneNumber)) {
+    return validationError('phoneNumber: must be an E.164 phone number such as +4915112345678');
+  }
+  parts.sms.optOut(phoneNumber);
+  return jsonReply(200, { phoneNumber, optedOut: true });
+};
+
+/**
+ * SES v2 requests go on to the emulator; the gateway notes the tags and configuration set of
+ * each mail SES accepted, which the emulator forgets and SES's events carry.
+ */
+const relaySes = async (
+  parts: GatewayParts,
+  method: string,
+  url: URL,
+  req: IncomingMessage,
+  body: string,
+): Promise<WireResponse> => {
+  const reply = await relayToSesLocal(parts.ses.url, method, url, req.headers, body);
+  if (method === 'POST' && url.pathname === '/v2/email/outbound-emails' && reply.status === 200) {
+    const sesMessageId = (JSON.parse(reply.body) as { MessageId?: unknown }).MessageId;
+    if (typeof sesMessageId === 'string') parts.ses.sentMail.record(body, sesMessageId, parts.clock.now());
+  }
+  return reply;
+};
+
+/**
+ * `POST /_local/ses/events`: the event SES would publish about a mail it sent, through the
+ * default bus onto the careflow bus, where the feedback route picks it up. Answers once careflow
+ * has processed it (and what it started), with the event.
+ */
+const putSesEvent = async (parts: GatewayParts, body: string): Promise<WireResponse> => {
+  const input = parseJson(body);
+  if (!input.ok) return input.reply;
+  const request = LocalSesEventRequest.safeParse(input.value);
+  if (!request.success) {
+    return validationError(
+      request.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+    );
+  }
+  const mail = parts.ses.sentMail.find(request.data.messageId);
+  if (!mail) {
+    return jsonReply(404, {
+      code: 'NotFound',
+      message:
+        'messageId: no mail with this SES or careflow message id went out since the local stack started',
+    });
+  }
+  let event: ReturnType<typeof sesEvent>;
+  try {
+    event = sesEvent(mail, request.data, {
+      id: randomUUID(),
+      now: parts.clock.now(),
+      account: parts.ses.account,
+      region: parts.ses.region,
+    });
+  } catch (error) {
+    if (error instanceof LocalSesEventError) return validationError(error.message);
+    throw error;
+  }
+  parts.bus.putServiceEvent(event);
+  await settle(parts);
+  return jsonReply(200, { event });
 };
 
 const advanceClock = async (parts: GatewayParts, body: string): Promise<WireResponse> => {

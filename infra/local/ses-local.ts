@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingHttpHeaders, Server } from 'node:http';
 import sesLocal from 'aws-ses-v2-local';
 
 type Start = (config?: { host?: string; port?: number }) => Promise<Server>;
@@ -17,5 +17,32 @@ export const startSesLocal = async (port: number): Promise<{ url: string; stop()
         server.close(() => done());
         server.closeAllConnections();
       }),
+  };
+};
+
+/** Headers that belong to one hop: the relay sets its own. */
+const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
+
+/** Pass one SES v2 request on to the emulator (signature and all) and bring back its answer. */
+export const relayToSesLocal = async (
+  sesUrl: string,
+  method: string,
+  url: URL,
+  headers: IncomingHttpHeaders,
+  body: string,
+): Promise<{ status: number; headers: Record<string, string>; body: string }> => {
+  const forwarded: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) forwarded[name] = String(value);
+  }
+  const response = await fetch(`${sesUrl}${url.pathname}${url.search}`, {
+    method,
+    headers: forwarded,
+    ...(method === 'GET' || method === 'HEAD' ? {} : { body }),
+  });
+  return {
+    status: response.status,
+    headers: { 'content-type': response.headers.get('content-type') ?? 'application/json' },
+    body: await response.text(),
   };
 };

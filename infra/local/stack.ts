@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createApiHandler } from '../../functions/api/handler.js';
+import { createFeedbackHandler } from '../../functions/feedback/handler.js';
 import { createProcessorHandler } from '../../functions/processor/handler.js';
 import { createRouterHandler } from '../../functions/router/handler.js';
 import { createSurveyHandler } from '../../functions/survey/handler.js';
@@ -13,6 +14,7 @@ import { createTable } from '../../shared/adapters/dynamodb/table.js';
 import { createLogger } from '../../shared/adapters/logger.js';
 import { adminDeps } from '../../shared/adapters/wiring/admin.js';
 import { once } from '../../shared/adapters/wiring/common.js';
+import { feedbackDeps } from '../../shared/adapters/wiring/feedback.js';
 import { engineDeps } from '../../shared/adapters/wiring/processor.js';
 import { routerDeps } from '../../shared/adapters/wiring/router.js';
 import { surveyDeps } from '../../shared/adapters/wiring/survey.js';
@@ -21,7 +23,7 @@ import { loadConfig } from '../../shared/config/config.js';
 import { Env } from '../../shared/config/env.js';
 import { defaultJourneys } from '../../shared/domain/defaults/index.js';
 import { Journey } from '../../shared/domain/journey/definition.js';
-import { customerEventRoute } from '../routes.js';
+import { customerEventRoute, sesEventRoute } from '../routes.js';
 import { LocalBus } from './bus.js';
 import { LocalClock } from './clock.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
@@ -30,13 +32,15 @@ import { createGateway, settle } from './gateway.js';
 import { lambdaContext } from './lambda-context.js';
 import { LocalListQueue } from './list-queue.js';
 import { LocalScheduler } from './scheduler.js';
+import { LocalSentMail } from './ses-events.js';
 import { startSesLocal } from './ses-local.js';
+import { LocalSmsOutbox } from './sms-outbox.js';
 
 export interface LocalStackOptions {
   port: number;
   sesPort: number;
   dynamoPort: number;
-  /** Folder for DynamoDB Local's data, the schedules and the signing key; null keeps all in memory. */
+  /** Folder for DynamoDB Local's data, the schedules, the SMS outbox and the signing key; null keeps all in memory. */
   dataDir: string | null;
   /** Fire due wake-ups as real time passes (off in tests, which advance the clock themselves). */
   realTimeWakes?: boolean;
@@ -58,7 +62,10 @@ export interface LocalStack {
 }
 
 const ACCOUNT = '000000000000';
+const REGION = 'us-east-1';
 const TABLE = 'careflow';
+/** The configuration set careflow sends with locally; SES events name it, the SES route matches it. */
+const CONFIGURATION_SET = 'careflow-local';
 
 const signingSecret = (dataDir: string | null): string => {
   const file = dataDir ? join(dataDir, 'signing-key') : null;
@@ -100,6 +107,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const invalidEvents = new LocalListQueue();
   const scheduler = new LocalScheduler(clock, queue, dataDir && join(dataDir, 'scheduler.json'));
   scheduler.load();
+  const sms = new LocalSmsOutbox(clock, dataDir && join(dataDir, 'sms.json'));
+  sms.load();
   const gatewayParts = {
     bus,
     queue,
@@ -107,6 +116,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     invalidEvents,
     scheduler,
     clock,
+    sms,
+    ses: { url: ses.url, sentMail: new LocalSentMail(), account: ACCOUNT, region: REGION },
     isReady: () => ready,
   };
   const server = createGateway({
@@ -121,12 +132,15 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const baseUrl = `http://127.0.0.1:${port}`;
 
   // The handlers read the same variables as in AWS; the AWS SDK sends each service to its emulator.
+  // SES goes through the gateway, which passes it on to the emulator and notes what SES events need.
+  const smsConfigured = process.env[Env.smsSenderId] || process.env[Env.smsOriginationNumber];
   Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
+    AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SESV2: ses.url,
+    AWS_ENDPOINT_URL_SESV2: baseUrl,
+    AWS_ENDPOINT_URL_SNS: baseUrl,
     AWS_ENDPOINT_URL_EVENTBRIDGE: baseUrl,
     AWS_ENDPOINT_URL_SCHEDULER: baseUrl,
     AWS_ENDPOINT_URL_SQS: baseUrl,
@@ -138,6 +152,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     [Env.schedulerGroupName]: 'careflow',
     [Env.schedulerRoleArn]: `arn:aws:iam::${ACCOUNT}:role/careflow-scheduler`,
     [Env.senderEmail]: process.env[Env.senderEmail] ?? 'care@careflow.local',
+    [Env.sesConfigurationSet]: CONFIGURATION_SET,
+    // SMS goes through SNS when a sender id or origination number is set: locally, always.
+    ...(smsConfigured ? {} : { [Env.smsSenderId]: 'careflow' }),
     [Env.publicBaseUrl]: baseUrl,
     [Env.signingSecret]: signingSecret(dataDir),
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -150,10 +167,15 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const unsubscribe = createUnsubscribeHandler(once(() => unsubscribeDeps(config, wiring)));
   const processor = createProcessorHandler(once(() => engineDeps(config, wiring)));
   const router = createRouterHandler(once(() => routerDeps(config, wiring)));
+  const feedback = createFeedbackHandler(once(() => feedbackDeps(config, wiring)));
 
   queue.setConsumer((event) => processor(event, lambdaContext('careflow-processor')));
   bus.addRoute(customerEventRoute.name, { ...customerEventRoute.pattern }, (event) =>
     router(event as Parameters<typeof router>[0], lambdaContext('careflow-router')),
+  );
+  const sesRoute = sesEventRoute(CONFIGURATION_SET);
+  bus.addRoute(sesRoute.name, { ...sesRoute.pattern }, (event) =>
+    feedback(event, lambdaContext('careflow-feedback')),
   );
 
   await createTable(dynamo.client, TABLE);

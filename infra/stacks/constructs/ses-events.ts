@@ -5,6 +5,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { sesDetailTypes, sesEventRoute } from '../../routes.js';
+import { toCdkEventPattern } from './routing.js';
 
 /** The SES event types careflow listens to (SES sends them for mail sent with the configuration set). */
 export const sesEventTypes: readonly ses.EmailSendingEvent[] = [
@@ -17,27 +19,15 @@ export const sesEventTypes: readonly ses.EmailSendingEvent[] = [
   ses.EmailSendingEvent.RENDERING_FAILURE,
 ];
 
-/** The EventBridge detail-types of those events, as SES publishes them. */
-export const sesDetailTypes: readonly string[] = [
-  'Email Delivered',
-  'Email Bounced',
-  'Email Complaint Received',
-  'Email Opened',
-  'Email Clicked',
-  'Email Rejected',
-  'Email Rendering Failed',
-];
+/** The EventBridge detail-types of those events, as SES publishes them (`infra/routes.ts`). */
+export { sesDetailTypes };
 
 /**
- * The event pattern of SES events about mail sent with one configuration set. SES tags every
- * event with `ses:configuration-set`, so stages that share an account (and other applications'
- * mail) do not see each other's events.
+ * The event pattern of SES events about mail sent with one configuration set: the route the local
+ * stack applies too (`sesEventRoute` in `infra/routes.ts`), in CDK's form.
  */
-export const sesEventPattern = (configurationSetName: string): events.EventPattern => ({
-  source: ['aws.ses'],
-  detailType: [...sesDetailTypes],
-  detail: { mail: { tags: { 'ses:configuration-set': [configurationSetName] } } },
-});
+export const sesEventPattern = (configurationSetName: string): events.EventPattern =>
+  toCdkEventPattern(sesEventRoute(configurationSetName).pattern);
 
 export interface SesEventsProps {
   readonly configurationSet: ses.ConfigurationSet;
@@ -82,7 +72,7 @@ export class SesEvents extends Construct {
     if (props.feedback) {
       this.feedbackRule = new events.Rule(this, 'Feedback', {
         eventBus: props.bus,
-        description: 'SES events (delivery, bounce, complaint, open, click, ...) to the feedback function',
+        description: sesEventRoute(name).description,
         eventPattern: sesEventPattern(name),
       });
       this.feedbackRule.addTarget(
