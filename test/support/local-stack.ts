@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect } from 'vitest';
+import type { LocalSms } from '../../infra/local/sms-outbox.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 
 /** 09:00 UTC tomorrow: a morning in the future, so sends never fall into quiet hours by chance. */
@@ -73,5 +74,15 @@ export const useTestStack = (adminToken: string) => {
     return store.emails.filter((m) => m.destination.to.includes(address));
   };
 
-  return { stack: current, admin, put, advance, mailTo };
+  /** The local SMS outbox, newest first, and the numbers that opted out. */
+  const sms = async (): Promise<{ messages: LocalSms[]; optedOut: string[] }> =>
+    (await fetch(`${current().baseUrl}/_local/sms`)).json() as Promise<{
+      messages: LocalSms[];
+      optedOut: string[];
+    }>;
+
+  /** Have SES report on a mail it sent (`POST /_local/ses/events`); answers once careflow recorded it. */
+  const sesEvent = (body: Record<string, unknown>) => admin('POST', '/_local/ses/events', body);
+
+  return { stack: current, admin, put, advance, mailTo, sms, sesEvent };
 };
