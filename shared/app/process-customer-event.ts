@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CustomerEvent } from '../domain/events/envelope.js';
 import type { CustomerProfileUpdated } from '../domain/events/schemas.js';
 import { decideEntry, entryDay } from '../domain/journey/entry.js';
-import type { EventRef, Instance } from '../domain/journey/instance.js';
+import { type EventRef, type Instance, isRunning } from '../domain/journey/instance.js';
 import { patternView, startInstance, step } from '../domain/journey/interpreter.js';
 import type { EngineDeps } from './deps.js';
 import type { Profile } from './ports.js';
@@ -58,7 +58,8 @@ const profileChange = (
 };
 
 /**
- * One customer event: update the profile, move the customer's running instances on,
+ * One customer event: update the profile, move the customer's running instances on (including
+ * those that only watch the goal for their conversion window),
  * and start every journey whose trigger matches and whose entry rules allow it.
  */
 export const processCustomerEvent = async (deps: EngineDeps, event: CustomerEvent): Promise<EventResult> => {
@@ -77,7 +78,8 @@ export const processCustomerEvent = async (deps: EngineDeps, event: CustomerEven
   const instances = new Map<string, Instance>(state.instances.map((i) => [i.instanceId, i]));
 
   for (const instance of state.instances) {
-    if (instance.status !== 'active') continue;
+    // Ended instances whose conversion window is open still watch the goal.
+    if (!isRunning(instance, now)) continue;
     const journey = await deps.catalog.get(instance.journeyId, instance.journeyVersion);
     if (!journey) {
       deps.logger.error('journey version missing for a running instance', {

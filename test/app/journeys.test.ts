@@ -90,23 +90,122 @@ describe('churn-risk win-back', () => {
     await world.advance(30 * DAY);
     expect(world.email.sent.map((m) => m.tags?.step)).toEqual(['offer']);
   });
+});
 
-  it('holds one in ten customers out: they enter and are counted, and get nothing', async () => {
-    const id = customerIdFor('churn-win-back', 10, true);
-    const world = await makeWorld([churnWinBack], '2026-11-02T01:00:00.000Z');
-    await processCustomerEvent(world.deps, world.event('Customer Profile Updated', customer(id)));
+describe('churn-risk win-back against its holdout group', () => {
+  const order = (customerId: string, orderId: string) => ({
+    customerId,
+    orderId,
+    total: 30,
+    currency: 'EUR',
+    items: [],
+  });
+  const enter = async (held: boolean, world?: Awaited<ReturnType<typeof makeWorld>>) => {
+    const id = customerIdFor('churn-win-back', 10, held);
+    const w = world ?? (await makeWorld([churnWinBack], '2026-11-02T01:00:00.000Z'));
+    await processCustomerEvent(w.deps, w.event('Customer Profile Updated', customer(id)));
     const result = await processCustomerEvent(
-      world.deps,
-      world.event('Churn Risk Detected', { customerId: id }, 'careflow'),
+      w.deps,
+      w.event('Churn Risk Detected', { customerId: id }, 'careflow'),
     );
+    return { world: w, id, result };
+  };
+  const only = (world: Awaited<ReturnType<typeof makeWorld>>) => {
+    const [instance] = world.customers.instances.values();
+    if (!instance) throw new Error('no instance');
+    return instance;
+  };
+
+  it('holds one in ten customers out: they enter and are counted, get nothing, and are watched for 30 days', async () => {
+    const { world, result } = await enter(true);
     expect(result.started).toHaveLength(1);
-    expect([...world.customers.instances.values()][0]).toMatchObject({
+    expect(only(world)).toMatchObject({
       status: 'holdout',
-      endedAt: world.clock.now(),
+      endedAt: null,
+      goalWindow: { group: 'control', until: '2026-12-02T01:00:00.000Z', convertedAt: null },
     });
     await world.advance(30 * DAY);
     expect(world.email.sent).toHaveLength(0);
+    expect(world.sms.sent).toHaveLength(0);
+    expect(only(world)).toMatchObject({
+      status: 'holdout',
+      endedAt: '2026-12-02T01:00:00.000Z',
+      goalWindow: { convertedAt: null },
+    });
     expect(world.scheduler.scheduled.size).toBe(0);
+    expect(await world.stats.read('churn-win-back')).toMatchObject({
+      'goal.control.entered': 1,
+      'ended.holdout': 1,
+    });
+  });
+
+  it('counts an order of a held-out customer within the window as a conversion of the control group', async () => {
+    const { world, id } = await enter(true);
+    await world.advance(12 * DAY);
+    await processCustomerEvent(world.deps, world.event('Order Completed', order(id, 'o-1')));
+    expect(only(world)).toMatchObject({
+      status: 'holdout',
+      endedAt: world.clock.now(),
+      goalWindow: { convertedAt: world.clock.now() },
+    });
+    expect(world.scheduler.cancelled).toHaveLength(1);
+    await processCustomerEvent(world.deps, world.event('Order Completed', order(id, 'o-2')));
+    const counters = await world.stats.read('churn-win-back');
+    expect(counters).toMatchObject({ 'goal.control.entered': 1, 'goal.control.converted': 1 });
+    expect(counters['ended.converted']).toBeUndefined();
+  });
+
+  it('does not count an order after the window, in either group', async () => {
+    const world = await makeWorld([churnWinBack], '2026-11-02T01:00:00.000Z');
+    const held = await enter(true, world);
+    const treated = await enter(false, world);
+    await world.advance(31 * DAY);
+    for (const { id } of [held, treated]) {
+      await processCustomerEvent(world.deps, world.event('Order Completed', order(id, 'o-late')));
+    }
+    const counters = await world.stats.read('churn-win-back');
+    expect(counters).toMatchObject({ 'goal.control.entered': 1, 'goal.treatment.entered': 1 });
+    expect(counters['goal.control.converted']).toBeUndefined();
+    expect(counters['goal.treatment.converted']).toBeUndefined();
+  });
+
+  it('counts a treated order on day 20, after the journey ended, as the same window allows a held-out one', async () => {
+    const { world, id } = await enter(false);
+    await world.advance(16 * DAY);
+    expect(only(world)).toMatchObject({ status: 'completed', goalWindow: { convertedAt: null } });
+    await world.advance(4 * DAY);
+    const result = await processCustomerEvent(world.deps, world.event('Order Completed', order(id, 'o-1')));
+    expect(result.advanced).toHaveLength(1);
+    expect(only(world)).toMatchObject({
+      status: 'completed',
+      goalWindow: { convertedAt: world.clock.now() },
+    });
+    expect(world.email.sent.map((m) => m.tags?.step)).toEqual(['offer', 'remind']);
+    expect(await world.stats.read('churn-win-back')).toMatchObject({
+      'goal.treatment.entered': 1,
+      'goal.treatment.converted': 1,
+      'ended.completed': 1,
+    });
+  });
+
+  it('keeps a customer out while their window is open, held out or treated alike', async () => {
+    const journey = { ...churnWinBack, id: 'win-back-no-cooldown', reentry: { allowed: true } };
+    const world = await makeWorld([journey], '2026-11-02T01:00:00.000Z');
+    const ids = [true, false].map((held) => customerIdFor(journey.id, 10, held));
+    const risk = async (id: string) =>
+      processCustomerEvent(world.deps, world.event('Churn Risk Detected', { customerId: id }, 'careflow'));
+    for (const id of ids) {
+      await processCustomerEvent(world.deps, world.event('Customer Profile Updated', customer(id)));
+      await risk(id);
+    }
+    await world.advance(20 * DAY); // the treated journey ended on day 15; both windows are open
+    for (const id of ids) {
+      expect((await risk(id)).skipped).toEqual([
+        { journeyId: journey.id, reason: 'already in the journey (its conversion window is open)' },
+      ]);
+    }
+    await world.advance(11 * DAY);
+    for (const id of ids) expect((await risk(id)).started).toHaveLength(1);
   });
 });
 
@@ -361,6 +460,8 @@ describe('journey figures', () => {
     expect(figures).toMatchObject({
       entered: 3,
       'ended.holdout': 1,
+      'goal.control.entered': 1,
+      'goal.treatment.entered': 2,
       active: 2,
       'message.sent.email': 1,
       'message.sent.sms': 1,

@@ -1,5 +1,7 @@
 import { NotFoundError } from '../../domain/errors.js';
+import type { Journey } from '../../domain/journey/definition.js';
 import type { Instance } from '../../domain/journey/instance.js';
+import { compareConversion, type LiftComparison } from '../../domain/journey/lift.js';
 import type { AdminApiDeps } from '../deps.js';
 import type { JourneyStats, Logger, MessageStatus, StatsDelta } from '../ports.js';
 
@@ -12,6 +14,8 @@ import type { JourneyStats, Logger, MessageStatus, StatsDelta } from '../ports.j
  * - `message.sent.{channel}`, `message.skipped.{reason}`, `message.failed.{channel}`,
  *   `message.unknown.{channel}`, `message.requested.{channel}` (a send whose outcome was not passed)
  * - `message.delivered|bounced|complained|opened|clicked` (from provider feedback, `feedbackDelta`)
+ * - `goal.{treatment|control}.entered`, `goal.{treatment|control}.converted` (the goal reached
+ *   within the conversion window): the lift figures, on journeys with a `goalWindow`
  */
 
 /**
@@ -64,6 +68,13 @@ export const statsDelta = (
   if (before !== after) {
     if (before) add(delta, `waiting.${before}`, -1);
     if (after) add(delta, `waiting.${after}`);
+  }
+  const window = next.goalWindow;
+  if (window) {
+    if (previous === null) add(delta, `goal.${window.group}.entered`);
+    if (window.convertedAt !== null && !previous?.goalWindow?.convertedAt) {
+      add(delta, `goal.${window.group}.converted`);
+    }
   }
   for (const effect of effects) {
     if (!isSend(effect.type) || effect.reason === DUPLICATE) continue;
@@ -124,12 +135,24 @@ export const PRICES_USD = {
   sms: 0.0083,
 } as const;
 
+/**
+ * Conversion within the window, treated vs held out, and the lift. Provisional while windows are
+ * open: customers who entered lately have had less time to convert, in both groups alike.
+ */
+export type LiftFigures = LiftComparison & {
+  /** The current version's holdout share and conversion window (null when it has none). */
+  holdoutPercent: number | null;
+  goalWindow: string | null;
+};
+
 export interface JourneyFigures {
   journeyId: string;
   entered: number;
   active: number;
   ended: Record<string, number>;
   converted: number;
+  /** Null for a journey that never measured a conversion window. */
+  lift: LiftFigures | null;
   steps: { stepId: string; reached: number; waiting: number }[];
   messages: {
     sent: Record<string, number>;
@@ -159,6 +182,32 @@ const group = (counters: Record<string, number>, prefix: string): Record<string,
   );
 
 const roundUsd = (amount: number): number => Math.round(amount * 1e6) / 1e6;
+const round6 = (value: number | null): number | null =>
+  value === null ? null : Math.round(value * 1e6) / 1e6;
+
+const liftFigures = (counters: Record<string, number>, journey: Journey | undefined): LiftFigures | null => {
+  const measured = Object.keys(counters).some((name) => name.startsWith('goal.'));
+  if (!measured && !journey?.goalWindow) return null;
+  const group = (name: string) => ({
+    entered: counters[`goal.${name}.entered`] ?? 0,
+    converted: counters[`goal.${name}.converted`] ?? 0,
+  });
+  const lift = compareConversion(group('treatment'), group('control'));
+  const interval = lift.confidenceInterval;
+  return {
+    holdoutPercent: journey?.holdout?.percent ?? null,
+    goalWindow: journey?.goalWindow ?? null,
+    ...lift,
+    treatment: { ...lift.treatment, conversionRate: round6(lift.treatment.conversionRate) },
+    control: { ...lift.control, conversionRate: round6(lift.control.conversionRate) },
+    absoluteLift: round6(lift.absoluteLift),
+    relativeLift: round6(lift.relativeLift),
+    confidenceInterval: interval
+      ? { level: interval.level, low: round6(interval.low) ?? 0, high: round6(interval.high) ?? 0 }
+      : null,
+    pValue: round6(lift.pValue),
+  };
+};
 
 /** `GET /journeys/{id}/stats`: the journey's figures and the estimated cost of its sends. */
 export const journeyFigures = async (
@@ -191,6 +240,7 @@ export const journeyFigures = async (
     active: value('active'),
     ended: group(counters, 'ended.'),
     converted: value('ended.converted'),
+    lift: liftFigures(counters, current?.journey),
     steps: stepIds.map((stepId) => ({
       stepId,
       reached: reached[stepId] ?? 0,

@@ -4,8 +4,9 @@ import type { JourneyInput } from '../journey/definition.js';
  * Win back customers at risk of churning: a day after the risk is detected (by careflow's churn
  * scoring, another system, or the CRM setting `attributes.churnRisk` to `high`), offer a discount
  * by email (by SMS when email is not possible), remind once five days later, and stop the moment
- * the customer orders again, which counts as a conversion. One in ten customers is held out, so the
- * figures show what the offer adds over doing nothing.
+ * the customer orders again, which counts as a conversion. One in ten customers is held out: sent
+ * nothing, but watched for an order like everyone else. An order within 30 days of entering counts
+ * for both groups, so the figures show what the offer adds over doing nothing.
  */
 export const churnWinBack: JourneyInput = {
   id: 'churn-win-back',
@@ -33,4 +34,5 @@ export const churnWinBack: JourneyInput = {
     end: { type: 'exit' },
   },
   goal: { 'detail-type': ['Order Completed'] },
+  goalWindow: 'P30D',
 };

@@ -140,7 +140,10 @@ export const Journey = z.object({
     .default({ allowed: true }),
   /** At most this many entries per UTC day, across all customers; later triggers that day are refused. */
   entryCap: z.object({ perDay: z.number().int().positive() }).optional(),
-  /** A control group: this share of customers enters, is counted, gets nothing and exits at once. */
+  /**
+   * A control group: this share of customers enters and is counted, is sent nothing and runs no
+   * steps, and is watched for the goal over `goalWindow`, so its conversions can be compared.
+   */
   holdout: z.object({ percent: z.number().gt(0).lt(100) }).optional(),
   start: StepId,
   steps: z.record(StepId, Step),
@@ -151,6 +154,11 @@ export const Journey = z.object({
    * with; a version published without them renders the current templates.
    */
   templates: z.array(EmailTemplate).optional(),
+  /**
+   * The conversion window: the goal counts for the journey's conversion figures (and lift) only
+   * this long after entry, for treated and held-out customers alike. Required with a holdout.
+   */
+  goalWindow: Duration.optional(),
 });
 export type Journey = z.infer<typeof Journey>;
 export type JourneyInput = z.input<typeof Journey>;

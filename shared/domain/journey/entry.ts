@@ -1,7 +1,7 @@
 import { unsubscribedFromMarketing } from '../guards/send.js';
 import { parseDuration } from '../time/duration.js';
 import type { Journey } from './definition.js';
-import type { Instance } from './instance.js';
+import { type Instance, isRunning, watchesGoal } from './instance.js';
 import { matcherOf } from './interpreter.js';
 
 export type EntryDecision = { enter: true } | { enter: false; reason: string };
@@ -45,7 +45,7 @@ export const audienceView = (profile: Record<string, unknown> | null): Record<st
 
 /**
  * Whether a customer may enter a journey now: audience consent and condition, how many instances
- * may run at once, re-entry and cooldown. The journey-wide daily cap needs a counter and is
+ * may run at once (counting open conversion windows), re-entry and cooldown. The journey-wide daily cap needs a counter and is
  * checked by the use case after this.
  */
 export const decideEntry = (journey: Journey, facts: EntryFacts): EntryDecision => {
@@ -62,17 +62,20 @@ export const decideEntry = (journey: Journey, facts: EntryFacts): EntryDecision 
     return { enter: false, reason: 'not in the audience' };
   }
   const max = journey.reentry.maxConcurrent ?? 1;
-  let active = 0;
+  let running = 0;
+  let watching = 0;
   let last: Instance | undefined;
   for (const instance of facts.instances) {
-    if (instance.status === 'active') active += 1;
+    // An instance holds the customer while it runs steps or its conversion window is open, in
+    // either group: held-out and treated customers come back on the same terms.
+    if (isRunning(instance, facts.now)) running += 1;
+    if (instance.status !== 'active' && watchesGoal(instance, facts.now)) watching += 1;
     if (!last || instance.startedAt > last.startedAt) last = instance;
   }
-  if (active >= max) {
-    return {
-      enter: false,
-      reason: max === 1 ? 'already in the journey' : `already in the journey ${active} times`,
-    };
+  if (running >= max) {
+    const times = max === 1 ? '' : ` ${running} times`;
+    const window = watching > 0 ? ' (its conversion window is open)' : '';
+    return { enter: false, reason: `already in the journey${times}${window}` };
   }
   if (!last) return { enter: true };
   if (!journey.reentry.allowed) return { enter: false, reason: 're-entry is not allowed' };

@@ -20,15 +20,31 @@ export const Waiting = z.discriminatedUnion('kind', [
     /** The trigger's value of the correlation field, e.g. `{ field: 'orderId', value: 'o-1' }`. */
     correlation: z.object({ field: z.string(), value: z.unknown() }).optional(),
   }),
+  /** A held-out customer's instance watches the journey's goal until the conversion window ends. */
+  z.object({ kind: z.literal('goal'), until: z.string() }),
 ]);
 export type Waiting = z.infer<typeof Waiting>;
 
 /**
- * `holdout`: the customer was drawn into the journey's control group: entered, counted, sent
- * nothing, ended at once.
+ * `holdout`: the customer was drawn into the journey's control group: entered and counted, sent
+ * nothing, no step run. With a conversion window the instance stays open (`waiting` the goal,
+ * `endedAt` null) until the goal is reached or the window ends; without one it ends at once.
  */
 export const InstanceStatus = z.enum(['active', 'completed', 'converted', 'failed', 'holdout']);
 export type InstanceStatus = z.infer<typeof InstanceStatus>;
+
+/** The group a customer is in for the journey's lift: sent the journey, or held out. */
+export const Group = z.enum(['treatment', 'control']);
+export type Group = z.infer<typeof Group>;
+
+/** An instance's conversion window (`goalWindow` of its journey): the goal counts only until `until`. */
+export const GoalWindow = z.object({
+  group: Group,
+  until: z.string(),
+  /** When the goal was reached within the window; null while it has not been. */
+  convertedAt: z.string().nullable(),
+});
+export type GoalWindow = z.infer<typeof GoalWindow>;
 
 export const Instance = z.object({
   schemaVersion: z.literal(1),
@@ -51,7 +67,27 @@ export const Instance = z.object({
   updatedAt: z.string(),
   endedAt: z.string().nullable(),
   endReason: z.string().nullable(),
+  /** Present when the journey has a goal and a `goalWindow` (absent on instances started before). */
+  goalWindow: GoalWindow.optional(),
 });
 export type Instance = z.infer<typeof Instance>;
 
 export const isActive = (instance: Instance): boolean => instance.status === 'active';
+
+/**
+ * Whether the instance still watches its journey's goal for the conversion figures: its window is
+ * open and the goal not reached yet. A treated instance watches on after its steps ended (the
+ * customer may still convert within the window); a held-out one until its window's wake-up ends it.
+ */
+export const watchesGoal = (instance: Instance, now: string): boolean => {
+  const window = instance.goalWindow;
+  if (!window || window.convertedAt !== null) return false;
+  return window.group === 'control' ? instance.endedAt === null : Date.parse(now) <= Date.parse(window.until);
+};
+
+/**
+ * Whether the instance still holds the customer in the journey: it runs steps, or its conversion
+ * window is open. Entry rules (`maxConcurrent`) count these, the same way in both groups.
+ */
+export const isRunning = (instance: Instance, now: string): boolean =>
+  instance.status === 'active' || watchesGoal(instance, now);

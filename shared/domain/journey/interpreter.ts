@@ -5,7 +5,7 @@ import { addDuration } from '../time/duration.js';
 import type { Journey, Step } from './definition.js';
 import { type Draw, hashDraw, inHoldout, pickByPercent } from './draw.js';
 import type { Effect } from './effects.js';
-import type { EventRef, Instance } from './instance.js';
+import { type EventRef, type Instance, watchesGoal } from './instance.js';
 import { waitUntilTarget } from './wait-until.js';
 
 /** A journey can run at most this many steps without waiting before the instance fails. */
@@ -54,7 +54,9 @@ export const patternView = (event: EventRef): Record<string, unknown> => ({
 
 /**
  * Start a new instance of a journey for the trigger event and run it up to its first wait.
- * A customer drawn into the journey's holdout group gets an instance that ends at once.
+ * A customer drawn into the journey's holdout group runs no step: the instance only watches the
+ * goal until the conversion window ends (a wake-up then ends it), or ends at once when the journey
+ * has no window.
  */
 export const startInstance = (
   journey: Journey,
@@ -79,26 +81,59 @@ export const startInstance = (
     endedAt: null,
     endReason: null,
   };
+  const until = windowEnd(journey, env.now);
   if (journey.holdout && inHoldout(journey.id, init.customerId, journey.holdout.percent, env.draw)) {
-    return end(
-      { ...instance, version: 1 },
-      env,
-      'holdout',
-      `in the ${journey.holdout.percent}% holdout group`,
-    );
+    const reason = `in the ${journey.holdout.percent}% holdout group`;
+    if (until === null) return end({ ...instance, version: 1 }, env, 'holdout', reason);
+    return {
+      instance: {
+        ...instance,
+        status: 'holdout',
+        version: 1,
+        waiting: { kind: 'goal', until },
+        goalWindow: { group: 'control', until, convertedAt: null },
+      },
+      effects: [{ type: 'scheduleWake', instanceId: init.instanceId, version: 1, at: until }],
+      changed: true,
+    };
   }
-  return run(journey, instance, journey.start, env, false, null);
+  const treated: Instance =
+    until === null ? instance : { ...instance, goalWindow: { group: 'treatment', until, convertedAt: null } };
+  return run(journey, treated, journey.start, env, false, null);
 };
 
+/** When the conversion window of an instance starting `now` ends; null when the journey has none. */
+const windowEnd = (journey: Journey, now: string): string | null =>
+  journey.goal && journey.goalWindow ? addDuration(now, journey.goalWindow) : null;
+
 const unchanged = (instance: Instance): StepOutcome => ({ instance, effects: [], changed: false });
+
+/** The event was seen before: it started the instance, or it is the one that moved it last. */
+const seen = (instance: Instance, event: EventRef): boolean =>
+  event.id === instance.trigger.id || event.id === instance.lastEvent?.id;
+
+/**
+ * Whether an event reaches the journey's goal for this instance. The one test for both groups, so
+ * treated and held-out customers convert on exactly the same events.
+ */
+const reachesGoal = (journey: Journey, event: EventRef): boolean =>
+  journey.goal !== null && matcherOf(journey.goal)(patternView(event));
+
+/** The instance with its conversion counted, when its window is still open at `now`. */
+const withConversion = (instance: Instance, now: string): Instance =>
+  watchesGoal(instance, now) && instance.goalWindow
+    ? { ...instance, goalWindow: { ...instance.goalWindow, convertedAt: now } }
+    : instance;
 
 /**
  * Feed one input (an event of the customer, or a wake-up) to an instance.
  * Pure: returns the next instance and the effects to carry out.
  */
 export const step = (journey: Journey, instance: Instance, input: StepInput, env: StepEnv): StepOutcome => {
+  if (instance.status === 'holdout') return stepHeldOut(journey, instance, input, env);
+  if (instance.status !== 'active') return stepAfterEnd(journey, instance, input, env);
   const waiting = instance.waiting;
-  if (instance.status !== 'active' || !waiting) return unchanged(instance);
+  if (!waiting) return unchanged(instance);
   if (input.kind === 'wake') {
     if (input.version !== instance.version) return unchanged(instance);
     const current = journey.steps[instance.stepId];
@@ -111,10 +146,10 @@ export const step = (journey: Journey, instance: Instance, input: StepInput, env
       : fail(bumped(instance), env, `step "${instance.stepId}" cannot wake`);
   }
   const { event } = input;
-  if (event.id === instance.trigger.id || event.id === instance.lastEvent?.id) return unchanged(instance);
-  if (journey.goal && matcherOf(journey.goal)(patternView(event))) {
+  if (seen(instance, event)) return unchanged(instance);
+  if (reachesGoal(journey, event)) {
     const ended = end(
-      { ...bumped(instance), lastEvent: event },
+      { ...withConversion(bumped(instance), env.now), lastEvent: event },
       env,
       'converted',
       `goal reached by ${event.detailType}`,
@@ -125,6 +160,49 @@ export const step = (journey: Journey, instance: Instance, input: StepInput, env
   const current = journey.steps[instance.stepId];
   if (current?.type !== 'waitForEvent' || !awaits(current, instance, event)) return unchanged(instance);
   return run(journey, { ...instance, lastEvent: event }, current.next, env, false, cancelPending(instance));
+};
+
+/**
+ * A held-out customer's instance: it runs no step and sends nothing. While its window is open it
+ * waits for the goal (converted: it ends, the window's wake-up is cancelled) or for the wake-up at
+ * the window's end (it ends unconverted). A goal after the window does not count; the wake-up,
+ * due any moment, ends the instance.
+ */
+const stepHeldOut = (journey: Journey, instance: Instance, input: StepInput, env: StepEnv): StepOutcome => {
+  const waiting = instance.waiting;
+  if (waiting?.kind !== 'goal') return unchanged(instance);
+  if (input.kind === 'wake') {
+    return input.version === instance.version
+      ? end(bumped(instance), env, 'holdout', 'held out; the goal was not reached within the window')
+      : unchanged(instance);
+  }
+  const { event } = input;
+  if (seen(instance, event) || !reachesGoal(journey, event)) return unchanged(instance);
+  if (Date.parse(env.now) > Date.parse(waiting.until)) return unchanged(instance);
+  const ended = end(
+    { ...withConversion(bumped(instance), env.now), lastEvent: event },
+    env,
+    'holdout',
+    `held out; goal reached by ${event.detailType} within the window`,
+  );
+  ended.effects.push(cancelPending(instance));
+  return ended;
+};
+
+/**
+ * A treated instance whose steps are over (completed, or failed) keeps watching the goal until
+ * its window ends, so that both groups are judged over the same time: a goal event records the
+ * conversion and nothing else happens. Wake-ups mean nothing to it.
+ */
+const stepAfterEnd = (journey: Journey, instance: Instance, input: StepInput, env: StepEnv): StepOutcome => {
+  if (input.kind !== 'event' || !watchesGoal(instance, env.now)) return unchanged(instance);
+  const { event } = input;
+  if (seen(instance, event) || !reachesGoal(journey, event)) return unchanged(instance);
+  return {
+    instance: { ...withConversion(bumped(instance), env.now), lastEvent: event, updatedAt: env.now },
+    effects: [],
+    changed: true,
+  };
 };
 
 /** The wake-up the instance waits for is not needed any more: it moved on because of an event. */

@@ -30,7 +30,8 @@ const schemaProblems = (error: z.ZodError): Problem[] =>
 /**
  * Check a journey definition and list every problem with its location:
  * schema errors, pattern syntax, dangling and unreachable steps, waits over a year,
- * loops that never wait, split percentages, date attributes of `waitUntil`, entry rules.
+ * loops that never wait, split percentages, date attributes of `waitUntil`, entry rules, and the
+ * goal and conversion window a holdout needs.
  * (Whether templates exist is checked where templates are known: `checkJourney`.)
  */
 export const validateJourney = (input: unknown): JourneyCheck => {
@@ -44,6 +45,7 @@ export const validateJourney = (input: unknown): JourneyCheck => {
     ...waitUntilProblems(journey),
     ...splitProblems(journey),
     ...entryProblems(journey),
+    ...goalProblems(journey),
     ...loopProblems(journey),
   ];
   return problems.length === 0 ? { ok: true, journey } : { ok: false, problems };
@@ -157,6 +159,38 @@ const entryProblems = (journey: Journey): Problem[] => {
         },
       ]
     : [];
+};
+
+/** The longest conversion window: ended instances are kept 180 days by default, well past it. */
+const MAX_GOAL_WINDOW_MS = 90 * 86_400_000;
+
+/** A holdout needs something to measure: the goal, and how long after entry it counts. */
+const goalProblems = (journey: Journey): Problem[] => {
+  const problems: Problem[] = [];
+  if (journey.holdout && journey.goal === null) {
+    problems.push({
+      path: 'goal',
+      message: 'is required with a holdout: the event pattern that counts as a conversion in both groups',
+    });
+  }
+  if (journey.goalWindow === undefined) {
+    if (journey.holdout && journey.goal !== null) {
+      problems.push({
+        path: 'goalWindow',
+        message:
+          'is required with a holdout: how long after entry the goal counts, for both groups, e.g. P30D',
+      });
+    }
+    return problems;
+  }
+  if (journey.goal === null) {
+    problems.push({ path: 'goalWindow', message: 'needs a goal: the window is how long the goal counts' });
+  }
+  const ms = parseDuration(journey.goalWindow) ?? 0;
+  if (ms <= 0) problems.push({ path: 'goalWindow', message: 'must be longer than zero' });
+  if (ms > MAX_GOAL_WINDOW_MS)
+    problems.push({ path: 'goalWindow', message: 'must not be longer than 90 days' });
+  return problems;
 };
 
 /** A cycle made only of steps that do not wait would spin forever: refuse it. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createJourney, publishJourney } from '../../../shared/app/admin/journeys.js';
 import { feedbackDelta, journeyFigures, recordStats, statsDelta } from '../../../shared/app/admin/stats.js';
+import { churnWinBack } from '../../../shared/domain/defaults/churn-win-back.js';
 import { postPurchaseSurvey } from '../../../shared/domain/defaults/post-purchase-survey.js';
 import { NotFoundError } from '../../../shared/domain/errors.js';
 import type { Instance } from '../../../shared/domain/journey/instance.js';
@@ -130,6 +131,79 @@ describe('journey counters for one instance save', () => {
   });
 });
 
+describe('conversion window counters', () => {
+  const until = '2026-12-02T09:00:00.000Z';
+  const window = (group: 'treatment' | 'control', convertedAt: string | null = null) => ({
+    goalWindow: { group, until, convertedAt },
+  });
+  const heldOut = instance({
+    status: 'holdout',
+    path: [],
+    waiting: { kind: 'goal', until },
+    ...window('control'),
+  });
+  const heldOutConverted = instance({
+    ...heldOut,
+    waiting: null,
+    version: 2,
+    endedAt: '2026-11-10T09:00:00.000Z',
+    ...window('control', '2026-11-10T09:00:00.000Z'),
+  });
+  const treatedDone = instance({ ...thanked, ...window('treatment') });
+  const treatedLate = instance({
+    ...treatedDone,
+    version: 4,
+    ...window('treatment', '2026-11-20T09:00:00.000Z'),
+  });
+
+  it.each([
+    {
+      when: 'a customer is held out',
+      previous: null,
+      next: heldOut,
+      delta: { entered: 1, 'ended.holdout': 1, 'goal.control.entered': 1 },
+    },
+    {
+      when: 'a held-out customer reaches the goal within the window',
+      previous: heldOut,
+      next: heldOutConverted,
+      delta: { 'goal.control.converted': 1 },
+    },
+    {
+      when: "a held-out customer's window ends without the goal",
+      previous: heldOut,
+      next: instance({ ...heldOut, waiting: null, version: 2, endedAt: until }),
+      delta: {},
+    },
+    {
+      when: 'a treated customer enters',
+      previous: null,
+      next: instance({ ...window('treatment') }),
+      delta: {
+        entered: 1,
+        active: 1,
+        'reached.wait': 1,
+        'waiting.wait': 1,
+        'goal.treatment.entered': 1,
+      },
+    },
+    {
+      when: 'a treated customer orders after the journey, within the window',
+      previous: treatedDone,
+      next: treatedLate,
+      delta: { 'goal.treatment.converted': 1 },
+    },
+    {
+      when: 'a treated customer converts mid-journey, within the window',
+      previous: instance({ ...waitingForAnswer, ...window('treatment') }),
+      next: instance({ ...converted, ...window('treatment', '2026-11-04T09:00:00.000Z') }),
+      delta: { active: -1, 'ended.converted': 1, 'waiting.answer': -1, 'goal.treatment.converted': 1 },
+    },
+  ])('counts $when', ({ previous, next, delta }) => {
+    expect(statsDelta(previous, next)).toEqual(delta);
+  });
+});
+
 describe('journey figures', () => {
   const published = async () => {
     const world = adminWorld();
@@ -175,6 +249,59 @@ describe('journey figures', () => {
     expect(standard.estimatedCost.sms.messages).toBe(10);
     expect(ownSmsPrice.estimatedCost).toMatchObject({ total: 1.7345, sms: { unitPrice: 0.05, amount: 0.5 } });
     expect(ownSmsPrice.estimatedCost.assumptions).toContain('$0.05');
+  });
+
+  it('shows no lift for a journey that measures no conversion window', async () => {
+    const { deps } = await published();
+    expect((await journeyFigures(deps, 'post-purchase-survey')).lift).toBeNull();
+  });
+
+  it('compares the treated and held-out groups of a journey with a holdout', async () => {
+    const { deps } = adminWorld();
+    await createJourney(deps, churnWinBack);
+    await publishJourney(deps, 'churn-win-back');
+    await deps.stats.record('churn-win-back', 'a', {
+      'goal.treatment.entered': 900,
+      'goal.treatment.converted': 90,
+      'goal.control.entered': 100,
+      'goal.control.converted': 5,
+    });
+
+    const { lift } = await journeyFigures(deps, 'churn-win-back');
+
+    expect(lift).toEqual({
+      holdoutPercent: 10,
+      goalWindow: 'P30D',
+      treatment: { entered: 900, converted: 90, conversionRate: 0.1 },
+      control: { entered: 100, converted: 5, conversionRate: 0.05 },
+      absoluteLift: 0.05,
+      relativeLift: 1,
+      confidenceInterval: { level: 0.95, low: 0.003002, high: 0.096998 },
+      pValue: 0.037056,
+      significant: true,
+      verdict: 'significant at the 5% level',
+    });
+  });
+
+  it('says a lift is not significant while the held-out group is small', async () => {
+    const { deps } = adminWorld();
+    await createJourney(deps, churnWinBack);
+    await publishJourney(deps, 'churn-win-back');
+    await deps.stats.record('churn-win-back', 'a', {
+      'goal.treatment.entered': 27,
+      'goal.treatment.converted': 9,
+      'goal.control.entered': 3,
+    });
+
+    const { lift } = await journeyFigures(deps, 'churn-win-back');
+
+    expect(lift).toMatchObject({
+      treatment: { conversionRate: 0.333333 },
+      control: { entered: 3, converted: 0, conversionRate: 0 },
+      relativeLift: null,
+      significant: false,
+    });
+    expect(lift?.verdict).toMatch(/^too few customers to tell/);
   });
 
   it('never fails the engine when the figures cannot be written', async () => {

@@ -34,6 +34,23 @@ const instance = (status: Instance['status'], startedAt: string, id = startedAt)
   endReason: null,
 });
 
+/** An instance of a journey with a conversion window of a week that started a day before NOW. */
+const windowed = (
+  status: Instance['status'],
+  group: 'treatment' | 'control',
+  convertedAt: string | null = null,
+  until = '2026-11-08T09:00:00.000Z',
+): Instance => {
+  const base = instance(status, '2026-11-01T09:00:00.000Z');
+  const open = status === 'holdout' && convertedAt === null && until > NOW;
+  return {
+    ...base,
+    waiting: open ? { kind: 'goal', until } : base.waiting,
+    endedAt: open ? null : base.endedAt,
+    goalWindow: { group, until, convertedAt },
+  };
+};
+
 const vip = {
   customerId: 'c-1',
   consent: { email: true },
@@ -158,6 +175,48 @@ describe('who may enter a journey', () => {
       vip,
       [instance('holdout', '2026-10-30T00:00:00.000Z')],
       're-entry cooldown P30D has not passed',
+    ],
+    [
+      'a held-out customer again while the conversion window is open',
+      {},
+      vip,
+      [windowed('holdout', 'control')],
+      'already in the journey (its conversion window is open)',
+    ],
+    [
+      'a treated customer again after the journey, while the conversion window is open',
+      {},
+      vip,
+      [windowed('completed', 'treatment')],
+      'already in the journey (its conversion window is open)',
+    ],
+    [
+      'a held-out customer again after converting',
+      {},
+      vip,
+      [windowed('holdout', 'control', '2026-11-01T12:00:00.000Z')],
+      null,
+    ],
+    [
+      'a treated customer again after converting',
+      {},
+      vip,
+      [windowed('converted', 'treatment', '2026-11-01T12:00:00.000Z')],
+      null,
+    ],
+    [
+      'a held-out customer again once the window ended',
+      {},
+      vip,
+      [windowed('holdout', 'control', null, '2026-11-02T08:00:00.000Z')],
+      null,
+    ],
+    [
+      'a treated customer again once the window ended',
+      {},
+      vip,
+      [windowed('completed', 'treatment', null, '2026-11-02T08:00:00.000Z')],
+      null,
     ],
   ])('%s', (_, overrides, profile, instances, reason) => {
     const decision = decideEntry(journeyWith(overrides as Partial<JourneyInput>), {

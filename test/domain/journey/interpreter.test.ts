@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { postPurchaseSurvey } from '../../../shared/domain/defaults/post-purchase-survey.js';
 import { isQuiet } from '../../../shared/domain/guards/quiet-hours.js';
 import { Journey } from '../../../shared/domain/journey/definition.js';
+import { hashDraw } from '../../../shared/domain/journey/draw.js';
 import { type EventRef, Instance } from '../../../shared/domain/journey/instance.js';
 import {
   MAX_STEPS_PER_RUN,
@@ -213,6 +214,7 @@ const everyStep = Journey.parse({
     end: { type: 'exit' },
   },
   goal: { 'detail-type': ['Order Refunded'] },
+  goalWindow: 'P3D',
 });
 
 describe('journey interpreter, every step type (property)', () => {
@@ -264,13 +266,17 @@ describe('journey interpreter, every step type (property)', () => {
           noInvalidDate: true,
         }),
         fc.array(move, { maxLength: 40 }),
-        (zone, quietHours, birthday, customerId, startAt, moves) => {
+        fc.boolean(),
+        (zone, quietHours, birthday, customerId, startAt, moves, heldOut) => {
           let now = startAt.getTime();
+          // Half of the runs are held out (the hash of the customer id would hold out one in ten).
+          const draw = (key: string) => (key.startsWith('holdout/') ? (heldOut ? 0 : 0.99) : hashDraw(key));
           const envAt = () => ({
             now: new Date(now).toISOString(),
             profile: birthday ? { birthday } : {},
             timeZone: zone,
             quietHours,
+            draw,
           });
           const trigger: EventRef = { ...order, detail: { ...order.detail, customerId } };
           let outcome = startInstance(
@@ -282,8 +288,22 @@ describe('journey interpreter, every step type (property)', () => {
           const check = (previous: Instance | null, result: typeof outcome) => {
             const { instance, effects } = result;
             expect(() => Instance.parse(instance)).not.toThrow();
-            expect(instance.status === 'active').toBe(instance.waiting !== null);
-            if (instance.status !== 'active') expect(instance.endedAt).not.toBeNull();
+            // Open (waiting for time, an event or the goal) exactly while not ended.
+            expect(instance.endedAt === null).toBe(instance.waiting !== null);
+            if (instance.status === 'active') expect(instance.waiting).not.toBeNull();
+            expect(instance.status === 'holdout').toBe(heldOut);
+            expect(instance.goalWindow?.group).toBe(heldOut ? 'control' : 'treatment');
+            if (heldOut) {
+              // A held-out customer is sent nothing, runs no step and changes nothing.
+              expect(instance.path).toEqual([]);
+              expect(effects.every((e) => e.type === 'scheduleWake' || e.type === 'cancelWake')).toBe(true);
+            }
+            const convertedAt = instance.goalWindow?.convertedAt;
+            if (convertedAt)
+              expect(Date.parse(convertedAt)).toBeLessThanOrEqual(
+                Date.parse(instance.goalWindow?.until ?? ''),
+              );
+            if (previous?.goalWindow?.convertedAt) expect(convertedAt).toBe(previous.goalWindow.convertedAt);
             if (previous) {
               expect(instance.version).toBe(result.changed ? previous.version + 1 : previous.version);
               if (!result.changed) expect(instance).toBe(previous);

@@ -442,7 +442,7 @@ describe('holdout group', () => {
     { holdout: { percent: 10 } },
   );
 
-  it('lets a held-out customer enter and end at once, with nothing sent', () => {
+  it('lets a held-out customer enter and end at once, with nothing sent, when there is no window', () => {
     const held = start(withHoldout, env({ draw: () => 0.05 }));
     expect(held.instance).toMatchObject({ status: 'holdout', version: 1, path: [], waiting: null });
     expect(held.effects).toEqual([]);
@@ -470,5 +470,135 @@ describe('holdout group', () => {
     const heldThere = new Set(ids.filter((c) => start(other, env(), 'i', c).instance.status === 'holdout'));
     const both = heldHere.filter((c) => heldThere.has(c)).length;
     expect(both).toBeLessThan(heldHere.length / 2);
+  });
+});
+
+describe('conversion window', () => {
+  const DAY = 86_400_000;
+  const day = (n: number) => new Date(Date.parse(T0) + n * DAY).toISOString();
+  const measured = journeyOf(
+    {
+      pause: { type: 'wait', duration: 'P1D', next: 'offer' },
+      offer: { type: 'sendEmail', template: 'offer', next: 'end' },
+      end: { type: 'exit' },
+    },
+    { holdout: { percent: 10 }, goal: { 'detail-type': ['Order Completed'] }, goalWindow: 'P7D' },
+  );
+  const heldOut = env({ draw: () => 0.05 });
+  const treated = env({ draw: () => 0.5 });
+  const event = (id: string, detailType: string): EventRef => ({
+    id,
+    detailType,
+    source: 'shop',
+    time: T0,
+    detail: { customerId: 'c-1', orderId: 'o-2' },
+  });
+  const reorder = event('e-reorder', 'Order Completed');
+  const feed = (instance: Instance, input: Instance['lastEvent'] | 'wake', now: string, e = heldOut) =>
+    step(
+      measured,
+      instance,
+      input === 'wake'
+        ? { kind: 'wake', version: instance.version }
+        : { kind: 'event', event: input ?? order },
+      { ...e, now },
+    );
+
+  it('keeps a held-out customer open, sending nothing, until the window ends', () => {
+    const { instance, effects } = start(measured, heldOut);
+    expect(instance).toMatchObject({
+      status: 'holdout',
+      path: [],
+      endedAt: null,
+      waiting: { kind: 'goal', until: day(7) },
+      goalWindow: { group: 'control', until: day(7), convertedAt: null },
+    });
+    expect(effects).toEqual([{ type: 'scheduleWake', instanceId: 'i-1', version: 1, at: day(7) }]);
+  });
+
+  it('ignores everything but the goal and its own wake-up while held out', () => {
+    const { instance } = start(measured, heldOut);
+    for (const [input, now] of [
+      [event('e-answer', 'Survey Answered'), day(1)],
+      [order, day(1)], // the trigger again
+      [event('e-refund', 'Order Refunded'), day(2)],
+    ] as const) {
+      expect(feed(instance, input, now).changed).toBe(false);
+    }
+    expect(step(measured, instance, { kind: 'wake', version: 0 }, { ...heldOut, now: day(7) }).changed).toBe(
+      false,
+    );
+  });
+
+  it('counts a held-out customer who reaches the goal within the window, and ends the watch', () => {
+    const { instance } = start(measured, heldOut);
+    const converted = feed(instance, reorder, day(3));
+    expect(converted.instance).toMatchObject({
+      status: 'holdout',
+      version: 2,
+      waiting: null,
+      endedAt: day(3),
+      lastEvent: reorder,
+      goalWindow: { group: 'control', convertedAt: day(3) },
+    });
+    expect(converted.effects).toEqual([{ type: 'cancelWake', instanceId: 'i-1', version: 1 }]);
+    expect(feed(converted.instance, event('e-again', 'Order Completed'), day(4)).changed).toBe(false);
+  });
+
+  it('ends a held-out instance unconverted at the end of the window, and counts no later goal', () => {
+    const { instance } = start(measured, heldOut);
+    expect(feed(instance, reorder, day(7)).instance.goalWindow?.convertedAt).toBe(day(7));
+    const late = feed(instance, reorder, new Date(Date.parse(day(7)) + 1).toISOString());
+    expect(late.changed).toBe(false);
+    const expired = feed(instance, 'wake', day(7));
+    expect(expired.instance).toMatchObject({
+      status: 'holdout',
+      waiting: null,
+      endedAt: day(7),
+      endReason: 'held out; the goal was not reached within the window',
+      goalWindow: { convertedAt: null },
+    });
+    expect(expired.effects).toEqual([]);
+    expect(feed(expired.instance, reorder, day(7)).changed).toBe(false);
+  });
+
+  it('counts a treated customer who converts within the window, mid-journey', () => {
+    const { instance } = start(measured, treated);
+    expect(instance.goalWindow).toEqual({ group: 'treatment', until: day(7), convertedAt: null });
+    const converted = feed(instance, reorder, day(0.5), treated);
+    expect(converted.instance).toMatchObject({
+      status: 'converted',
+      goalWindow: { group: 'treatment', convertedAt: day(0.5) },
+    });
+  });
+
+  it('watches a treated customer after the journey ended, until the window ends', () => {
+    const opened = start(measured, treated).instance;
+    const done = feed(opened, 'wake', day(1), treated);
+    expect(done.instance).toMatchObject({ status: 'completed', goalWindow: { convertedAt: null } });
+    expect(feed(done.instance, 'wake', day(2), treated).changed).toBe(false);
+    expect(feed(done.instance, event('e-x', 'Survey Answered'), day(2), treated).changed).toBe(false);
+    const late = feed(done.instance, reorder, new Date(Date.parse(day(7)) + 1).toISOString(), treated);
+    expect(late.changed).toBe(false);
+    const converted = feed(done.instance, reorder, day(6), treated);
+    expect(converted.instance).toMatchObject({
+      status: 'completed',
+      version: done.instance.version + 1,
+      goalWindow: { convertedAt: day(6) },
+    });
+    expect(converted.effects).toEqual([]);
+    expect(feed(converted.instance, event('e-again', 'Order Completed'), day(6), treated).changed).toBe(
+      false,
+    );
+  });
+
+  it('ends a treated journey on a goal after the window, without counting it', () => {
+    const long = Journey.parse({
+      ...measured,
+      steps: { ...measured.steps, pause: { ...measured.steps.pause, duration: 'P10D' } },
+    });
+    const { instance } = start(long, treated);
+    const ended = step(long, instance, { kind: 'event', event: reorder }, { ...treated, now: day(8) });
+    expect(ended.instance).toMatchObject({ status: 'converted', goalWindow: { convertedAt: null } });
   });
 });

@@ -165,6 +165,58 @@ describe('journey validation', () => {
     expect(problems.map((p) => p.path)).toContain(path);
   });
 
+  describe('goal and conversion window', () => {
+    const goal = { 'detail-type': ['Order Completed'] };
+    const steps = { a: { type: 'exit' } };
+
+    it('accepts a holdout with a goal and a window, and a window without a holdout', () => {
+      expect(problemsOf({ ...base, steps, holdout: { percent: 10 }, goal, goalWindow: 'P30D' })).toEqual([]);
+      expect(problemsOf({ ...base, steps, goal, goalWindow: 'P14D' })).toEqual([]);
+    });
+
+    it.each([
+      [
+        'a holdout without a window',
+        { holdout: { percent: 10 }, goal },
+        {
+          path: 'goalWindow',
+          message:
+            'is required with a holdout: how long after entry the goal counts, for both groups, e.g. P30D',
+        },
+      ],
+      [
+        'a holdout without a goal',
+        { holdout: { percent: 10 }, goalWindow: 'P30D' },
+        {
+          path: 'goal',
+          message: 'is required with a holdout: the event pattern that counts as a conversion in both groups',
+        },
+      ],
+      [
+        'a window without a goal',
+        { goalWindow: 'P30D' },
+        { path: 'goalWindow', message: 'needs a goal: the window is how long the goal counts' },
+      ],
+      [
+        'a window of nothing',
+        { goal, goalWindow: 'PT0S' },
+        { path: 'goalWindow', message: 'must be longer than zero' },
+      ],
+      [
+        'a window longer than 90 days',
+        { goal, goalWindow: 'P91D' },
+        { path: 'goalWindow', message: 'must not be longer than 90 days' },
+      ],
+      [
+        'a window that is not a duration',
+        { goal, goalWindow: '30 days' },
+        { path: 'goalWindow', message: 'must be a duration such as PT24H, P3D or P1DT12H' },
+      ],
+    ])('refuses %s, naming the field', (_, overrides, problem) => {
+      expect(problemsOf({ ...base, steps, ...overrides })).toContainEqual(problem);
+    });
+  });
+
   it('counts a loop through a yearly waitUntil as waiting, and a one-off date as not', () => {
     const loop = (until: Record<string, unknown>) =>
       problemsOf({
