@@ -24,6 +24,8 @@ console.log(`careflow is running on loopback.
 
   API and event bus   ${stack.baseUrl}      (GET /health, POST /events, AWS SDK endpoint for EventBridge)
   Sent email          ${stack.sesUrl}      (mailbox page; GET /store as JSON)
+  SES events          ${stack.baseUrl}/_local/ses/events   (POST {"messageId":"…","type":"Bounce"}: delivery, bounce, complaint, open, click)
+  Sent SMS            ${stack.baseUrl}/_local/sms   (SNS Publish lands here; POST /_local/sms/opt-out {"phoneNumber":"+49…"})
   DynamoDB Local      ${stack.dynamoEndpoint}
   Local clock         ${stack.baseUrl}/_local/clock   (POST /_local/clock/advance {"by":"24h"})
   Dead letters        ${stack.baseUrl}/_local/dead-letters
