@@ -218,11 +218,17 @@ interface SizeResult {
   eventBytes: number;
 }
 
-const benchSize = (patterns: number): SizeResult => {
+/** The seeded workload for `patterns` triggers: the trigger patterns and the distinct events. */
+export const workload = (patterns: number): { list: EventPattern[]; events: string[] } => {
   const rng = random(SEED + patterns);
   const card = cardinality(patterns);
   const list = Array.from({ length: patterns }, () => makePattern(rng, card));
   const events = Array.from({ length: DISTINCT_EVENTS }, (_, n) => makeEvent(rng, card, n));
+  return { list, events };
+};
+
+const benchSize = (patterns: number): SizeResult => {
+  const { list, events } = workload(patterns);
 
   let index = new PatternIndex<number>();
   let buildMs = Number.POSITIVE_INFINITY;

@@ -154,7 +154,7 @@ export const patternTerms = (pattern: unknown): Term[] => {
     const where = first?.path ? ` at ${first.path}` : '';
     throw new ValidationError(`The event pattern is not valid${where}: ${first?.message}`, parsed.problems);
   }
-  return expandTerms(parsed.root, parsed.terms);
+  return expandTerms(parsed.root);
 };
 
 /** Compile an EventBridge event pattern into a matcher; throws ValidationError on a bad pattern. */

@@ -21,6 +21,3 @@ export const describe = (value: unknown): string => {
       return `a ${typeof value}`;
   }
 };
-
-/** Append a field name to a problem path. */
-export const childPath = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);

@@ -1,4 +1,4 @@
-import type { Term, TermField } from './terms.js';
+import type { FlatCheck } from './leaves.js';
 import type { Condition, Scalar } from './types.js';
 
 /** A term is placed under at most this many value combinations; further exact fields are left to the check. */
@@ -11,19 +11,6 @@ export interface PathSlot {
   plain: boolean;
   next: Map<string, PathSlot> | undefined;
 }
-
-/** A field whose value list holds only exact values: an event can only match if it carries one of them. */
-export interface KeyField {
-  slot: PathSlot;
-  values: Scalar[];
-  field: TermField;
-}
-
-/** Whether the field is one of the key fields. */
-export const isKey = (keys: KeyField[], field: TermField): boolean => {
-  for (const key of keys) if (key.field === field) return true;
-  return false;
-};
 
 /** The path one key below `slot`, shared through the path tree. */
 export const slotBelow = (slot: PathSlot, key: string): PathSlot => {
@@ -41,32 +28,27 @@ const onlyExact = (conditions: Condition[]): boolean => {
   return true;
 };
 
+/** A leaf that asks for one of a few exact values: an event can only match if it carries one of them. */
+const isKeyLeaf = (leaf: FlatCheck): boolean => !leaf.absent && onlyExact(leaf.conditions);
+
 const exactValue = (c: Condition | undefined): Scalar => (c?.kind === 'exact' ? c.value : null);
 
-const distinctValues = (conditions: Condition[]): Scalar[] => {
+/** The distinct values a key leaf asks for. */
+export const keyValues = (leaf: FlatCheck): Scalar[] => {
   const values: Scalar[] = [];
-  for (const c of conditions) if (!values.includes(exactValue(c))) values.push(exactValue(c));
+  for (const c of leaf.conditions) if (!values.includes(exactValue(c))) values.push(exactValue(c));
   return values;
 };
 
-const keyFields = (term: Term, slot: PathSlot, out: KeyField[]): KeyField[] => {
-  for (const field of term.fields) {
-    if (field.kind === 'present' && onlyExact(field.conditions)) {
-      const values =
-        field.conditions.length === 1 ? [exactValue(field.conditions[0])] : distinctValues(field.conditions);
-      out.push({ slot: slotBelow(slot, field.key), values, field });
-    } else if (field.kind === 'object' && field.term.positive) {
-      keyFields(field.term, slotBelow(slot, field.key), out);
-    }
-  }
-  return out;
-};
+/** How many distinct values a key leaf asks for; most ask for one. */
+export const keyValueCount = (leaf: FlatCheck): number =>
+  leaf.conditions.length === 1 ? 1 : keyValues(leaf).length;
 
 /**
  * Trie order: shallow paths first (envelope fields such as detail-type and source have few values,
  * so the upper levels stay few and hot), then by path.
  */
-const byPath = (a: KeyField, b: KeyField): number => {
+const byPath = (a: FlatCheck, b: FlatCheck): number => {
   const x = a.slot.keys;
   const y = b.slot.keys;
   if (x.length !== y.length) return x.length - y.length;
@@ -78,22 +60,26 @@ const byPath = (a: KeyField, b: KeyField): number => {
   return 0;
 };
 
-const byValuesThenPath = (a: KeyField, b: KeyField): number =>
-  a.values.length - b.values.length || byPath(a, b);
+const byValuesThenPath = (a: FlatCheck, b: FlatCheck): number =>
+  keyValueCount(a) - keyValueCount(b) || byPath(a, b);
 
-/** The exact-value fields a term is filed under: the most specific first, within the placement budget. */
-export const chooseKeys = (term: Term, root: PathSlot, scratch: KeyField[]): KeyField[] => {
+/**
+ * The exact-value leaves a term is filed under: the most specific first, within the placement
+ * budget; returned in trie order.
+ */
+export const chooseKeys = (leaves: FlatCheck[], scratch: FlatCheck[]): FlatCheck[] => {
   scratch.length = 0;
-  const fields = keyFields(term, root, scratch);
-  if (fields.length > 1) fields.sort(byValuesThenPath);
+  for (const leaf of leaves) if (isKeyLeaf(leaf)) scratch.push(leaf);
+  if (scratch.length > 1) scratch.sort(byValuesThenPath);
   let count = 0;
   let placements = 1;
-  for (const field of fields) {
-    if (count > 0 && placements * field.values.length > MAX_PLACEMENTS) break;
+  for (const leaf of scratch) {
+    const values = keyValueCount(leaf);
+    if (count > 0 && placements * values > MAX_PLACEMENTS) break;
     count++;
-    placements *= field.values.length;
+    placements *= values;
   }
-  const chosen = fields.slice(0, count);
+  const chosen = scratch.slice(0, count);
   if (chosen.length > 1) chosen.sort(byPath);
   return chosen;
 };

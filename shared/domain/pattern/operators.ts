@@ -1,6 +1,6 @@
-import type { Problem } from '../errors.js';
 import { parseCidr } from './cidr.js';
-import { childPath, describe, isObject } from './json.js';
+import { describe, isObject } from './json.js';
+import type { Place } from './place.js';
 import type { AnythingBut, Condition, NumericRange, Wildcard } from './types.js';
 import { parseWildcard } from './wildcard.js';
 
@@ -21,61 +21,44 @@ export const NUMERIC_LIMIT = 5e9;
 
 const COMPARISONS = ['=', '<', '<=', '>', '>='];
 
-/** A place in the pattern; its path is only spelled out when a problem is reported there. */
-class Where {
-  constructor(
-    private readonly problems: Problem[],
-    private readonly base: string | Where,
-    private readonly part: string | number,
-  ) {}
-
-  private get path(): string {
-    const base = typeof this.base === 'string' ? this.base : this.base.path;
-    return typeof this.part === 'number' ? `${base}[${this.part}]` : childPath(base, this.part);
-  }
-
-  below(part: string | number): Where {
-    return new Where(this.problems, this, part);
-  }
-
-  /** Record a problem here; returns undefined so that parsers can `return at.report(...)`. */
-  report(message: string): undefined {
-    this.problems.push({ path: this.path, message });
-    return undefined;
-  }
-}
-
-/** Check entry `index` of the value list of the field at `field` and turn it into a condition. */
-export const parseCondition = (
-  value: unknown,
-  field: string,
-  index: number,
-  problems: Problem[],
-): Condition | undefined => {
+/** Check entry `index` of the value list of the field `place` stands at, and turn it into a condition. */
+export const parseCondition = (value: unknown, index: number, place: Place): Condition | undefined => {
   if (typeof value === 'string' || typeof value === 'boolean' || value === null)
     return { kind: 'exact', value };
-  const entry = new Where(problems, field, index);
+  place.enter(index);
+  const condition = parseEntry(value, place);
+  place.leave();
+  return condition;
+};
+
+const parseEntry = (value: unknown, place: Place): Condition | undefined => {
   if (typeof value === 'number') {
     return Number.isFinite(value)
       ? { kind: 'exact', value }
-      : entry.report(`must be a finite number, not ${value}`);
+      : place.report(`must be a finite number, not ${value}`);
   }
   if (!isObject(value)) {
-    return entry.report(
+    return place.report(
       `must be a string, number, boolean, null or an operator object such as {"prefix": "a"}, not ${describe(value)}`,
     );
   }
   const keys = Object.keys(value);
   if (keys.length !== 1) {
-    return entry.report(
+    return place.report(
       keys.length === 0
         ? 'is an empty operator object; give exactly one operator such as {"prefix": "a"}'
         : `must hold exactly one operator, found ${keys.length}: ${keys.join(', ')}`,
     );
   }
   const op = keys[0] ?? '';
-  const arg = value[op];
-  const at = entry.below(op);
+  place.enter(op);
+  const condition = parseOperator(op, value[op], place);
+  place.leave();
+  return condition;
+};
+
+/** `place` stands at the operator. */
+const parseOperator = (op: string, arg: unknown, at: Place): Condition | undefined => {
   switch (op) {
     case 'prefix':
     case 'suffix':
@@ -111,12 +94,12 @@ export const parseCondition = (
   }
 };
 
-const withWildcard = (text: string, at: Where): Condition | undefined => {
+const withWildcard = (text: string, at: Place): Condition | undefined => {
   const parsed = parseWildcard(text);
   return parsed.ok ? { kind: 'wildcard', value: parsed.wildcard } : at.report(parsed.message);
 };
 
-const parseAffix = (kind: 'prefix' | 'suffix', arg: unknown, at: Where): Condition | undefined => {
+const parseAffix = (kind: 'prefix' | 'suffix', arg: unknown, at: Place): Condition | undefined => {
   if (typeof arg === 'string') return { kind, value: arg, ignoreCase: false };
   if (isObject(arg)) {
     const keys = Object.keys(arg);
@@ -125,16 +108,16 @@ const parseAffix = (kind: 'prefix' | 'suffix', arg: unknown, at: Where): Conditi
       const inner = arg[key];
       return typeof inner === 'string'
         ? { kind, value: inner, ignoreCase: true }
-        : at.below(key).report(`must be a string, not ${describe(inner)}`);
+        : at.report(`must be a string, not ${describe(inner)}`, key);
     }
     if (keys.length === 1) {
-      return at.below(key).report(`unknown ${kind} option "${key}"; only "equals-ignore-case" is allowed`);
+      return at.report(`unknown ${kind} option "${key}"; only "equals-ignore-case" is allowed`, key);
     }
   }
   return at.report(`must be a string or {"equals-ignore-case": "..."}, not ${describe(arg)}`);
 };
 
-const parseNumeric = (arg: unknown, at: Where): NumericRange | undefined => {
+const parseNumeric = (arg: unknown, at: Place): NumericRange | undefined => {
   if (!Array.isArray(arg) || arg.length === 0) {
     return at.report(`must be a list such as [">", 0, "<=", 5], not ${describe(arg)}`);
   }
@@ -175,7 +158,7 @@ const parseNumeric = (arg: unknown, at: Where): NumericRange | undefined => {
   return { min: low, minInclusive: first === '>=', max: high, maxInclusive: second === '<=' };
 };
 
-const numberAfter = (op: string, value: unknown, at: Where): number | undefined => {
+const numberAfter = (op: string, value: unknown, at: Place): number | undefined => {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     return at.report(`the value after "${op}" must be a number, not ${describe(value)}`);
   }
@@ -190,7 +173,7 @@ type AnythingButOption = (typeof ANYTHING_BUT_OPTIONS)[number];
 const isOption = (key: string): key is AnythingButOption =>
   (ANYTHING_BUT_OPTIONS as readonly string[]).includes(key);
 
-const parseAnythingBut = (arg: unknown, at: Where): AnythingBut | undefined => {
+const parseAnythingBut = (arg: unknown, at: Place): AnythingBut | undefined => {
   if (typeof arg === 'string') return { kind: 'strings', values: [arg] };
   if (typeof arg === 'number' && Number.isFinite(arg)) return { kind: 'numbers', values: [arg] };
   if (Array.isArray(arg)) return parseAnythingButList(arg, at);
@@ -203,31 +186,28 @@ const parseAnythingBut = (arg: unknown, at: Where): AnythingBut | undefined => {
   const key = keys[0] ?? '';
   if (keys.length !== 1) return at.report(`must hold exactly one of ${ANYTHING_BUT_OPTIONS.join(', ')}`);
   if (!isOption(key)) {
-    return at
-      .below(key)
-      .report(`unknown anything-but option "${key}"; use ${ANYTHING_BUT_OPTIONS.join(', ')}`);
+    return at.report(`unknown anything-but option "${key}"; use ${ANYTHING_BUT_OPTIONS.join(', ')}`, key);
   }
   const inner = arg[key];
-  const innerPath = at.below(key);
   const texts = typeof inner === 'string' ? [inner] : inner;
   if (!Array.isArray(texts) || texts.length === 0 || !texts.every((t) => typeof t === 'string')) {
-    return innerPath.report(`must be a string or a non-empty list of strings, not ${describe(inner)}`);
+    return at.report(`must be a string or a non-empty list of strings, not ${describe(inner)}`, key);
   }
   const strings = texts as string[];
   if ((key === 'prefix' || key === 'suffix') && strings.includes('')) {
-    return innerPath.report(`an anything-but ${key} must not be empty`);
+    return at.report(`an anything-but ${key} must not be empty`, key);
   }
   if (key !== 'wildcard') return { kind: key, values: strings };
   const wildcards: Wildcard[] = [];
   for (const text of strings) {
     const parsed = parseWildcard(text);
-    if (!parsed.ok) return innerPath.report(`"${text}" ${parsed.message}`);
+    if (!parsed.ok) return at.report(`"${text}" ${parsed.message}`, key);
     wildcards.push(parsed.wildcard);
   }
   return { kind: 'wildcard', values: wildcards };
 };
 
-const parseAnythingButList = (list: unknown[], at: Where): AnythingBut | undefined => {
+const parseAnythingButList = (list: unknown[], at: Place): AnythingBut | undefined => {
   if (list.length === 0) return at.report('must list at least one value');
   const strings = list.filter((v): v is string => typeof v === 'string');
   const numbers = list.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
@@ -235,9 +215,10 @@ const parseAnythingButList = (list: unknown[], at: Where): AnythingBut | undefin
     (v) => typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v)),
   );
   if (other >= 0) {
-    return at
-      .below(other)
-      .report(`anything-but lists take only strings or only numbers, not ${describe(list[other])}`);
+    return at.report(
+      `anything-but lists take only strings or only numbers, not ${describe(list[other])}`,
+      other,
+    );
   }
   if (strings.length > 0 && numbers.length > 0) {
     return at.report('mixes strings and numbers; list only strings or only numbers');

@@ -1,7 +1,8 @@
 import type { Problem } from '../errors.js';
-import { childPath, describe, isObject } from './json.js';
+import { describe, isObject } from './json.js';
 import { OPERATORS, parseCondition } from './operators.js';
-import { countTerms, MAX_TERMS } from './terms.js';
+import { Place } from './place.js';
+import { MAX_TERMS } from './terms.js';
 import type { Condition, PatternField, PatternObject } from './types.js';
 
 /** Words EventBridge keeps for itself: no field inside a `$or` branch may be named after them. */
@@ -38,13 +39,14 @@ export const parsePattern = (pattern: unknown): ParseResult => {
       problems: [{ path: '', message: `pattern must be an object, not ${describe(pattern)}` }],
     };
   }
-  if (Object.keys(pattern).length === 0) {
+  const keys = Object.keys(pattern);
+  if (keys.length === 0) {
     return { ok: false, problems: [{ path: '', message: 'pattern must not be empty' }] };
   }
-  const problems: Problem[] = [];
-  const root = parseObject(pattern, '', false, problems);
-  if (problems.length > 0) return { ok: false, problems };
-  const terms = countTerms(root);
+  const place = new Place();
+  const root = parseObject(pattern, keys, false, place);
+  if (place.problems.length > 0) return { ok: false, problems: place.problems };
+  const terms = root.alternatives;
   if (terms > MAX_TERMS) {
     const message = `pattern is too complex: its $or branches and exists:false alternatives combine into ${terms} cases (at most ${MAX_TERMS})`;
     return { ok: false, problems: [{ path: '', message }] };
@@ -52,73 +54,123 @@ export const parsePattern = (pattern: unknown): ParseResult => {
   return { ok: true, root, terms };
 };
 
+const isAbsence = (c: Condition): boolean => c.kind === 'exists' && !c.value;
+
+/** Checking order within an alternative: exact values, then other values, then objects, then absent fields. */
+const rank = (field: PatternField): number => {
+  switch (field.kind) {
+    case 'present': {
+      for (const c of field.conditions) if (c.kind !== 'exact') return 1;
+      return 0;
+    }
+    case 'either':
+      return 1;
+    case 'object':
+      return 2;
+    case 'absent':
+      return 3;
+  }
+};
+
+const byRank = (a: PatternField, b: PatternField): number => rank(a) - rank(b);
+
+/** A field's value list, sorted into a present, absent or either field. */
+const leafField = (key: string, conditions: Condition[]): PatternField => {
+  let absent = 0;
+  for (const c of conditions) if (isAbsence(c)) absent++;
+  if (absent === 0) return { key, kind: 'present', conditions };
+  if (absent === conditions.length) return { key, kind: 'absent' };
+  return { key, kind: 'either', conditions: conditions.filter((c) => !isAbsence(c)) };
+};
+
+/** `place` stands at the object; `keys` are its own keys, at least one. */
 const parseObject = (
   object: Record<string, unknown>,
-  path: string,
+  keys: string[],
   insideOr: boolean,
-  problems: Problem[],
+  place: Place,
 ): PatternObject => {
-  const keys = Object.keys(object);
   // Sized up front (and trimmed at the end): arrays grown from empty get a 16-slot backing store.
   const fields = new Array<PatternField>(keys.length);
   let count = 0;
   let or: PatternObject[] | undefined;
+  let positive = false;
+  let alternatives = 1;
+  let ordered = true;
+  let lastRank = 0;
   for (const key of keys) {
     const value = object[key];
-    const at = childPath(path, key);
+    place.enter(key);
+    let field: PatternField | undefined;
     if (key === '$or') {
-      or = parseOr(value, at, problems);
-      continue;
-    }
-    if (insideOr && RESERVED_IN_OR.has(key)) {
-      problems.push({ path: at, message: `"${key}" is a reserved word and cannot name a field inside $or` });
-      continue;
-    }
-    if (isObject(value)) {
-      if (Object.keys(value).length === 0) {
-        problems.push({ path: at, message: 'must not be an empty object' });
-        continue;
-      }
-      fields[count++] = { key, kind: 'object', object: parseObject(value, at, insideOr, problems) };
+      or = parseOr(value, place);
+      if (or) alternatives *= or.reduce((sum, branch) => sum + branch.alternatives, 0);
+    } else if (insideOr && RESERVED_IN_OR.has(key)) {
+      place.report(`"${key}" is a reserved word and cannot name a field inside $or`);
+    } else if (isObject(value)) {
+      const inner = Object.keys(value);
+      if (inner.length === 0) place.report('must not be an empty object');
+      else field = { key, kind: 'object', term: parseObject(value, inner, insideOr, place) };
     } else if (Array.isArray(value)) {
-      if (value.length === 0) {
-        problems.push({ path: at, message: 'must list at least one value to match' });
-        continue;
+      if (value.length === 0) place.report('must list at least one value to match');
+      else {
+        const conditions = parseConditions(value, place);
+        if (conditions) field = leafField(key, conditions);
       }
-      const conditions = new Array<Condition>(value.length);
-      for (let i = 0; i < value.length; i++) {
-        const condition = parseCondition(value[i], at, i, problems);
-        if (condition) conditions[i] = condition;
-      }
-      fields[count++] = { key, kind: 'leaf', conditions };
     } else {
-      problems.push({
-        path: at,
-        message: `must be a list of values such as ["a"] or an object of fields, not ${describe(value)}`,
-      });
+      place.report(`must be a list of values such as ["a"] or an object of fields, not ${describe(value)}`);
     }
+    place.leave();
+    if (field === undefined) continue;
+    if (field.kind === 'object') {
+      positive ||= field.term.positive;
+      alternatives *= field.term.alternatives;
+    } else if (field.kind === 'present') {
+      positive = true;
+    } else if (field.kind === 'either') {
+      alternatives *= 2;
+    }
+    const fieldRank = rank(field);
+    if (fieldRank < lastRank) ordered = false;
+    lastRank = Math.max(lastRank, fieldRank);
+    fields[count++] = field;
   }
   fields.length = count;
-  return { fields, or };
+  if (!ordered) fields.sort(byRank);
+  return { fields, or, positive, alternatives };
 };
 
-const parseOr = (value: unknown, at: string, problems: Problem[]): PatternObject[] | undefined => {
+/** The conditions of a value list, or undefined when some entry was refused (every entry is checked). */
+const parseConditions = (list: unknown[], place: Place): Condition[] | undefined => {
+  const conditions = new Array<Condition>(list.length);
+  let valid = true;
+  for (let i = 0; i < list.length; i++) {
+    const condition = parseCondition(list[i], i, place);
+    if (condition) conditions[i] = condition;
+    else valid = false;
+  }
+  return valid ? conditions : undefined;
+};
+
+const parseOr = (value: unknown, place: Place): PatternObject[] | undefined => {
   if (!Array.isArray(value) || value.length < 2) {
     const found = Array.isArray(value)
       ? `${value.length} element${value.length === 1 ? '' : 's'}`
       : describe(value);
-    problems.push({ path: at, message: `must be a list of at least two objects, found ${found}` });
+    place.report(`must be a list of at least two objects, found ${found}`);
     return undefined;
   }
   const branches: PatternObject[] = [];
   value.forEach((branch, i) => {
-    const branchPath = `${at}[${i}]`;
-    if (!isObject(branch) || Object.keys(branch).length === 0) {
+    const keys = isObject(branch) ? Object.keys(branch) : [];
+    if (!isObject(branch) || keys.length === 0) {
       const what = isObject(branch) ? 'an empty object' : describe(branch);
-      problems.push({ path: branchPath, message: `each $or branch must be a non-empty object, not ${what}` });
+      place.report(`each $or branch must be a non-empty object, not ${what}`, i);
       return;
     }
-    branches.push(parseObject(branch, branchPath, true, problems));
+    place.enter(i);
+    branches.push(parseObject(branch, keys, true, place));
+    place.leave();
   });
   return branches;
 };

@@ -1,20 +1,24 @@
 import { type CompiledNode, compileLeaves, matchNode, patternTerms } from './compile.js';
-import { compileConditions, conditionsKey, type ValueTest } from './conditions.js';
-import { chooseKeys, isKey, type KeyField, type PathSlot, slotBelow } from './keys.js';
-import { countLeaves, FAIL, type FlatCheck, PASS, runCheck, UNSURE } from './leaves.js';
+import { chooseKeys, keyValues, type PathSlot } from './keys.js';
+import { FAIL, type FlatCheck, flatten, PASS, runCheck, testOf, UNSURE } from './leaves.js';
 import type { Term } from './terms.js';
 import { appended, childOf, type Edge, newNode, type TrieNode } from './trie.js';
-import type { Condition, EventPattern, Scalar } from './types.js';
+import type { EventPattern, Scalar } from './types.js';
 
 interface Entry<T> {
   value: T;
   seq: number;
   /** The last `match` call that already reported this entry (only consulted when it has several terms). */
   stamp: number;
+  /** The pattern as added: the checks of its terms are built from it when one of them is first reached. */
+  pattern: EventPattern;
+  /** One per alternative of the pattern, in the order `patternTerms` spreads them. */
+  terms: TermRef<T>[];
   /** Where its terms are filed: `nodes[i]` holds `refs[i]`. */
   nodes: TrieNode<T>[];
   refs: TermRef<T>[];
-  fallback: TermRef<T>[] | undefined;
+  /** Whether some of its terms sit on the fallback list. */
+  fallback: boolean;
 }
 
 /** One alternative of an entry's pattern. */
@@ -25,8 +29,11 @@ export interface TermRef<T> {
   stamp: number;
   /** The first leaf left to check once the trie has proven the exact fields the term is filed under. */
   check: FlatCheck | undefined;
-  /** Every leaf of the term: the `residual` ones left to check first, then those the trie proves. */
-  leaves: FlatCheck[];
+  /**
+   * Every leaf of the term: the `residual` ones left to check first, then those the trie proves.
+   * Undefined until the term is first reached (see `prepare`).
+   */
+  leaves: FlatCheck[] | undefined;
   residual: number;
   /** The whole alternative, rebuilt from its leaves when event arrays make the flat checks unsafe. */
   node: CompiledNode | undefined;
@@ -36,8 +43,17 @@ const runChecks = <T>(ref: TermRef<T>, event: unknown): number => {
   if (ref.check === undefined) return PASS;
   let outcome = runCheck(ref.check, event);
   for (let c = 1; outcome === PASS && c < ref.residual; c++)
-    outcome = runCheck(ref.leaves[c] as FlatCheck, event);
+    outcome = runCheck((ref.leaves as FlatCheck[])[c] as FlatCheck, event);
   return outcome;
+};
+
+/** The leaves of a term in checking order: those left to check, then the `keys` the trie proves. */
+const inCheckingOrder = (flat: FlatCheck[], keys: FlatCheck[]): { leaves: FlatCheck[]; residual: number } => {
+  const leaves = new Array<FlatCheck>(flat.length);
+  let residual = 0;
+  for (const leaf of flat) if (!keys.includes(leaf)) leaves[residual++] = leaf;
+  for (let k = 0; k < keys.length; k++) leaves[residual + k] = keys[k] as FlatCheck;
+  return { leaves, residual };
 };
 
 /**
@@ -45,18 +61,20 @@ const runChecks = <T>(ref: TermRef<T>, event: unknown): number => {
  * its exact-value fields (e.g. detail-type, then detail.campaignId), so matching an event walks only
  * the branches whose values the event carries, and checks only what those values do not prove.
  * Patterns without any exact-value field sit on a short list checked for every event.
+ *
+ * Adding a pattern checks it and files it; the checks of an alternative are only built when an event
+ * first reaches it, as most of thousands of triggers are reached by few events, or none, in the
+ * life of a container. The index therefore keeps the pattern object it was given: do not change it
+ * after adding it.
  */
 export class PatternIndex<T> {
   private readonly entries = new Map<string, Entry<T>>();
   private readonly paths: PathSlot = { keys: [], plain: true, next: undefined };
   private readonly root: TrieNode<T> = newNode<T>(undefined, undefined, null);
-  /** Tests of single exact values, shared by every pattern that lists the same value. */
-  private readonly exactTests = new Map<Scalar, ValueTest>();
-  /** Tests of other value lists, by their key (see `conditionsKey`). */
-  private readonly tests = new Map<Scalar, ValueTest>();
   private fallback: TermRef<T>[] = [];
-  /** Reused while choosing the key fields of a term, to spare the garbage collector. */
-  private readonly scratch: KeyField[] = [];
+  /** Reused while flattening a term and choosing its keys, to spare the garbage collector. */
+  private readonly scratchLeaves: FlatCheck[] = [];
+  private readonly scratchKeys: FlatCheck[] = [];
   private seq = 0;
   private epoch = 0;
   private event: unknown;
@@ -75,33 +93,44 @@ export class PatternIndex<T> {
   add(id: string, pattern: EventPattern, value: T): void {
     const terms = patternTerms(pattern);
     this.remove(id);
-    const entry: Entry<T> = { value, seq: ++this.seq, stamp: 0, nodes: [], refs: [], fallback: undefined };
-    for (const term of terms) {
-      const keys = chooseKeys(term, this.paths, this.scratch);
-      const leaves = new Array<FlatCheck>(countLeaves(term));
-      const residual = this.leavesOf(term, this.paths, keys, leaves, { front: 0, back: leaves.length });
+    const entry: Entry<T> = {
+      value,
+      seq: ++this.seq,
+      stamp: 0,
+      pattern,
+      terms: new Array<TermRef<T>>(terms.length),
+      nodes: [],
+      refs: [],
+      fallback: false,
+    };
+    for (let t = 0; t < terms.length; t++) {
+      const flat = flatten(terms[t] as Term, this.paths, this.scratchLeaves);
+      const keys = chooseKeys(flat, this.scratchKeys);
+      flat.length = 0;
       const ref: TermRef<T> = {
         entry,
         shared: terms.length > 1,
         stamp: 0,
-        check: residual > 0 ? leaves[0] : undefined,
-        leaves,
-        residual,
+        check: undefined,
+        leaves: undefined,
+        residual: 0,
         node: undefined,
       };
+      entry.terms[t] = ref;
       if (keys.length === 0) {
-        entry.fallback = appended(entry.fallback, ref);
+        entry.fallback = true;
         this.fallback.push(ref);
         continue;
       }
       let nodes = [this.root];
       for (const key of keys) {
-        if (key.values.length === 1) {
-          const value = key.values[0] as Scalar;
+        const only = key.conditions.length === 1 ? key.conditions[0] : undefined;
+        if (only?.kind === 'exact') {
           for (let i = 0; i < nodes.length; i++)
-            nodes[i] = this.child(nodes[i] as TrieNode<T>, key.slot, value);
+            nodes[i] = this.child(nodes[i] as TrieNode<T>, key.slot, only.value);
         } else {
-          nodes = nodes.flatMap((n) => key.values.map((v) => this.child(n, key.slot, v)));
+          const values = keyValues(key);
+          nodes = nodes.flatMap((n) => values.map((v) => this.child(n, key.slot, v)));
         }
       }
       for (const n of nodes)
@@ -151,41 +180,20 @@ export class PatternIndex<T> {
   }
 
   /**
-   * Place the leaves of a term: those left to check from the front of `out`, those its key fields
-   * prove from the back. Returns how many are left to check.
+   * Build the checks of every alternative of the entry from its pattern, spread and keyed exactly as
+   * when it was added, so each term's leaves split the same way into checked and proven.
    */
-  private leavesOf(
-    term: Term,
-    slot: PathSlot,
-    keys: KeyField[],
-    out: FlatCheck[],
-    at: { front: number; back: number },
-  ): number {
-    for (const field of term.fields) {
-      if (field.kind === 'object') {
-        this.leavesOf(field.term, slotBelow(slot, field.key), keys, out, at);
-        continue;
-      }
-      const test = field.kind === 'present' ? this.compileTest(field.conditions) : anyValue;
-      const leaf = { slot: slotBelow(slot, field.key), absent: field.kind === 'absent', test };
-      if (isKey(keys, field)) out[--at.back] = leaf;
-      else out[at.front++] = leaf;
+  private prepare(entry: Entry<T>): void {
+    const terms = patternTerms(entry.pattern);
+    for (let t = 0; t < terms.length; t++) {
+      const flat = flatten(terms[t] as Term, this.paths, this.scratchLeaves);
+      const { leaves, residual } = inCheckingOrder(flat, chooseKeys(flat, this.scratchKeys));
+      flat.length = 0;
+      const ref = entry.terms[t] as TermRef<T>;
+      ref.leaves = leaves;
+      ref.residual = residual;
+      ref.check = residual > 0 ? leaves[0] : undefined;
     }
-    return at.front;
-  }
-
-  /** Compile a value list once per index: patterns listing the same conditions share one test. */
-  private compileTest(conditions: Condition[]): ValueTest {
-    const first = conditions[0];
-    const single = conditions.length === 1 && first?.kind === 'exact';
-    const cache = single ? this.exactTests : this.tests;
-    const key = single ? first.value : conditionsKey(conditions);
-    let test = cache.get(key);
-    if (!test) {
-      test = compileConditions(conditions);
-      cache.set(key, test);
-    }
-    return test;
   }
 
   private child(node: TrieNode<T>, slot: PathSlot, value: Scalar): TrieNode<T> {
@@ -272,13 +280,14 @@ export class PatternIndex<T> {
     if (ref.stamp === this.epoch) return;
     ref.stamp = this.epoch;
     if (ref.shared && ref.entry.stamp === this.epoch) return;
+    if (ref.leaves === undefined) this.prepare(ref.entry);
     let outcome = clean ? runChecks(ref, this.event) : UNSURE;
     if (outcome === UNSURE) {
       ref.node ??= compileLeaves(
-        ref.leaves.map((leaf) => ({
+        (ref.leaves as FlatCheck[]).map((leaf) => ({
           keys: leaf.slot.keys,
           absent: leaf.absent,
-          test: leaf.test,
+          test: testOf(leaf),
         })),
       );
       outcome = matchNode(ref.node, this.event) ? PASS : FAIL;
@@ -289,5 +298,3 @@ export class PatternIndex<T> {
     }
   }
 }
-
-const anyValue: ValueTest = () => true;

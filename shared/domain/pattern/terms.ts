@@ -20,44 +20,11 @@ export type TermField =
 /** Most alternatives a single pattern may spread into. */
 export const MAX_TERMS = 1000;
 
-const isAbsence = (c: Condition): boolean => c.kind === 'exists' && !c.value;
-
-/** How many alternatives `expandTerms` would produce, without producing them. */
-export const countTerms = (object: PatternObject): number => {
-  let count = 1;
-  for (const field of object.fields) {
-    if (field.kind === 'object') {
-      count *= countTerms(field.object);
-    } else {
-      const absent = field.conditions.some(isAbsence);
-      const present = field.conditions.some((c) => !isAbsence(c));
-      count *= (absent ? 1 : 0) + (present ? 1 : 0);
-    }
-  }
-  if (object.or) count *= object.or.reduce((sum, branch) => sum + countTerms(branch), 0);
-  return count;
-};
-
 /** Spread a checked pattern into its alternatives; the pattern matches when any of them does. */
-export const expandTerms = (root: PatternObject, count = countTerms(root)): Term[] =>
-  count === 1 ? [single(root)] : expand(root).map(finish);
-
-/** The one alternative of a pattern without `$or` or mixed exists:false, built straight from it. */
-const single = (object: PatternObject): Term => {
-  let positive = false;
-  const fields = object.fields.map((field): TermField => {
-    if (field.kind === 'object') {
-      const term = single(field.object);
-      positive ||= term.positive;
-      return { key: field.key, kind: 'object', term };
-    }
-    if (field.conditions.some(isAbsence)) return { key: field.key, kind: 'absent' };
-    positive = true;
-    return { key: field.key, kind: 'present', conditions: field.conditions };
-  });
-  if (fields.length > 1) fields.sort(byRank);
-  return { fields, positive };
-};
+export const expandTerms = (root: PatternObject): Term[] =>
+  // With a single alternative there is neither a `$or` nor an "either" field anywhere, and the parser
+  // has already ordered the fields and worked out `positive`: the pattern is its own term.
+  root.alternatives === 1 ? [root as Term] : expand(root).map(finish);
 
 type Fields = TermField[];
 
@@ -77,23 +44,17 @@ const expand = (object: PatternObject): Fields[] => {
   let alternatives: Fields[] = [[]];
   for (const field of object.fields) {
     if (field.kind === 'object') {
-      const inner = expand(field.object);
+      const inner = expand(field.term);
       const options = inner.map(
         (fields): TermField => ({ key: field.key, kind: 'object', term: { fields, positive: false } }),
       );
       alternatives = extend(alternatives, options);
-      continue;
+    } else if (field.kind === 'either') {
+      const present: TermField = { key: field.key, kind: 'present', conditions: field.conditions };
+      alternatives = extend(alternatives, [present, { key: field.key, kind: 'absent' }]);
+    } else {
+      alternatives = extend(alternatives, [field]);
     }
-    const conditions = field.conditions;
-    let absent = 0;
-    for (const c of conditions) if (isAbsence(c)) absent++;
-    const options: TermField[] = [];
-    if (absent < conditions.length) {
-      const present = absent === 0 ? conditions : conditions.filter((c) => !isAbsence(c));
-      options.push({ key: field.key, kind: 'present', conditions: present });
-    }
-    if (absent > 0) options.push({ key: field.key, kind: 'absent' });
-    alternatives = extend(alternatives, options);
   }
   if (object.or) {
     const branches = object.or.flatMap(expand);

@@ -44,12 +44,23 @@ export type Condition =
   | { kind: 'cidr'; block: CidrBlock }
   | { kind: 'anything-but'; value: AnythingBut };
 
-/** A checked pattern object: its fields (AND) and, optionally, its `$or` branches. */
+/**
+ * A checked pattern object. Its leaves are already sorted into present and absent fields, and its
+ * fields into checking order, so that a pattern without `$or` and without a value list that mixes
+ * `{"exists": false}` with other conditions is its own single alternative (a `Term`).
+ */
 export interface PatternObject {
   fields: PatternField[];
   or: PatternObject[] | undefined;
+  /** Whether some field asks for a value to be present (see `Term`). */
+  positive: boolean;
+  /** How many alternatives the object spreads into. */
+  alternatives: number;
 }
 
 export type PatternField =
-  | { key: string; kind: 'object'; object: PatternObject }
-  | { key: string; kind: 'leaf'; conditions: Condition[] };
+  | { key: string; kind: 'object'; term: PatternObject }
+  | { key: string; kind: 'present'; conditions: Condition[] }
+  | { key: string; kind: 'absent' }
+  /** A value list mixing `{"exists": false}` with other conditions: absent, or present with one of `conditions`. */
+  | { key: string; kind: 'either'; conditions: Condition[] };
