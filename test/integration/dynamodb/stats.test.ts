@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
+import { DynamoCustomerStore } from '../../../shared/adapters/dynamodb/customer-store.js';
 import { DynamoJourneyStats } from '../../../shared/adapters/dynamodb/journey-stats.js';
+import { statsDelta } from '../../../shared/app/admin/stats.js';
+import { churnWinBack } from '../../../shared/domain/defaults/churn-win-back.js';
+import { Journey } from '../../../shared/domain/journey/definition.js';
+import type { EventRef } from '../../../shared/domain/journey/instance.js';
+import { startInstance, step } from '../../../shared/domain/journey/interpreter.js';
+import { compareConversion } from '../../../shared/domain/journey/lift.js';
 import { useDynamoDb } from '../../support/dynamodb.js';
 import { countingClient } from './counting-client.js';
 
@@ -60,6 +67,58 @@ describe('DynamoJourneyStats', () => {
     );
 
     expect(await stats.read(journeyId)).toEqual({ 'message.sent.email': 25 });
+  });
+
+  it('keeps the conversion windows of both groups and counts their conversions', async () => {
+    const journey = Journey.parse({ ...churnWinBack, id: newId() });
+    const customers = new DynamoCustomerStore({ doc: db.doc, tableName: db.tableName, retentionDays: 180 });
+    const stats = new DynamoJourneyStats({ doc: db.doc, tableName: db.tableName });
+    const t0 = '2026-11-02T09:00:00.000Z';
+    const risk = (customerId: string): EventRef => ({
+      id: `risk-${customerId}`,
+      detailType: 'Churn Risk Detected',
+      source: 'careflow',
+      time: t0,
+      detail: { customerId },
+    });
+    const order: EventRef = { ...risk('x'), id: 'order-1', detailType: 'Order Completed', time: t0 };
+    const later = { now: '2026-11-10T09:00:00.000Z', profile: {} };
+    for (const [customerId, draw] of [
+      [`held-${journey.id}`, 0.01],
+      [`treated-${journey.id}`, 0.5],
+    ] as const) {
+      const started = startInstance(
+        journey,
+        { instanceId: `i-${customerId}`, customerId, trigger: risk(customerId) },
+        { now: t0, profile: {}, draw: () => draw },
+      );
+      await customers.saveInstance(started.instance, null);
+      await stats.record(journey.id, started.instance.instanceId, statsDelta(null, started.instance));
+      const [stored] = (await customers.load(customerId)).instances;
+      expect(stored).toEqual(started.instance);
+      if (!stored) throw new Error('not stored');
+      const converted = step(journey, stored, { kind: 'event', event: order }, later);
+      await customers.saveInstance(converted.instance, stored.version);
+      await stats.record(journey.id, stored.instanceId, statsDelta(stored, converted.instance));
+    }
+
+    const totals = await stats.read(journey.id);
+
+    expect(totals).toMatchObject({
+      'goal.control.entered': 1,
+      'goal.control.converted': 1,
+      'goal.treatment.entered': 1,
+      'goal.treatment.converted': 1,
+    });
+    expect(
+      compareConversion(
+        {
+          entered: totals['goal.treatment.entered'] ?? 0,
+          converted: totals['goal.treatment.converted'] ?? 0,
+        },
+        { entered: totals['goal.control.entered'] ?? 0, converted: totals['goal.control.converted'] ?? 0 },
+      ),
+    ).toMatchObject({ absoluteLift: 0, significant: false });
   });
 
   it('reads an unknown journey as no counters', async () => {
