@@ -5,7 +5,7 @@
  * API with `esbuildOptions`) build exactly the same thing.
  *
  * Measured figures and the reasoning are in docs/benchmarks.md and
- * docs/decisions/0041-lean-lambda-bundles.md.
+ * docs/decisions/0054-lean-lambda-bundles.md and 0057-module-initialisation.md.
  */
 
 /**
@@ -41,6 +41,13 @@ export const unusedInLambda: readonly string[] = [
   // The STS, SSO, SSO-OIDC and sign-in clients that only the providers above use.
   '@aws-sdk/nested-clients',
 ];
+
+/**
+ * `NODE_OPTIONS` of every function: stack traces in the logs point into the TypeScript sources.
+ * Node then reads and parses the bundle's `.map` file when it loads the bundle, so that is part of
+ * every cold start (the bundle benchmark loads bundles with it too).
+ */
+export const lambdaNodeOptions = '--enable-source-maps';
 
 /** The bundling settings shared by the stack and the benchmark. */
 export const lambdaBundling = {

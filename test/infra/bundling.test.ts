@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { esbuildOptions, unusedInLambda } from '../../infra/stacks/bundling.js';
+import { esbuildOptions, lambdaNodeOptions, unusedInLambda } from '../../infra/stacks/bundling.js';
 import { projectPath } from '../../infra/stacks/paths.js';
 
 const run = promisify(execFile);
@@ -28,18 +28,34 @@ describe('Lambda bundles', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const bundle = async (entry: string, name: string) => {
+  /** Each entry is bundled once; the tests share the result. */
+  const built = new Map<string, Promise<{ outfile: string; inputs: string[] }>>();
+  const build1 = async (entry: string, name: string) => {
     const outfile = join(dir, name, 'index.mjs');
     const result = await build({
       ...esbuildOptions(projectPath(entry), outfile),
       metafile: true,
       logLevel: 'silent',
     });
-    return { outfile, inputs: Object.keys(result.metafile.inputs) };
+    const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint);
+    // The modules that put code in the bundle (esbuild lists the ones tree-shaking emptied too).
+    const inputs = Object.entries(output?.inputs ?? {})
+      .filter(([, input]) => input.bytesInOutput > 0)
+      .map(([path]) => path);
+    return { outfile, inputs };
   };
+  const bundle = (entry: string, name: string) => {
+    let pending = built.get(name);
+    if (!pending) {
+      pending = build1(entry, name);
+      built.set(name, pending);
+    }
+    return pending;
+  };
+  const handlerBundle = (name: string) => bundle(`functions/${name}/handler.ts`, name);
 
   it('leave out the credential providers Lambda never runs', async () => {
-    const { inputs } = await bundle('functions/processor/handler.ts', 'processor');
+    const { inputs } = await handlerBundle('processor');
     for (const external of unusedInLambda) {
       expect(
         inputs.filter((input) => input.includes(`node_modules/${external}/`)),
@@ -69,9 +85,40 @@ describe('Lambda bundles', () => {
   });
 
   it.each(['router', 'processor', 'survey', 'api'])('%s loads in a fresh Node process', async (name) => {
-    const { outfile } = await bundle(`functions/${name}/handler.ts`, name);
+    const { outfile } = await handlerBundle(name);
     const probe = `const m = await import(${JSON.stringify(outfile)}); console.log(typeof m.handler);`;
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe], { env: lambdaEnv });
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe], {
+      env: { ...lambdaEnv, NODE_OPTIONS: lambdaNodeOptions },
+    });
     expect(stdout.trim()).toBe('function');
+  });
+
+  it('point stack traces at the TypeScript sources, with the Node options Lambda runs them with', async () => {
+    const { outfile } = await handlerBundle('router');
+    // Without the queue URLs in the environment the router's wiring throws at the first event.
+    const probe = [
+      `const { handler } = await import(${JSON.stringify(outfile)});`,
+      "try { await handler({ id: 'e-1', detail: {} }, {}); } catch (error) { console.log(error.stack); }",
+    ].join(' ');
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe], {
+      env: { ...lambdaEnv, NODE_OPTIONS: lambdaNodeOptions },
+    });
+    expect(stdout).toMatch(/shared\/config\/config\.ts:\d+:\d+/);
+    expect(stdout).not.toMatch(/index\.mjs:\d+:\d+/);
+  });
+
+  it.each(['router', 'survey', 'unsubscribe', 'feedback'])(
+    'leave the template engine out of %s, which renders nothing',
+    async (name) => {
+      const { inputs } = await handlerBundle(name);
+      expect(inputs.filter((input) => input.includes('node_modules/liquidjs/'))).toEqual([]);
+    },
+  );
+
+  it.each(['processor', 'api'])('bundle one copy of each package into %s', async (name) => {
+    const { inputs } = await handlerBundle(name);
+    // A second copy lives in a nested node_modules folder (e.g. two versions of @smithy/core).
+    const nested = inputs.filter((input) => input.split('node_modules/').length > 2);
+    expect(nested).toEqual([]);
   });
 });
