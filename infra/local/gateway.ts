@@ -275,8 +275,7 @@ const relaySes = async (
 ): Promise<WireResponse> => {
   const reply = await relayToSesLocal(parts.ses.url, method, url, req.headers, body);
   if (method === 'POST' && url.pathname === '/v2/email/outbound-emails' && reply.status === 200) {
-    const sesMessageId = (JSON.parse(reply.body) as { MessageId?: unknown }).MessageId;
-    if (typeof sesMessageId === 'string') parts.ses.sentMail.record(body, sesMessageId, parts.clock.now());
+    parts.ses.sentMail.record(body, reply.body, parts.clock.now());
   }
   return reply;
 };

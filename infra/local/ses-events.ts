@@ -47,6 +47,8 @@ const SendEmailRequest = z.looseObject({
   ConfigurationSetName: z.string().optional(),
 });
 
+const SendEmailResponse = z.looseObject({ MessageId: z.string().min(1) });
+
 /** How many sent mails are remembered (the oldest go first); like the mailbox, not kept on restart. */
 const KEEP = 10_000;
 
@@ -54,11 +56,13 @@ const KEEP = 10_000;
 export class LocalSentMail {
   private readonly mails = new Map<string, SentMail>();
 
-  /** Note a `SendEmail` request that SES answered with `sesMessageId`; an unreadable one is skipped. */
-  record(requestBody: string, sesMessageId: string, sentAt: string): void {
+  /** Note a `SendEmail` request and SES's answer to it; a request or answer that does not parse is skipped. */
+  record(requestBody: string, responseBody: string, sentAt: string): void {
     let parsed: z.infer<typeof SendEmailRequest>;
+    let sesMessageId: string;
     try {
       parsed = SendEmailRequest.parse(JSON.parse(requestBody));
+      sesMessageId = SendEmailResponse.parse(JSON.parse(responseBody)).MessageId;
     } catch {
       return;
     }
