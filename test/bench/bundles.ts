@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
-import { esbuildOptions } from '../../infra/stacks/bundling.js';
+import { esbuildOptions, lambdaNodeOptions } from '../../infra/stacks/bundling.js';
 import { projectPath } from '../../infra/stacks/paths.js';
 
 const run = promisify(execFile);
@@ -17,8 +17,9 @@ const FUNCTIONS = ['processor', 'survey', 'router', 'api'] as const;
 /** Fresh Node processes per bundle for the import time; the median is reported. */
 const RUNS = 7;
 
-/** The environment a Lambda function sees, as far as the SDK cares at load. */
+/** The environment a Lambda function sees, as far as its load goes (source maps on, as deployed). */
 const lambdaEnv = {
+  NODE_OPTIONS: lambdaNodeOptions,
   PATH: process.env.PATH ?? '',
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'ASIAEXAMPLE',
@@ -223,7 +224,7 @@ export async function benchBundles(): Promise<string> {
     return [
       '## Bundle size and module initialisation',
       '',
-      `Each handler bundled with esbuild as the CDK stack bundles it, then imported in ${RUNS} fresh Node processes per variant, the variants taking turns (median of the \`import()\` alone, process start-up excluded; a Lambda's init adds the runtime's own start-up). Init is CPU time (user + system), wall-clock in brackets: on a shared machine the wall-clock figures vary up to ×2 from one run to the next. Sizes are the \`.mjs\` files; the source maps are separate files.`,
+      `Each handler bundled with esbuild as the CDK stack bundles it, then imported in ${RUNS} fresh Node processes per variant, the variants taking turns (median of the \`import()\` alone, process start-up excluded; a Lambda's init adds the runtime's own start-up). Node runs with \`NODE_OPTIONS=${lambdaNodeOptions}\` as the functions do, so the time includes reading the source map. Init is CPU time (user + system), wall-clock in brackets: on a shared machine the wall-clock figures vary up to ×2 from one run to the next. Sizes are the \`.mjs\` files; the source maps are separate files.`,
       '',
       "- **naive**: `esbuild --bundle --platform=node` (CommonJS, the packages' CommonJS builds, not minified)",
       "- **`import { z }`**: the current settings, with careflow's files importing `{ z }` from zod as they did until they imported it as a namespace (all of zod is kept)",

@@ -1,5 +1,6 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -35,6 +36,8 @@ export interface FunctionsProps {
   readonly platformLogs?: boolean;
   /** How the processor sends SMS through SNS; without it there is no SMS channel. */
   readonly sms?: SmsSettings;
+  /** Days a retired link-signing key still verifies links. */
+  readonly linkKeyGraceDays: number;
 }
 
 /** SMS origination, passed to the processor (names in shared/config/env.ts). */
@@ -133,6 +136,7 @@ export class Functions extends Construct {
         [Env.sesConfigurationSet]: email.configurationSet.configurationSetName,
         [Env.senderEmail]: email.senderEmail,
         [Env.signingSecretArn]: data.signingSecret.secretArn,
+        [Env.linkKeyGraceDays]: String(props.linkKeyGraceDays),
         [Env.frequencyCap]: props.limits.frequencyCap,
         [Env.quietHours]: props.limits.quietHours,
         [Env.defaultTimeZone]: props.limits.defaultTimeZone,
@@ -182,6 +186,7 @@ export class Functions extends Construct {
         ...table,
         [Env.eventBusName]: messaging.bus.eventBusName,
         [Env.signingSecretArn]: data.signingSecret.secretArn,
+        [Env.linkKeyGraceDays]: String(props.linkKeyGraceDays),
       },
     });
     data.table.grantReadWriteData(this.survey.fn);
@@ -198,6 +203,7 @@ export class Functions extends Construct {
         ...table,
         [Env.eventBusName]: messaging.bus.eventBusName,
         [Env.signingSecretArn]: data.signingSecret.secretArn,
+        [Env.linkKeyGraceDays]: String(props.linkKeyGraceDays),
       },
     });
     data.table.grantReadData(this.unsubscribe.fn);
@@ -253,6 +259,14 @@ export class Functions extends Construct {
       { name: 'Feedback', fn: this.feedback },
       { name: 'Api', fn: this.api },
     ];
+  }
+
+  /**
+   * The functions that read the link-signing key, those that only verify links first: a key
+   * rotation restarts them in this order, so none meets a link signed with a key it does not know.
+   */
+  get linkKeyReaders(): lambda.IFunction[] {
+    return [this.survey.fn, this.unsubscribe.fn, this.processor.fn];
   }
 
   /** Sets the base URL of survey and unsubscribe links on the functions that build or check them. */

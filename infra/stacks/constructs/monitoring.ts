@@ -38,6 +38,8 @@ export interface MonitoringProps {
   readonly maxMessageAge: Duration;
   /** Optional address subscribed to the alarm topic. */
   readonly alarmEmail?: string;
+  /** With SMS on: the monthly SMS budget (USD) and the fraction of it that raises the alarm. */
+  readonly smsSpend?: { readonly monthlyBudgetUsd: number; readonly alarmAt: number };
 }
 
 /** Thresholds, in one place, as the alarm descriptions and docs/operations.md state them. */
@@ -216,6 +218,23 @@ export class Monitoring extends Construct {
       threshold: AlarmThresholds.sesComplaintRate,
       evaluationPeriods: 1,
     });
+
+    // --- SMS spend (account level, published by SNS) -----------------------------------
+    if (props.smsSpend) {
+      const { monthlyBudgetUsd, alarmAt } = props.smsSpend;
+      const thresholdUsd = Math.round(monthlyBudgetUsd * alarmAt * 100) / 100;
+      add('SmsMonthlySpend', {
+        alarmDescription: `SMS spend this month reached USD ${thresholdUsd} (${Math.round(alarmAt * 100)} % of the USD ${monthlyBudgetUsd} budget). At the account's SNS spend limit every SMS fails: raise the limit or pause SMS journeys (docs/operations.md).`,
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/SNS',
+          metricName: 'SMSMonthToDateSpentUSD',
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: fifteenMinutes,
+        }),
+        threshold: thresholdUsd,
+        evaluationPeriods: 1,
+      });
+    }
 
     // --- Dashboard ------------------------------------------------------------------------
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
