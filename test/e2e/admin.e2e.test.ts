@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../infra/local/stack.js';
+import { inHoldout } from '../../shared/domain/journey/draw.js';
 import { startTestStack } from '../support/local-stack.js';
 
 /**
@@ -209,6 +210,73 @@ describe('admin API on the local stack', () => {
     const stats = await api<{ steps: { stepId: string }[] }>('GET', '/journeys/lost-parcel-care/stats');
     expect(stats.status).toBe(200);
     expect(stats.body.steps.map((s) => s.stepId)).toEqual(['route', 'apologise', 'wait', 'thank', 'end']);
+  });
+
+  it('holds customers out of a journey, watches both groups for the goal and reports the lift', async () => {
+    const journey = {
+      id: 'delay-voucher',
+      name: 'Delay voucher',
+      category: 'care',
+      trigger: { 'detail-type': ['Delivery Delayed'] },
+      holdout: { percent: 50 },
+      start: 'voucher',
+      steps: {
+        voucher: { type: 'sendEmail', template: 'thank-you-referral', next: 'end' },
+        end: { type: 'exit' },
+      },
+      goal: { 'detail-type': ['Order Completed'] },
+      goalWindow: 'P7D',
+    };
+    expect((await api('POST', '/journeys', journey)).status).toBe(201);
+    expect((await api('POST', '/journeys/delay-voucher/publish')).status).toBe(200);
+    await advance('2m');
+    const pick = (held: boolean, from: number) => {
+      for (let i = from; ; i += 1) if (inHoldout(journey.id, `c-dv-${i}`, 50) === held) return `c-dv-${i}`;
+    };
+    const held = [pick(true, 0), pick(true, 1000)];
+    const treated = [pick(false, 0), pick(false, 1000)];
+    for (const id of [...held, ...treated]) {
+      await customer(id);
+      await putEvent('Delivery Delayed', { customerId: id, orderId: `o-${id}` });
+    }
+    // One customer of each group orders again within the week.
+    await advance('2d');
+    for (const id of [held[0], treated[0]]) {
+      await putEvent('Order Completed', {
+        customerId: id,
+        orderId: `o2-${id}`,
+        total: 20,
+        currency: 'EUR',
+        items: [],
+      });
+    }
+    await advance('6d');
+
+    // The orders bring the post-purchase survey; the voucher is the thank-you.
+    const vouchers = async (id: string) =>
+      (await mailTo(`${id}@example.com`)).filter((m) => m.subject.startsWith('Thank you'));
+    for (const id of held) expect(await vouchers(id)).toEqual([]);
+    for (const id of treated) expect(await vouchers(id)).toHaveLength(1);
+    const stats = await api<{ lift: Json }>('GET', '/journeys/delay-voucher/stats');
+    expect(stats.body.lift).toMatchObject({
+      holdoutPercent: 50,
+      goalWindow: 'P7D',
+      treatment: { entered: 2, converted: 1, conversionRate: 0.5 },
+      control: { entered: 2, converted: 1, conversionRate: 0.5 },
+      absoluteLift: 0,
+      significant: false,
+    });
+    const heldOut = await api<{ pastJourneys: (JourneyRun & { endReason: string })[] }>(
+      'GET',
+      `/customers/${held[1]}`,
+    );
+    expect(heldOut.body.pastJourneys).toEqual([
+      expect.objectContaining({
+        journeyId: 'delay-voucher',
+        status: 'holdout',
+        endReason: 'held out; the goal was not reached within the window',
+      }),
+    ]);
   });
 
   it('dry-runs the published journey without sending anything', async () => {
