@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { lambdaBundling } from '../bundling.js';
+import { lambdaBundling, lambdaNodeOptions } from '../bundling.js';
 import { acknowledgeNag } from '../nag.js';
 import { projectPath } from '../paths.js';
 
@@ -81,7 +81,7 @@ export class CareflowFunction extends Construct {
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       environment: {
         ...props.environment,
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: lambdaNodeOptions,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
       },
