@@ -27,6 +27,11 @@ export const ContextKeys = {
   /** SMS through SNS: an alphanumeric sender id and/or an origination number (E.164 or ARN). */
   smsSenderId: 'careflow:smsSenderId',
   smsOriginationNumber: 'careflow:smsOriginationNumber',
+  /** Monthly SMS budget in USD, and the fraction of it at which the spend alarm fires. */
+  smsMonthlyBudgetUsd: 'careflow:smsMonthlyBudgetUsd',
+  smsSpendAlarmAt: 'careflow:smsSpendAlarmAt',
+  /** Days a retired link-signing key still verifies the links it signed. */
+  linkKeyGraceDays: 'careflow:linkKeyGraceDays',
 } as const;
 
 const optionalString = (value: unknown): string | undefined =>
@@ -37,6 +42,14 @@ const wholeNumber = (key: string, value: string | undefined): number | undefined
   if (value === undefined) return undefined;
   const parsed = Number(value);
   if (!Number.isInteger(parsed)) throw new Error(`${key} must be a whole number: got '${value}'`);
+  return parsed;
+};
+
+/** A number from context, fractions allowed; names the key when it is not one. */
+const decimal = (key: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new Error(`${key} must be a number: got '${value}'`);
   return parsed;
 };
 
@@ -69,6 +82,9 @@ export const readStackConfig = (app: App): CareflowStackProps => {
   const apiBurstLimit = wholeNumber(ContextKeys.apiBurstLimit, ctx(ContextKeys.apiBurstLimit));
   const smsSenderId = ctx(ContextKeys.smsSenderId);
   const smsOriginationNumber = ctx(ContextKeys.smsOriginationNumber);
+  const smsMonthlyBudgetUsd = decimal(ContextKeys.smsMonthlyBudgetUsd, ctx(ContextKeys.smsMonthlyBudgetUsd));
+  const smsSpendAlarmAt = decimal(ContextKeys.smsSpendAlarmAt, ctx(ContextKeys.smsSpendAlarmAt));
+  const linkKeyGraceDays = wholeNumber(ContextKeys.linkKeyGraceDays, ctx(ContextKeys.linkKeyGraceDays));
   return {
     stage: ctx(ContextKeys.stage) ?? 'dev',
     senderEmail: ctx(ContextKeys.senderEmail) ?? 'noreply@example.com',
@@ -92,6 +108,9 @@ export const readStackConfig = (app: App): CareflowStackProps => {
           },
         }
       : {}),
+    ...(smsMonthlyBudgetUsd !== undefined ? { smsMonthlyBudgetUsd } : {}),
+    ...(smsSpendAlarmAt !== undefined ? { smsSpendAlarmAt } : {}),
+    ...(linkKeyGraceDays !== undefined ? { linkKeyGraceDays } : {}),
   };
 };
 

@@ -46,6 +46,18 @@ export interface CareflowStackProps extends StackProps {
   readonly platformLogs?: boolean;
   /** SMS through SNS: a sender id and/or an origination number. @default no SMS channel */
   readonly sms?: SmsSettings;
+  /**
+   * Monthly SMS budget in USD (set the account's SNS spend limit to it). With SMS on, an alarm
+   * fires when the month's SMS spend reaches `smsSpendAlarmAt` of it. @default 1, the limit of a new account
+   */
+  readonly smsMonthlyBudgetUsd?: number;
+  /** Fraction of the SMS budget (0 to 1) at which the spend alarm fires. @default 0.8 */
+  readonly smsSpendAlarmAt?: number;
+  /**
+   * Days a retired link-signing key still verifies the links it signed. @default 730, as long as
+   * an unsubscribe link lives, so a rotation breaks no link already sent
+   */
+  readonly linkKeyGraceDays?: number;
 }
 
 /** Defaults of the contact-point rules when the deployer sets none. */
@@ -60,6 +72,9 @@ const emailPattern = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const domainPattern = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 const defaultRetentionDays = 180;
+const defaultSmsMonthlyBudgetUsd = 1;
+const defaultSmsSpendAlarmAt = 0.8;
+const defaultLinkKeyGraceDays = 730;
 
 /** Log retention values CloudWatch Logs accepts, in days. */
 const logRetentionDays: ReadonlySet<number> = new Set(
@@ -118,6 +133,20 @@ const validateProps = (props: CareflowStackProps): void => {
     if (!parsed.success) {
       throw new Error(`${key} ${parsed.error.issues[0]?.message ?? 'is invalid'}: got '${value}'`);
     }
+  }
+  const budget = props.smsMonthlyBudgetUsd ?? defaultSmsMonthlyBudgetUsd;
+  if (!Number.isFinite(budget) || budget <= 0) {
+    throw new Error(`careflow:smsMonthlyBudgetUsd must be a positive amount of USD: got '${budget}'`);
+  }
+  const alarmAt = props.smsSpendAlarmAt ?? defaultSmsSpendAlarmAt;
+  if (!Number.isFinite(alarmAt) || alarmAt <= 0 || alarmAt > 1) {
+    throw new Error(
+      `careflow:smsSpendAlarmAt must be a fraction of the budget above 0 and at most 1: got '${alarmAt}'`,
+    );
+  }
+  const grace = props.linkKeyGraceDays ?? defaultLinkKeyGraceDays;
+  if (!Number.isInteger(grace) || grace < 1) {
+    throw new Error(`careflow:linkKeyGraceDays must be a positive whole number of days: got '${grace}'`);
   }
   const concurrency = props.processorMaxConcurrency;
   if (
@@ -191,6 +220,7 @@ export class CareflowStack extends Stack {
       limits: limitsOf(props),
       metricsNamespace,
       platformLogs: props.platformLogs ?? false,
+      linkKeyGraceDays: props.linkKeyGraceDays ?? defaultLinkKeyGraceDays,
       ...(props.processorMaxConcurrency ? { processorMaxConcurrency: props.processorMaxConcurrency } : {}),
       ...(props.sms ? { sms: props.sms } : {}),
     });
@@ -267,6 +297,14 @@ export class CareflowStack extends Stack {
       metricsNamespace,
       configurationSetName: this.email.configurationSet.configurationSetName,
       maxMessageAge: Duration.minutes(15),
+      ...(props.sms
+        ? {
+            smsSpend: {
+              monthlyBudgetUsd: props.smsMonthlyBudgetUsd ?? defaultSmsMonthlyBudgetUsd,
+              alarmAt: props.smsSpendAlarmAt ?? defaultSmsSpendAlarmAt,
+            },
+          }
+        : {}),
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
 
@@ -315,6 +353,16 @@ export class CareflowStack extends Stack {
       StackOutput.feedbackFunctionName,
       functions.feedback.fn.functionName,
       'Records SES events; `npm run redrive -- --queue ses` hands it the SES events DLQ',
+    );
+    output(
+      StackOutput.linkSigningSecretArn,
+      this.data.signingSecret.secretArn,
+      'The key that signs survey and unsubscribe links; rotate with `npm run link-key -- rotate`',
+    );
+    output(
+      StackOutput.linkKeyFunctions,
+      functions.linkKeyReaders.map((fn) => fn.functionName).join(','),
+      'Functions that read the link-signing key; a rotation restarts them',
     );
     output(StackOutput.alarmTopicArn, this.monitoring.topic.topicArn);
     output(StackOutput.dashboardName, this.monitoring.dashboard.dashboardName);

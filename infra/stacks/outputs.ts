@@ -18,6 +18,9 @@ export const StackOutput = {
   alarmTopicArn: 'AlarmTopicArn',
   dashboardName: 'DashboardName',
   dkimRecords: 'DkimRecords',
+  linkSigningSecretArn: 'LinkSigningSecretArn',
+  /** The functions that read the link-signing key, comma-separated, those that only verify first. */
+  linkKeyFunctions: 'LinkKeyFunctions',
 } as const;
 
 /** The stack name of a stage. */

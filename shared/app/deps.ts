@@ -1,5 +1,6 @@
 import type { SendPolicy } from '../domain/guards/send.js';
 import type { Journey } from '../domain/journey/definition.js';
+import type { SigningKeys } from '../domain/links/keyring.js';
 import type { EmailTemplate } from '../domain/templates/render.js';
 import type { JourneyCatalog } from './journey-catalog.js';
 // Aliased: another section of this file imports the same port under its own name.
@@ -30,7 +31,8 @@ import type {
 export interface LinkSettings {
   /** Public base URL of the survey and unsubscribe endpoints, without a trailing slash. */
   baseUrl: string;
-  signingKey: string;
+  /** The keys that sign links (the current one) and verify them (it and the retired ones in their grace period). */
+  signingKey: SigningKeys;
   /** How long a survey link stays valid. */
   surveyTtlDays: number;
 }

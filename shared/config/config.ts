@@ -28,6 +28,8 @@ export const Config = z.object({
   publicBaseUrl: z.url().default('http://127.0.0.1:3000'),
   signingSecretArn: optional,
   signingSecret: z.string().min(16).optional(),
+  // As long as an unsubscribe link lives, so rotating the key never breaks one already sent.
+  linkKeyGraceDays: z.coerce.number().int().positive().default(730),
   retentionDays: z.coerce.number().int().positive().default(180),
   wakeDlqArn: optional,
   frequencyCap: z

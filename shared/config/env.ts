@@ -18,6 +18,8 @@ export const Env = {
   signingSecretArn: 'CAREFLOW_SIGNING_SECRET_ARN',
   /** The link-signing key itself (local stack and tests only). */
   signingSecret: 'CAREFLOW_SIGNING_SECRET',
+  /** Days a retired link-signing key still verifies the links it signed (after its `retiredAt`). */
+  linkKeyGraceDays: 'CAREFLOW_LINK_KEY_GRACE_DAYS',
   /** Days to keep message logs and processed-event markers. */
   retentionDays: 'CAREFLOW_RETENTION_DAYS',
   /** Standard SQS queue where EventBridge Scheduler puts wake-ups it could not deliver. */

@@ -37,6 +37,9 @@ export class Data extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    // Generated as one plain key, read as key `0`; `npm run link-key -- rotate` turns it into the
+    // JSON keyring (docs/decisions/0074-link-key-rotation.md). Changing the generation here would
+    // replace the secret, and with it every link already sent.
     this.signingSecret = new secretsmanager.Secret(this, 'LinkSigningKey', {
       description: `${props.resourcePrefix}: HMAC key that signs survey and unsubscribe links`,
       generateSecretString: {
@@ -49,7 +52,7 @@ export class Data extends Construct {
     acknowledgeNag(
       this.signingSecret,
       'AwsSolutions-SMG4',
-      'The link-signing key is not rotated automatically: rotation would invalidate every survey and unsubscribe link already sent (links live for weeks). Rotate it deliberately with a key-id in the link when needed.',
+      'The link-signing key is rotated deliberately with `npm run link-key -- rotate` (docs/operations.md): links carry a key id and the old key keeps verifying for a grace period. A Secrets Manager rotation would replace the secret value with a single new key and break every link already sent.',
     );
   }
 }
