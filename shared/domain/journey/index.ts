@@ -4,5 +4,6 @@ export * from './effects.js';
 export * from './entry.js';
 export * from './instance.js';
 export * from './interpreter.js';
+export * from './lift.js';
 export * from './validate.js';
 export * from './wait-until.js';

@@ -113,8 +113,8 @@ const seen = (instance: Instance, event: EventRef): boolean =>
   event.id === instance.trigger.id || event.id === instance.lastEvent?.id;
 
 /**
- * Whether an event reaches the journey's goal for this instance. The one test for both groups, so
- * treated and held-out customers convert on exactly the same events.
+ * Whether an event reaches the journey's goal: the one test for both groups, so treated and
+ * held-out customers convert on exactly the same events.
  */
 const reachesGoal = (journey: Journey, event: EventRef): boolean =>
   journey.goal !== null && matcherOf(journey.goal)(patternView(event));
