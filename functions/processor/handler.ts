@@ -10,13 +10,13 @@ import {
   noMetrics,
   withCorrelationId,
 } from '../../shared/adapters/observability.js';
-import { once } from '../../shared/adapters/wiring/common.js';
 import { lazyEngineDeps } from '../../shared/adapters/wiring/processor.js';
 import type { EngineDeps } from '../../shared/app/deps.js';
 import { processCustomerEvent } from '../../shared/app/process-customer-event.js';
 import { processWake } from '../../shared/app/process-wake.js';
 import { ValidationError } from '../../shared/domain/errors.js';
 import { describeProblems, parseCustomerEvent } from '../../shared/domain/events/envelope.js';
+import { RecordTally } from './record-tally.js';
 
 const Wake = z.object({
   kind: z.literal('wake'),
@@ -25,24 +25,41 @@ const Wake = z.object({
   version: z.number().int().nonnegative(),
 });
 
+/** Instance ids are `<journeyId>.<hash of the trigger event>` (see instanceIdFor). */
+const journeyOf = (instanceId: string): string => instanceId.slice(0, instanceId.lastIndexOf('.'));
+
 const handleRecord = async (deps: EngineDeps, metrics: Metrics, record: SQSRecord): Promise<void> => {
   const body: unknown = JSON.parse(record.body);
   await withCorrelationId(deps.logger, correlationIdOf(body, record.messageId), async () => {
+    // The use cases report sends and skipped sends to the metrics; the tally also puts them on
+    // the record's one INFO line.
+    const tally = new RecordTally(metrics);
     try {
-      await processBody(deps, metrics, body);
+      await processBody({ ...deps, metrics: tally }, metrics, tally, body);
     } catch (error) {
-      metrics.error(error instanceof Error ? error.name : 'Error');
+      const kind = error instanceof Error ? error.name : 'Error';
+      metrics.error(kind);
+      deps.logger.error('record failed', {
+        error: kind,
+        reason: error instanceof Error ? error.message : String(error),
+        ...tally.summary(),
+      });
       throw error;
     }
   });
 };
 
-const processBody = async (deps: EngineDeps, metrics: Metrics, body: unknown): Promise<void> => {
+const processBody = async (
+  deps: EngineDeps,
+  metrics: Metrics,
+  tally: RecordTally,
+  body: unknown,
+): Promise<void> => {
   const wake = Wake.safeParse(body);
   if (wake.success) {
+    // The correlation id names the instance and the version the wake-up was for.
     const result = await processWake(deps, wake.data);
-    metrics.wakeProcessed();
-    deps.logger.info('wake processed', { result, instanceId: wake.data.instanceId });
+    deps.logger.info('wake', { result, ...tally.summary() });
     return;
   }
   const parsed = parseCustomerEvent(body);
@@ -51,20 +68,24 @@ const processBody = async (deps: EngineDeps, metrics: Metrics, body: unknown): P
     throw new ValidationError(`invalid queue message: ${describeProblems(parsed.problems)}`, parsed.problems);
   }
   const result = await processCustomerEvent(deps, parsed.value);
-  metrics.eventProcessed();
-  for (const skip of result.skipped) metrics.skipped(skip.reason);
-  deps.logger.info('event processed', {
-    detailType: parsed.value['detail-type'],
-    started: result.started.length,
-    advanced: result.advanced.length,
-    skipped: result.skipped.length,
+  // Entry refusals are sentences (on the line); their metric counts them under one reason.
+  for (const _ of result.skipped) metrics.skipped('not-entered');
+  deps.logger.info('event', {
+    type: parsed.value['detail-type'],
+    ...(result.started.length > 0 ? { started: result.started.map(journeyOf) } : {}),
+    ...(result.advanced.length > 0 ? { advanced: result.advanced.map(journeyOf) } : {}),
+    ...(result.skipped.length > 0
+      ? { notEntered: Object.fromEntries(result.skipped.map((s) => [s.journeyId, s.reason])) }
+      : {}),
+    ...tally.summary(),
   });
 };
 
 /**
  * The one writer per customer: reads the FIFO customer queue (customer events and wake-ups).
  * A failed record fails the later records of its customer too, so order holds; other
- * customers in the batch go on. Each record's log lines carry its event id as correlation id.
+ * customers in the batch go on. Each record writes one INFO line (what it started, advanced,
+ * sent or skipped), with its event id as correlation id; the details are at DEBUG.
  */
 export const createProcessorHandler = (getDeps: () => Promise<EngineDeps>, metrics: Metrics = noMetrics) => {
   const processor = new SqsFifoPartialProcessorAsync();
@@ -86,6 +107,4 @@ export const createProcessorHandler = (getDeps: () => Promise<EngineDeps>, metri
 };
 
 const metrics = createMetrics();
-/** The use cases report sends and skips to the same metrics the handler flushes. */
-const deps = once(async () => ({ ...(await lazyEngineDeps()), metrics }));
-export const handler = createProcessorHandler(deps, metrics);
+export const handler = createProcessorHandler(lazyEngineDeps, metrics);

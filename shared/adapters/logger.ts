@@ -1,4 +1,5 @@
-import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import { LogFormatter, LogItem, Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import type { Logger } from '../app/ports.js';
 
 /**
@@ -102,8 +103,26 @@ const parseLevel = (level: string | undefined): Level | undefined => {
   return found;
 };
 
+/** Whether X-Ray records this invocation (Lambda sets the header on every invocation, sampled or not). */
+const isSampledTrace = (): boolean => /(?:^|;)Sampled=1(?:;|$)/.test(process.env._X_AMZN_TRACE_ID ?? '');
+
+/**
+ * Lines of `level`, `message`, then careflow's keys (`correlation_id` first when set). Powertools'
+ * other standard keys are left out, because CloudWatch already knows them or they say nothing:
+ * `timestamp` (every log event has one), `service` and the function's name, ARN, memory and
+ * cold start (one log group per function), `sampling_rate` (always 0). `xray_trace_id` stays
+ * when X-Ray samples the invocation, so a trace and its lines can be joined.
+ */
+export class CompactLogFormatter extends LogFormatter {
+  formatAttributes(attributes: UnformattedAttributes, additional: LogAttributes): LogItem {
+    const base: LogAttributes = { level: attributes.logLevel, message: attributes.message };
+    if (attributes.xRayTraceId && isSampledTrace()) base.xray_trace_id = attributes.xRayTraceId;
+    return new LogItem({ attributes: base }).addAttributes(additional);
+  }
+}
+
 export interface CreateLoggerOptions {
-  /** The `service` field of every log line. Default: POWERTOOLS_SERVICE_NAME, else `careflow`. */
+  /** The function's service name (POWERTOOLS_SERVICE_NAME, else `careflow`); not written on log lines. */
   serviceName?: string;
   /** Minimum level (case-insensitive). Default: the Powertools environment variables, else INFO. */
   level?: string;
@@ -123,6 +142,7 @@ export const createLogger = (options: CreateLoggerOptions = {}): CareflowLogger 
     serviceName,
     ...(logLevel ? { logLevel } : {}),
     ...(options.persistentKeys ? { persistentKeys: redact(options.persistentKeys) } : {}),
+    logFormatter: new CompactLogFormatter(),
     // The last net: every string on its way to the output, whatever added it.
     jsonReplacerFn: (_key, value) => (typeof value === 'string' ? scrubText(value) : value),
   });

@@ -1,19 +1,20 @@
-import { MetricUnit, Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '../app/ports.js';
 
 /**
  * Observability for the handlers: a correlation id on every log line of one record, and
- * careflow's own metrics in CloudWatch Embedded Metric Format (Powertools Metrics), counted in
- * memory and written as a few EMF lines per invocation (`flush`), never one per event.
+ * careflow's own metrics in CloudWatch Embedded Metric Format (EMF), counted in memory and
+ * written as one EMF line per invocation (`flush`) when something worth a metric happened.
  */
 
 /** The CloudWatch namespace of careflow's metrics when POWERTOOLS_METRICS_NAMESPACE is unset. */
 export const DEFAULT_METRICS_NAMESPACE = 'careflow';
 
-/** Metric and dimension names; the stack's dashboard and alarms use the same ones. */
+/**
+ * Metric and dimension names; the stack's dashboard and alarms use the same ones. Records
+ * processed are not a metric of careflow's: the customer queue's `NumberOfMessagesDeleted` counts
+ * them (a record is deleted once processed), and every record has its INFO log line.
+ */
 export const MetricName = {
-  eventsProcessed: 'EventsProcessed',
-  wakesProcessed: 'WakesProcessed',
   messagesSent: 'MessagesSent',
   skipped: 'Skipped',
   slaBreaches: 'SlaBreaches',
@@ -21,7 +22,7 @@ export const MetricName = {
 } as const;
 
 export const MetricDimension = {
-  /** Powertools adds it to every metric: the function's POWERTOOLS_SERVICE_NAME. */
+  /** On every metric: the function's POWERTOOLS_SERVICE_NAME. */
   service: 'service',
   channel: 'channel',
   reason: 'reason',
@@ -35,10 +36,6 @@ export const MetricDimension = {
  * value is a CloudWatch metric of its own.
  */
 export interface Metrics {
-  /** A customer event was processed to the end (once per successful record). */
-  eventProcessed(): void;
-  /** A scheduled wake-up was processed to the end, whatever its result (advanced, stale, missing). */
-  wakeProcessed(): void;
   /** A message was accepted by the provider. */
   messageSent(channel: 'email' | 'sms'): void;
   /** A send or a journey entry did not happen, and why: `opted-out`, `quiet-hours`, `frequency-cap`, ... */
@@ -53,8 +50,6 @@ export interface Metrics {
 
 /** Metrics that go nowhere: tests, the local stack, benchmarks of other things. */
 export const noMetrics: Metrics = {
-  eventProcessed: () => {},
-  wakeProcessed: () => {},
   messageSent: () => {},
   skipped: () => {},
   slaBreached: () => {},
@@ -73,34 +68,53 @@ export interface EmfMetricsOptions {
   namespace?: string;
   /** Default: POWERTOOLS_SERVICE_NAME, else `careflow`. */
   serviceName?: string;
+  /** Epoch milliseconds of the flush, the metrics' timestamp. Default: the system clock. */
+  now?: () => number;
+  /** Where the EMF lines go. Default: stdout, which Lambda sends to CloudWatch Logs. */
+  write?: (line: string) => void;
 }
 
+/** One counted metric: with no dimension besides `service`, or with one more. */
+interface Count {
+  metric: string;
+  dimension?: string;
+  value?: string;
+  count: number;
+}
+
+/** One EMF document under construction: root values, and the metrics of each dimension set. */
+interface Doc {
+  root: Map<string, string | number>;
+  /** Dimension name ('' for `service` alone) → metric names. */
+  sets: Map<string, Set<string>>;
+}
+
+/** A document takes a count unless it already holds another value for the dimension or the metric. */
+const fits = (doc: Doc, c: Count): boolean =>
+  (c.dimension === undefined || (doc.root.get(c.dimension) ?? c.value) === c.value) &&
+  (doc.root.get(c.metric) ?? c.count) === c.count;
+
 /**
- * The Metrics port on Powertools Metrics (EMF on stdout, which CloudWatch Logs turns into
- * metrics without any API call). Counts stay in memory until `flush()`: one EMF line for the
- * totals (dimension `service`), plus one line per channel, skip reason, SLA priority and error
- * kind that occurred. Call `flush()` once at the end of every invocation (see
- * `flushMetricsAfter` for middy).
+ * The Metrics port as EMF on stdout, which CloudWatch Logs turns into metrics without any API
+ * call. Counts stay in memory until `flush()`, which writes one EMF line holding every metric
+ * of the invocation (a second line only when one dimension had two values, e.g. two skip
+ * reasons) and nothing when nothing was counted. Every metric has the `service` dimension;
+ * sends, skips, SLA breaches and error kinds have one more (channel, reason, priority, kind).
  */
 export class EmfMetrics implements Metrics {
-  private readonly powertools: PowertoolsMetrics;
-  private totals = new Map<string, number>();
-  private labelled = new Map<string, { metric: string; dimension: string; value: string; count: number }>();
+  private readonly namespace: string;
+  private readonly serviceName: string;
+  private readonly now: () => number;
+  private readonly write: (line: string) => void;
+  private counts = new Map<string, Count>();
   private readonly seen = new Map<string, Set<string>>();
 
   constructor(options: EmfMetricsOptions = {}) {
-    this.powertools = new PowertoolsMetrics({
-      namespace: options.namespace ?? process.env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
-      serviceName: options.serviceName ?? process.env.POWERTOOLS_SERVICE_NAME ?? 'careflow',
-    });
-  }
-
-  eventProcessed(): void {
-    this.count(MetricName.eventsProcessed);
-  }
-
-  wakeProcessed(): void {
-    this.count(MetricName.wakesProcessed);
+    this.namespace =
+      options.namespace ?? process.env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE;
+    this.serviceName = options.serviceName ?? process.env.POWERTOOLS_SERVICE_NAME ?? 'careflow';
+    this.now = options.now ?? Date.now;
+    this.write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
   }
 
   messageSent(channel: 'email' | 'sms'): void {
@@ -116,40 +130,49 @@ export class EmfMetrics implements Metrics {
   }
 
   error(kind: string): void {
-    // Totals feed the error-rate alarm; the per-kind line says what failed.
-    this.count(MetricName.errors);
+    // The total feeds the error-rate alarm; the count per kind says what failed.
+    this.add({ metric: MetricName.errors, count: 1 });
     this.countBy(MetricName.errors, MetricDimension.kind, kind);
   }
 
-  /** Write what was counted since the last flush as EMF lines, and start counting afresh. */
+  /** Write what was counted since the last flush, and start counting afresh. */
   flush(): void {
-    const totals = this.totals;
-    const labelled = this.labelled;
-    this.totals = new Map();
-    this.labelled = new Map();
-    if (totals.size > 0) {
-      for (const [metric, count] of totals) this.powertools.addMetric(metric, MetricUnit.Count, count);
-      this.powertools.publishStoredMetrics();
+    const counts = [...this.counts.values()];
+    this.counts = new Map();
+    const docs: Doc[] = [];
+    for (const c of counts) {
+      let doc = docs.find((candidate) => fits(candidate, c));
+      if (!doc) {
+        doc = { root: new Map([[MetricDimension.service, this.serviceName]]), sets: new Map() };
+        docs.push(doc);
+      }
+      doc.root.set(c.metric, c.count);
+      if (c.dimension !== undefined && c.value !== undefined) doc.root.set(c.dimension, c.value);
+      const set = c.dimension ?? '';
+      doc.sets.set(set, (doc.sets.get(set) ?? new Set()).add(c.metric));
     }
-    for (const { metric, dimension, value, count } of labelled.values()) {
-      // A single-metric instance publishes as soon as the metric is added.
-      this.powertools
-        .singleMetric()
-        .addDimension(dimension, value)
-        .addMetric(metric, MetricUnit.Count, count);
-    }
+    const timestamp = this.now();
+    for (const doc of docs) this.write(JSON.stringify(this.emf(doc, timestamp)));
   }
 
-  private count(metric: string): void {
-    this.totals.set(metric, (this.totals.get(metric) ?? 0) + 1);
+  private emf(doc: Doc, timestamp: number): Record<string, unknown> {
+    const CloudWatchMetrics = [...doc.sets].map(([dimension, metrics]) => ({
+      Namespace: this.namespace,
+      Dimensions: [dimension === '' ? [MetricDimension.service] : [MetricDimension.service, dimension]],
+      Metrics: [...metrics].map((Name) => ({ Name, Unit: 'Count' })),
+    }));
+    return { _aws: { Timestamp: timestamp, CloudWatchMetrics }, ...Object.fromEntries(doc.root) };
   }
 
   private countBy(metric: string, dimension: string, label: string): void {
-    const value = this.admit(dimension, label);
-    const key = `${metric}\u0000${dimension}\u0000${value}`;
-    const entry = this.labelled.get(key);
-    if (entry) entry.count += 1;
-    else this.labelled.set(key, { metric, dimension, value, count: 1 });
+    this.add({ metric, dimension, value: this.admit(dimension, label), count: 1 });
+  }
+
+  private add(c: Count): void {
+    const key = `${c.metric}\u0000${c.dimension ?? ''}\u0000${c.value ?? ''}`;
+    const entry = this.counts.get(key);
+    if (entry) entry.count += c.count;
+    else this.counts.set(key, { ...c });
   }
 
   /** Keep the number of distinct dimension values (each one a billed metric) bounded. */

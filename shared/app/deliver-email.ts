@@ -65,7 +65,7 @@ const channelProblem = async (
   const suppressed =
     address && deps.suppressions ? await deps.suppressions.reasonFor(channel, address) : null;
   if (suppressed) {
-    deps.logger.info('address suppressed', { channel, reason: suppressed });
+    deps.logger.debug('address suppressed', { channel, reason: suppressed });
     return 'suppressed';
   }
   return null;
@@ -147,7 +147,7 @@ export const deliverMessage = async (
   let channel = primary;
   let skip = await channelProblem(deps, primary, journey, profile);
   if (skip && effect.fallback && !(await channelProblem(deps, effect.fallback, journey, profile))) {
-    deps.logger.info('message falls back to another channel', { messageId: effect.messageId, reason: skip });
+    deps.logger.debug('message falls back to another channel', { messageId: effect.messageId, reason: skip });
     channel = effect.fallback;
     skip = null;
   }
@@ -221,7 +221,7 @@ const recordSkip = async (
   reason: SkipReason,
 ): Promise<SendOutcome> => {
   if (await deps.messages.claim({ ...record, status: 'skipped', reason })) {
-    deps.logger.info('message skipped', { messageId: record.messageId, channel: record.channel, reason });
+    deps.logger.debug('message skipped', { messageId: record.messageId, channel: record.channel, reason });
     deps.metrics?.skipped(reason);
   }
   return { status: 'skipped', channel: record.channel, reason };

@@ -10,7 +10,19 @@ export interface Clock {
   now(): string;
 }
 
-export type Profile = CustomerProfileUpdated & { createdAt: string; updatedAt: string };
+export type Profile = CustomerProfileUpdated & {
+  createdAt: string;
+  updatedAt: string;
+  /** Read with the profile from the customer's partition, never saved with it (see SuppressionList). */
+  suppressions?: SuppressionMarks;
+};
+
+/**
+ * What the customer's partition says about the addresses careflow checked for this customer:
+ * channel → normalised address → the reason it is suppressed, or null when it may be contacted.
+ * An address that is not listed has not been checked yet.
+ */
+export type SuppressionMarks = Partial<Record<Channel, Record<string, string | null>>>;
 
 export interface CustomerState {
   profile: Profile | null;
@@ -182,11 +194,33 @@ export interface SmsSender {
 
 export type Channel = 'email' | 'sms';
 
-/** Addresses that must not be contacted again: hard bounces, complaints, erased customers. */
+/**
+ * Addresses that must not be contacted again: hard bounces, complaints, opt-outs, erased customers.
+ * The list is keyed by address and is the source of truth. Each customer's partition mirrors it for
+ * the customer's own addresses (`Profile.suppressions`), so a send needs no lookup: a customer
+ * *watches* an address once, and every later suppression of it marks the partitions of its watchers
+ * (docs/decisions/0071-suppression-marks-in-the-customer-partition.md).
+ */
 export interface SuppressionList {
   /** The reason an address is suppressed, or null when it may be contacted. */
   reasonFor(channel: Channel, address: string): Promise<string | null>;
-  suppress(entry: { channel: Channel; address: string; reason: string; at: string }): Promise<void>;
+  /**
+   * Suppress an address and mark it in the partition of every customer watching it. `unwatch`: a
+   * customer who stops watching it at the same time (one being erased), so no link to them is kept.
+   */
+  suppress(entry: {
+    channel: Channel;
+    address: string;
+    reason: string;
+    at: string;
+    unwatch?: string;
+  }): Promise<void>;
+  /**
+   * Make the customer a watcher of the address and mark its state in their partition; returns the
+   * reason it is suppressed now, or null. Needed once per address a customer has: from then on the
+   * marks loaded with the profile answer.
+   */
+  watch(customerId: string, channel: Channel, address: string): Promise<string | null>;
 }
 
 // ---- Admin API: journey lifecycle, drafts, stored templates, journey figures ----

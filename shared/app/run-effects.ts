@@ -120,7 +120,7 @@ export const applyOutcome = async (
       reason: send.reason,
     }));
   await recordStats(deps, journey.id, instance.instanceId, statsDelta(previous, instance, sends));
-  deps.logger.info('instance advanced', {
+  deps.logger.debug('instance advanced', {
     instanceId: instance.instanceId,
     journeyId: instance.journeyId,
     stepId: instance.stepId,

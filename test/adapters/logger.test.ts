@@ -84,19 +84,30 @@ describe('redact', () => {
 });
 
 describe('createLogger', () => {
-  it('writes structured JSON with the service name and the extra keys', () => {
+  it('writes one compact JSON line: level, message, then the extra keys', () => {
     const output = captureOutput();
     const logger = createLogger({ serviceName: 'careflow-test', level: 'debug' });
 
     logger.info('email sent', { messageId: 'm-1', status: 'sent' });
 
-    const [record] = output.records();
-    expect(record).toMatchObject({
-      level: 'INFO',
-      message: 'email sent',
-      service: 'careflow-test',
-      messageId: 'm-1',
-    });
+    // CloudWatch stamps every log event and keeps one log group per function: no timestamp,
+    // service, sampling rate or function fields on the line.
+    expect(output.text()).toBe('{"level":"INFO","message":"email sent","messageId":"m-1","status":"sent"}\n');
+  });
+
+  it('keeps the X-Ray trace id only when the invocation is traced', () => {
+    const output = captureOutput();
+    const logger = createLogger({ level: 'info' });
+    const root = '1-5759e988-bd862e3fe1be46a994272793';
+
+    vi.stubEnv('_X_AMZN_TRACE_ID', `Root=${root};Parent=557abcec3ee5a047;Sampled=0`);
+    logger.info('not traced');
+    vi.stubEnv('_X_AMZN_TRACE_ID', `Root=${root};Parent=557abcec3ee5a047;Sampled=1`);
+    logger.info('traced');
+
+    const [untraced, traced] = output.records();
+    expect(untraced).not.toHaveProperty('xray_trace_id');
+    expect(traced).toMatchObject({ message: 'traced', xray_trace_id: root });
   });
 
   it('never writes an e-mail address, a phone number or a message body', () => {

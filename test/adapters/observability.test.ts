@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../shared/adapters/logger.js';
 import {
   correlationIdOf,
   EmfMetrics,
   flushMetricsAfter,
+  MetricName,
   noMetrics,
   withCorrelationId,
 } from '../../shared/adapters/observability.js';
@@ -32,105 +33,151 @@ const captureStdout = async (act: () => unknown | Promise<unknown>): Promise<Rec
 };
 
 interface Emf {
-  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+  _aws: {
+    Timestamp: number;
+    CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[];
+  };
   [key: string]: unknown;
 }
 
-const metricNamesOf = (line: Record<string, unknown>): string[] =>
-  (line as unknown as Emf)._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.map((x) => x.Name));
+/** The EMF lines a flush writes, parsed, with the clock at a fixed instant. */
+const emfOf = (act: (metrics: EmfMetrics) => void, serviceName = 'careflow-test-processor'): Emf[] => {
+  const lines: string[] = [];
+  const metrics = new EmfMetrics({
+    namespace: 'careflow',
+    serviceName,
+    now: () => 1_795_438_060_918,
+    write: (line) => lines.push(line),
+  });
+  act(metrics);
+  metrics.flush();
+  return lines.map((line) => JSON.parse(line) as Emf);
+};
+
+/** The metric names of a line by dimension set, e.g. `{ 'service,channel': ['MessagesSent'] }`. */
+const setsOf = (line: Emf | undefined): Record<string, string[]> =>
+  Object.fromEntries(
+    (line?._aws.CloudWatchMetrics ?? []).map((m) => [
+      m.Dimensions.map((d) => d.join(',')).join(' '),
+      m.Metrics.map((x) => x.Name),
+    ]),
+  );
 
 describe('EMF metrics', () => {
-  beforeEach(() => {
-    vi.stubEnv('POWERTOOLS_DEV', '');
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-  });
   afterEach(() => {
     vi.unstubAllEnvs();
   });
 
-  it('writes nothing until flushed, then the totals in one line under the service dimension', async () => {
-    const metrics = new EmfMetrics({ namespace: 'careflow', serviceName: 'careflow-test-processor' });
-    const beforeFlush = await captureStdout(() => {
-      metrics.eventProcessed();
-      metrics.eventProcessed();
-      metrics.wakeProcessed();
-    });
-    expect(beforeFlush).toEqual([]);
+  it('writes nothing until flushed, and nothing at all when nothing was counted', () => {
+    const lines: string[] = [];
+    const metrics = new EmfMetrics({ write: (line) => lines.push(line) });
+    metrics.messageSent('email');
+    expect(lines).toEqual([]);
 
-    const lines = await captureStdout(() => metrics.flush());
+    metrics.flush();
+    metrics.flush();
 
     expect(lines).toHaveLength(1);
-    const [line] = lines as [Emf];
-    expect(line._aws.CloudWatchMetrics[0]?.Namespace).toBe('careflow');
-    expect(line._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service']]);
-    expect(line.service).toBe('careflow-test-processor');
-    expect(line.EventsProcessed).toBe(2);
-    expect(line.WakesProcessed).toBe(1);
   });
 
-  it('counts sends per channel and skips per reason, one line per value', async () => {
-    const metrics = new EmfMetrics({ namespace: 'careflow', serviceName: 'svc' });
-    metrics.messageSent('email');
-    metrics.messageSent('email');
-    metrics.messageSent('sms');
-    metrics.skipped('opted-out');
-    metrics.skipped('quiet-hours');
-    metrics.skipped('quiet-hours');
+  it('puts every metric of an invocation in one line, each with the service dimension and its own', () => {
+    const [line, ...more] = emfOf((metrics) => {
+      metrics.messageSent('email');
+      metrics.messageSent('email');
+      metrics.skipped('quiet-hours');
+      metrics.error('ConflictError');
+    });
 
-    const lines = (await captureStdout(() => metrics.flush())) as Emf[];
-
-    const byDimension = (name: string, value: string) =>
-      lines.find((l) => l[name] === value && l._aws.CloudWatchMetrics[0]?.Dimensions[0]?.includes(name));
-    expect(byDimension('channel', 'email')?.MessagesSent).toBe(2);
-    expect(byDimension('channel', 'sms')?.MessagesSent).toBe(1);
-    expect(byDimension('reason', 'opted-out')?.Skipped).toBe(1);
-    expect(byDimension('reason', 'quiet-hours')?.Skipped).toBe(2);
-    expect(byDimension('channel', 'email')?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([
-      ['service', 'channel'],
-    ]);
-    expect(lines).toHaveLength(4);
+    expect(more).toEqual([]);
+    expect(line?._aws.Timestamp).toBe(1_795_438_060_918);
+    expect(line?._aws.CloudWatchMetrics.every((m) => m.Namespace === 'careflow')).toBe(true);
+    expect(setsOf(line)).toEqual({
+      'service,channel': ['MessagesSent'],
+      'service,reason': ['Skipped'],
+      service: ['Errors'],
+      'service,kind': ['Errors'],
+    });
+    expect(line).toMatchObject({
+      service: 'careflow-test-processor',
+      channel: 'email',
+      MessagesSent: 2,
+      reason: 'quiet-hours',
+      Skipped: 1,
+      kind: 'ConflictError',
+      Errors: 1,
+    });
   });
 
-  it('counts errors in total (for the error rate) and per kind, and SLA breaches per priority', async () => {
-    const metrics = new EmfMetrics({ namespace: 'careflow', serviceName: 'svc' });
-    metrics.eventProcessed();
-    metrics.error('ConflictError');
-    metrics.error('ConflictError');
-    metrics.slaBreached('high');
-    metrics.slaBreached();
+  it('writes a second line only for a second value of the same dimension', () => {
+    const lines = emfOf((metrics) => {
+      metrics.messageSent('email');
+      metrics.messageSent('sms');
+      metrics.skipped('opted-out');
+      metrics.skipped('quiet-hours');
+      metrics.skipped('quiet-hours');
+    });
 
-    const lines = (await captureStdout(() => metrics.flush())) as Emf[];
+    expect(lines).toHaveLength(2);
+    const value = (dimension: string, label: string, metric: string) =>
+      lines.find((l) => l[dimension] === label)?.[metric];
+    expect(value('channel', 'email', 'MessagesSent')).toBe(1);
+    expect(value('channel', 'sms', 'MessagesSent')).toBe(1);
+    expect(value('reason', 'opted-out', 'Skipped')).toBe(1);
+    expect(value('reason', 'quiet-hours', 'Skipped')).toBe(2);
+  });
 
-    const totals = lines.find((l) => l._aws.CloudWatchMetrics[0]?.Dimensions[0]?.length === 1);
-    expect(totals?.Errors).toBe(2);
-    expect(totals?.EventsProcessed).toBe(1);
-    expect(lines.find((l) => l.kind === 'ConflictError')?.Errors).toBe(2);
+  it('counts errors in total (for the error rate) and per kind, and SLA breaches per priority', () => {
+    const lines = emfOf((metrics) => {
+      metrics.error('ConflictError');
+      metrics.error('ConflictError');
+      metrics.error('TimeoutError');
+      metrics.slaBreached('high');
+      metrics.slaBreached();
+    });
+
+    const total = lines.find((l) => setsOf(l).service?.includes('Errors'));
+    expect(total?.Errors).toBe(3);
+    const byKind = (kind: string) =>
+      lines.find((l) => l.kind === kind && setsOf(l)['service,kind']?.includes('Errors'))?.Errors;
+    expect(byKind('ConflictError')).toBe(2);
+    expect(byKind('TimeoutError')).toBe(1);
     expect(lines.find((l) => l.priority === 'high')?.SlaBreaches).toBe(1);
     expect(lines.find((l) => l.priority === 'unknown')?.SlaBreaches).toBe(1);
   });
 
-  it('starts from zero after a flush and writes nothing when nothing happened', async () => {
-    const metrics = new EmfMetrics({ namespace: 'careflow', serviceName: 'svc' });
+  it('starts from zero after a flush', () => {
+    const lines: string[] = [];
+    const metrics = new EmfMetrics({ write: (line) => lines.push(line) });
     metrics.messageSent('email');
-    await captureStdout(() => metrics.flush());
+    metrics.flush();
+    metrics.messageSent('email');
+    metrics.flush();
 
-    expect(await captureStdout(() => metrics.flush())).toEqual([]);
-    metrics.messageSent('email');
-    const [again] = (await captureStdout(() => metrics.flush())) as Emf[];
-    expect(again?.MessagesSent).toBe(1);
+    expect(lines.map((line) => (JSON.parse(line) as Emf).MessagesSent)).toEqual([1, 1]);
   });
 
-  it('keeps dimension values bounded: odd labels and values past the limit count as "other"', async () => {
-    const metrics = new EmfMetrics({ namespace: 'careflow', serviceName: 'svc' });
-    metrics.skipped('has spaces and a customer@example.com');
-    for (let i = 0; i < 30; i++) metrics.skipped(`reason-${i}`);
-
-    const lines = (await captureStdout(() => metrics.flush())) as Emf[];
+  it('keeps dimension values bounded: odd labels and values past the limit count as "other"', () => {
+    const lines = emfOf((metrics) => {
+      metrics.skipped('has spaces and a customer@example.com');
+      for (let i = 0; i < 30; i++) metrics.skipped(`reason-${i}`);
+    });
 
     const reasons = lines.map((l) => l.reason);
     expect(new Set(reasons).size).toBe(26);
     expect(lines.find((l) => l.reason === 'other')?.Skipped).toBe(6);
     expect(JSON.stringify(lines)).not.toContain('example.com');
+  });
+
+  it('writes to stdout, under the namespace and service from the Powertools variables', async () => {
+    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'careflow-ns');
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'careflow-dev-processor');
+    const metrics = new EmfMetrics();
+    metrics.error('Boom');
+
+    const [line] = (await captureStdout(() => metrics.flush())) as Emf[];
+
+    expect(line?._aws.CloudWatchMetrics[0]?.Namespace).toBe('careflow-ns');
+    expect(line?.service).toBe('careflow-dev-processor');
   });
 
   it('flushes after a successful and after a failed invocation (middy middleware)', async () => {
@@ -143,20 +190,16 @@ describe('EMF metrics', () => {
 
   it('offers a no-op implementation of the port', () => {
     expect(() => {
-      noMetrics.eventProcessed();
       noMetrics.messageSent('sms');
       noMetrics.error('x');
       noMetrics.flush();
     }).not.toThrow();
   });
 
-  it('names the metrics the stack alarms on', async () => {
-    const metrics = new EmfMetrics({ namespace: 'careflow', serviceName: 'svc' });
-    metrics.eventProcessed();
-    metrics.wakeProcessed();
-    metrics.error('Boom');
-    const [totals] = await captureStdout(() => metrics.flush());
-    expect(metricNamesOf(totals ?? {})).toEqual(['EventsProcessed', 'WakesProcessed', 'Errors']);
+  it('names the metric the stack alarms on', () => {
+    const [line] = emfOf((metrics) => metrics.error('Boom'));
+    expect(setsOf(line).service).toEqual([MetricName.errors]);
+    expect(MetricName.errors).toBe('Errors');
   });
 });
 

@@ -58,12 +58,15 @@ const SEED = 20_261_102;
 const DAYS = 30;
 
 /** Memory of the functions in the stack (infra/stacks/constructs/functions.ts), in MB. */
-const MEMORY_MB = { router: 256, processor: 1024, survey: 512 } as const;
+const MEMORY_MB = { router: 256, processor: 512, survey: 512 } as const;
 /**
  * Modelled Lambda duration: in-region latency of each call plus a few ms of compute. The replay
- * talks to local emulators, so its own timings say nothing about Lambda's.
+ * talks to local emulators, so its own timings say nothing about Lambda's. Lambda's CPU share
+ * grows with memory, so compute is 4 ms at 1024 MB and takes longer with less (8 ms at 512 MB):
+ * its GB-seconds do not depend on memory, the waits on calls do.
  */
 const LATENCY_MS = { dynamo: 6, ses: 60, scheduler: 25, eventBridge: 20, sqs: 12, secrets: 20, compute: 4 };
+const COMPUTE_AT_MB = 1024;
 /** Lambda's START, END and REPORT lines per invocation, and CloudWatch's 26 bytes per log event. */
 const PLATFORM_LOG_BYTES = 260;
 const PLATFORM_LOG_LINES = 3;
@@ -140,6 +143,8 @@ interface Tally {
   logLines: Record<Fn, number>;
   emfBytes: number;
   emfLines: number;
+  /** CPU time of this process during each function's invocations (DynamoDB Local runs apart). */
+  cpuMicros: Record<Fn, number>;
 }
 
 const add = <K>(map: Map<K, number>, key: K, n = 1) => map.set(key, (map.get(key) ?? 0) + n);
@@ -173,6 +178,7 @@ export async function benchAwsCalls(): Promise<string> {
       logLines: { router: 0, processor: 0, survey: 0 },
       emfBytes: 0,
       emfLines: 0,
+      cpuMicros: { router: 0, processor: 0, survey: 0 },
     };
     let counting = false;
     let current: Fn = 'processor';
@@ -371,27 +377,28 @@ export async function benchAwsCalls(): Promise<string> {
     const surveys = await surveyDeps(config, { clock, logger: loggerFor('survey') });
     current = 'router';
     const router = await routerDeps(config, { clock, logger: loggerFor('router') });
-    const processorHandler = createProcessorHandler(async () => engine);
+    // The processor's metrics as in production, their EMF lines counted apart from the log lines.
+    const metrics = new EmfMetrics({
+      namespace: 'careflow',
+      serviceName: 'careflow-prod-processor',
+      write: (line) => {
+        tally.emfBytes += Buffer.byteLength(line) + 1;
+        tally.emfLines += 1;
+      },
+    });
+    const processorHandler = createProcessorHandler(async () => engine, metrics);
     const routerHandler = createRouterHandler(async () => router);
     const surveyHandler = createSurveyHandler(async () => surveys);
-    const metrics = new EmfMetrics({ namespace: 'careflow', serviceName: 'careflow-bench-processor' });
 
     // --- Output capture: log bytes per function ------------------------------------------------
     const writes = {
       stdout: process.stdout.write.bind(process.stdout),
       stderr: process.stderr.write.bind(process.stderr),
     };
-    let capturingEmf = false;
     const capture = (chunk: string | Uint8Array): boolean => {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      const lines = text.split('\n').filter((l) => l.length > 0).length;
-      if (capturingEmf) {
-        tally.emfBytes += Buffer.byteLength(text);
-        tally.emfLines += lines;
-      } else {
-        tally.logBytes[current] += Buffer.byteLength(text);
-        tally.logLines[current] += lines;
-      }
+      tally.logBytes[current] += Buffer.byteLength(text);
+      tally.logLines[current] += text.split('\n').filter((l) => l.length > 0).length;
       return true;
     };
     process.stdout.write = capture as typeof process.stdout.write;
@@ -400,7 +407,13 @@ export async function benchAwsCalls(): Promise<string> {
     const invoke = async <T>(fn: Fn, work: () => Promise<T>): Promise<T> => {
       current = fn;
       tally.invocations[fn] += 1;
-      return work();
+      const cpu = process.cpuUsage();
+      try {
+        return await work();
+      } finally {
+        const used = process.cpuUsage(cpu);
+        tally.cpuMicros[fn] += used.user + used.system;
+      }
     };
 
     // --- The replay ----------------------------------------------------------------------------
@@ -441,15 +454,6 @@ export async function benchAwsCalls(): Promise<string> {
       const sesBefore = sent.length;
       const result = await invoke('processor', () => processorHandler(event, lambdaContext('processor')));
       failedRecords += result?.batchItemFailures?.length ?? 0;
-      // What the processor will report once metrics are wired (see shared/adapters/observability.ts).
-      for (const r of records) {
-        if (r.body.includes('"kind":"wake"')) metrics.wakeProcessed();
-        else metrics.eventProcessed();
-      }
-      for (let i = sesBefore; i < sent.length; i++) metrics.messageSent('email');
-      capturingEmf = true;
-      metrics.flush();
-      capturingEmf = false;
       for (let i = sesBefore; i < sent.length; i++) onEmailSent(sent[i] as (typeof sent)[number]);
     };
 
@@ -462,7 +466,8 @@ export async function benchAwsCalls(): Promise<string> {
       eventSeq += 1;
       const event = {
         version: '0',
-        id: `bench-${String(eventSeq).padStart(7, '0')}`,
+        // EventBridge gives every event a UUID: as long as production's correlation ids.
+        id: `00000000-0000-4000-8000-${String(eventSeq).padStart(12, '0')}`,
         'detail-type': e.detailType,
         source: e.source,
         account: '123456789012',
@@ -584,6 +589,16 @@ const usd = (n: number): string => `$${n.toFixed(n < 0.1 ? 3 : 2)}`;
 const sumOf = (values: Iterable<number>): number => [...values].reduce((a, b) => a + b, 0);
 
 /**
+ * EMF written when the processor is invoked `invocations` times: at most one line per invocation
+ * that counted something. With bigger batches the replay's lines merge into fewer; their bytes
+ * are kept as they are (a merged line is a little shorter than two), so this errs high.
+ */
+const emfAt = (tally: Tally, invocations: number): { emfBytes: number; emfLines: number } => ({
+  emfBytes: tally.emfBytes,
+  emfLines: Math.min(tally.emfLines, invocations),
+});
+
+/**
  * The month's cost items when the processor receives `batch` records per invocation: 1 at low
  * traffic (each customer's messages trickle in), up to 10 when the queue is busy. Batching changes
  * the processor's invocations, Lambda's ReceiveMessage/DeleteMessageBatch calls and the EMF lines
@@ -598,15 +613,16 @@ const costItems = (o: Outcome, readUnits: number, writeUnits: number, batch: num
   const gbSeconds = (Object.keys(MEMORY_MB) as Fn[]).reduce(
     (total, fn) =>
       total +
-      ((tally.durationMs[fn] + invocationsOf[fn] * LATENCY_MS.compute) / 1000) * (MEMORY_MB[fn] / 1024),
+      ((tally.durationMs[fn] + invocationsOf[fn] * LATENCY_MS.compute * (COMPUTE_AT_MB / MEMORY_MB[fn])) /
+        1000) *
+        (MEMORY_MB[fn] / 1024),
     0,
   );
   const sqsRequests =
     other('SQS SendMessageBatch') + // router → customer queue
     o.wakesDelivered + // Scheduler → customer queue
     2 * processorInvocations; // Lambda's poller: ReceiveMessage, then DeleteMessageBatch
-  const emfBytes = (tally.emfBytes * processorInvocations) / Math.max(1, tally.invocations.processor);
-  const emfLines = (tally.emfLines * processorInvocations) / Math.max(1, tally.invocations.processor);
+  const { emfBytes, emfLines } = emfAt(tally, processorInvocations);
   const logBytes =
     sumOf(Object.values(tally.logBytes)) +
     emfBytes +
@@ -661,7 +677,6 @@ const report = (o: Outcome): string => {
   const totalBusy = sumOf(busy.map(([, c]) => c)) * scale;
   const sesPerMillion = o.emailsSent * Prices.sesEmail * scale;
   const invocations = sumOf(Object.values(tally.invocations));
-  const ownLogBytes = sumOf(Object.values(tally.logBytes));
   const platformBytes = invocations * PLATFORM_LOG_BYTES;
   const target = (ok: boolean) => (ok ? 'met' : '**not met**');
 
@@ -703,15 +718,37 @@ const report = (o: Outcome): string => {
     '',
     '### Log bytes per event (INFO)',
     '',
-    '| source | bytes | lines | bytes per producer event |',
-    '| --- | ---: | ---: | ---: |',
+    '| source | bytes | lines | bytes per producer event | per processor record | CPU ms per invocation (this machine) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...(Object.keys(tally.logBytes) as Fn[]).map(
       (fn) =>
-        `| ${fn} | ${tally.logBytes[fn]} | ${tally.logLines[fn]} | ${fmt(perEvent(tally.logBytes[fn]), 0)} |`,
+        `| ${fn} | ${tally.logBytes[fn]} | ${tally.logLines[fn]} | ${fmt(perEvent(tally.logBytes[fn]), 0)} | ${fmt(tally.logBytes[fn] / records, 0)} | ${fmt(tally.cpuMicros[fn] / 1000 / Math.max(1, tally.invocations[fn]), 1)} |`,
     ),
-    `| EMF metrics (one flush per processor invocation) | ${tally.emfBytes} | ${tally.emfLines} | ${fmt(perEvent(tally.emfBytes), 0)} |`,
-    `| Lambda START/END/REPORT records (about ${PLATFORM_LOG_BYTES} bytes per invocation; dropped by default, \`careflow:platformLogs\`) | ${platformBytes} | ${invocations * PLATFORM_LOG_LINES} | ${fmt(perEvent(platformBytes), 0)} |`,
+    `| EMF metrics (one line per processor invocation that counted something) | ${tally.emfBytes} | ${tally.emfLines} | ${fmt(perEvent(tally.emfBytes), 0)} | ${fmt(tally.emfBytes / records, 0)} | |`,
+    `| Lambda START/END/REPORT records (about ${PLATFORM_LOG_BYTES} bytes per invocation; dropped by default, \`careflow:platformLogs\`) | ${platformBytes} | ${invocations * PLATFORM_LOG_LINES} | ${fmt(perEvent(platformBytes), 0)} | | |`,
     '',
-    `careflow's own log lines: **${fmt(perEvent(ownLogBytes), 0)} bytes per producer event** (${fmt(ownLogBytes / records, 0)} per processor record); ${fmt(perEvent(ownLogBytes + tally.emfBytes + (sumOf(Object.values(tally.logLines)) + tally.emfLines) * LOG_EVENT_OVERHEAD), 0)} bytes ingested per producer event with EMF and CloudWatch's ${LOG_EVENT_OVERHEAD} bytes per log event.`,
+    ...logSummary(o),
   ].join('\n');
+};
+
+/** Log bytes per producer event at one and at ten records per batch, with and without EMF. */
+const logSummary = (o: Outcome): string[] => {
+  const { tally } = o;
+  const own = sumOf(Object.values(tally.logBytes));
+  const ownLines = sumOf(Object.values(tally.logLines));
+  const perEvent = (n: number) => n / o.producerEvents;
+  const row = (batch: number) => {
+    const { emfBytes, emfLines } = emfAt(tally, Math.ceil(o.processorRecords / batch));
+    const written = own + emfBytes;
+    const ingested = written + (ownLines + emfLines) * LOG_EVENT_OVERHEAD;
+    return `| ${batch} | ${fmt(perEvent(own), 0)} | **${fmt(perEvent(written), 0)}** | ${fmt(perEvent(ingested), 0)} |`;
+  };
+  return [
+    `Bytes per producer event (everything it causes: its processor records, wake-ups, survey answers), at INFO; target ≤ 300 with EMF. careflow's own lines are ${fmt(own / o.processorRecords, 0)} bytes per processor record.`,
+    '',
+    `| records per batch | careflow's lines | lines + EMF | ingested (+ ${LOG_EVENT_OVERHEAD} bytes per log event) |`,
+    '| ---: | ---: | ---: | ---: |',
+    row(1),
+    row(10),
+  ];
 };

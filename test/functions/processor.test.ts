@@ -1,7 +1,10 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createProcessorHandler } from '../../functions/processor/handler.js';
 import { lambdaContext } from '../../infra/local/lambda-context.js';
+import { createLogger } from '../../shared/adapters/logger.js';
+import { EmfMetrics } from '../../shared/adapters/observability.js';
+import type { JourneyInput } from '../../shared/domain/journey/definition.js';
 import { makeWorld } from '../support/app.js';
 
 const record = (id: string, group: string, body: unknown): SQSRecord => ({
@@ -76,5 +79,165 @@ describe('processor handler', () => {
       lambdaContext('processor'),
     );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+  });
+});
+
+/** Thanks every buyer by email at once, and only once. */
+const thankBuyers: JourneyInput = {
+  id: 'thank-buyers',
+  name: 'Thank buyers',
+  category: 'care',
+  version: 1,
+  trigger: { 'detail-type': ['Order Completed'] },
+  audience: { consent: 'email' },
+  reentry: { allowed: false },
+  start: 'thanks',
+  steps: {
+    thanks: { type: 'sendEmail', template: 'thank-you-referral', next: 'end' },
+    end: { type: 'exit' },
+  },
+  goal: null,
+};
+
+const order = (id: string, customerId: string) =>
+  busEvent(id, customerId, 'Order Completed', { orderId: id, total: 20, currency: 'EUR' });
+
+/** The JSON lines the production logger writes while `act` runs. */
+const logLines = async (
+  act: () => Promise<unknown>,
+): Promise<{ text: string; lines: Record<string, unknown>[] }> => {
+  const chunks: string[] = [];
+  const capture = (chunk: string | Uint8Array) => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  await act();
+  vi.restoreAllMocks();
+  const text = chunks.join('');
+  const lines = text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { text, lines };
+};
+
+describe('processor logs and metrics', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
+
+  const setUp = async () => {
+    vi.stubEnv('POWERTOOLS_DEV', '');
+    const world = await makeWorld([thankBuyers]);
+    const emf: string[] = [];
+    const metrics = new EmfMetrics({
+      serviceName: 'careflow-test-processor',
+      write: (line) => emf.push(line),
+    });
+    const deps = { ...world.deps, logger: createLogger({ level: 'INFO' }) };
+    const handler = createProcessorHandler(async () => deps, metrics);
+    return { world, emf, handler };
+  };
+
+  it('writes one INFO line per record: what it started and sent, or why not, under the event id', async () => {
+    const { handler } = await setUp();
+    const event: SQSEvent = {
+      Records: [
+        record('m1', 'c-a', profile('c-a')),
+        record('m2', 'c-a', order('o-1', 'c-a')),
+        record('m3', 'c-a', order('o-2', 'c-a')),
+      ],
+    };
+
+    const { text, lines } = await logLines(() => handler(event, lambdaContext('processor')));
+
+    expect(lines).toEqual([
+      {
+        level: 'INFO',
+        message: 'event',
+        correlation_id: 'p-c-a',
+        type: 'Customer Profile Updated',
+      },
+      {
+        level: 'INFO',
+        message: 'event',
+        correlation_id: 'o-1',
+        type: 'Order Completed',
+        started: ['thank-buyers'],
+        sent: ['email'],
+      },
+      {
+        level: 'INFO',
+        message: 'event',
+        correlation_id: 'o-2',
+        type: 'Order Completed',
+        notEntered: { 'thank-buyers': 're-entry is not allowed' },
+      },
+    ]);
+    expect(text).not.toContain('c-a@example.com');
+  });
+
+  it('shows the details of each step at DEBUG only', async () => {
+    const { handler } = await setUp();
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
+    const debug = { ...(await makeWorld([thankBuyers])).deps, logger: createLogger() };
+    const verbose = createProcessorHandler(async () => debug);
+    const event: SQSEvent = {
+      Records: [record('m1', 'c-a', profile('c-a')), record('m2', 'c-a', order('o-1', 'c-a'))],
+    };
+
+    const quiet = await logLines(() => handler(event, lambdaContext('processor')));
+    const detailed = await logLines(() => verbose(event, lambdaContext('processor')));
+
+    expect(quiet.lines.map((l) => l.level)).toEqual(['INFO', 'INFO']);
+    expect(detailed.lines.filter((l) => l.level === 'DEBUG').length).toBeGreaterThan(0);
+    expect(detailed.lines.every((l) => typeof l.correlation_id === 'string')).toBe(true);
+  });
+
+  it('writes one EMF line per invocation with the sends and skips, and none when there were none', async () => {
+    const { handler, emf } = await setUp();
+
+    await logLines(() =>
+      handler(
+        { Records: [record('m1', 'c-a', profile('c-a')), record('m2', 'c-a', order('o-1', 'c-a'))] },
+        lambdaContext('processor'),
+      ),
+    );
+    await logLines(() =>
+      handler({ Records: [record('m3', 'c-b', profile('c-b'))] }, lambdaContext('processor')),
+    );
+    await logLines(() =>
+      handler({ Records: [record('m4', 'c-a', order('o-2', 'c-a'))] }, lambdaContext('processor')),
+    );
+
+    expect(emf.map((line) => JSON.parse(line) as Record<string, unknown>)).toMatchObject([
+      { service: 'careflow-test-processor', channel: 'email', MessagesSent: 1 },
+      { service: 'careflow-test-processor', reason: 'not-entered', Skipped: 1 },
+    ]);
+  });
+
+  it('logs a failed record at ERROR with the error, and counts it', async () => {
+    const { world, emf, handler } = await setUp();
+    world.customers.load = async () => {
+      throw new Error('throttled');
+    };
+
+    const { lines } = await logLines(() =>
+      handler({ Records: [record('m1', 'c-a', order('o-1', 'c-a'))] }, lambdaContext('processor')),
+    );
+
+    expect(lines).toEqual([
+      {
+        level: 'ERROR',
+        message: 'record failed',
+        correlation_id: 'o-1',
+        error: 'Error',
+        reason: 'throttled',
+      },
+    ]);
+    expect(JSON.parse(emf[0] ?? '{}')).toMatchObject({ Errors: 1, kind: 'Error' });
   });
 });

@@ -142,7 +142,7 @@ describe('alarms and dashboard', () => {
     expect(throttled.sort()).toEqual(functions.map((fn) => JSON.stringify({ Ref: fn })).sort());
   });
 
-  it('alarms on the processing error rate from the metrics the processor emits, under its service name', () => {
+  it('alarms on the processing error rate: failed records (emitted by the processor, under its service name) against records processed (deleted from the customer queue)', () => {
     const processor = propsOf(
       template,
       'AWS::Lambda::Function',
@@ -158,11 +158,18 @@ describe('alarms and dashboard', () => {
     const rate = alarmNamed('ProcessingErrorRate');
     expect(rate?.Threshold).toBe(AlarmThresholds.processingErrorRatePercent);
     const metrics = metricsOf(rate);
-    expect(metrics.map((m) => m.MetricName).sort()).toEqual(['Errors', 'EventsProcessed', 'WakesProcessed']);
-    for (const metric of metrics) {
-      expect(metric.Namespace).toBe(namespace);
-      expect(metric.Dimensions).toEqual([{ Name: 'service', Value: service }]);
-    }
+    expect(metrics.map((m) => m.MetricName).sort()).toEqual(['Errors', 'NumberOfMessagesDeleted']);
+    const failed = metrics.find((m) => m.MetricName === 'Errors');
+    expect(failed?.Namespace).toBe(namespace);
+    expect(failed?.Dimensions).toEqual([{ Name: 'service', Value: service }]);
+    const processed = metrics.find((m) => m.MetricName === 'NumberOfMessagesDeleted');
+    expect(processed?.Namespace).toBe('AWS/SQS');
+    expect(processed?.Dimensions).toEqual([
+      {
+        Name: 'QueueName',
+        Value: { 'Fn::GetAtt': [idOf(built.stack.messaging.customerQueue), 'QueueName'] },
+      },
+    ]);
   });
 
   it.each([
@@ -204,9 +211,8 @@ describe('alarms and dashboard', () => {
     };
 
     expect(widgets.some((w) => w.type === 'alarm')).toBe(true);
-    expect(titled('Customer events and wake-ups')).toContain(
-      '"EventsProcessed","service","careflow-dev-processor"',
-    );
+    expect(titled('Customer events and wake-ups')).toContain('"AWS/SQS","NumberOfMessagesDeleted"');
+    expect(titled('Customer events and wake-ups')).toContain('"Errors","service","careflow-dev-processor"');
     expect(titled('Messages sent by channel')).toContain('"MessagesSent","channel","email"');
     expect(titled('Messages sent by channel')).toContain('"MessagesSent","channel","sms"');
     expect(titled('Skipped by reason')).toContain('{careflow,service,reason} MetricName=\\"Skipped\\"');

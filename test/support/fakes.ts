@@ -18,6 +18,7 @@ import type {
   Profile,
   SmsSender,
   SuppressionList,
+  SuppressionMarks,
   SurveyAnswer,
   SurveyStore,
   Wake,
@@ -45,16 +46,20 @@ export class FakeClock implements Clock {
 export class MemoryCustomerStore implements CustomerStore {
   readonly profiles = new Map<string, Profile>();
   readonly instances = new Map<string, Instance>();
+  /** Suppression marks per customer, kept apart from the profile as in the table (`#SUPPRESSED`). */
+  readonly marks = new Map<string, SuppressionMarks>();
   loads = 0;
 
   async load(customerId: string): Promise<CustomerState> {
     this.loads += 1;
+    const profile = this.profiles.get(customerId);
+    const suppressions = this.marks.get(customerId);
     return structuredClone({
-      profile: this.profiles.get(customerId) ?? null,
+      profile: profile ? { ...profile, ...(suppressions ? { suppressions } : {}) } : null,
       instances: [...this.instances.values()].filter((i) => i.customerId === customerId),
     });
   }
-  async saveProfile(profile: Profile): Promise<void> {
+  async saveProfile({ suppressions: _marks, ...profile }: Profile): Promise<void> {
     this.profiles.set(profile.customerId, structuredClone(profile));
   }
   async saveInstance(instance: Instance, expectedVersion: number | null): Promise<void> {
@@ -191,17 +196,51 @@ export class RecordingSmsSender implements SmsSender {
   }
 }
 
-/** Suppressed addresses by channel, compared without case like the DynamoDB list. */
+/**
+ * Suppressed addresses by channel, compared without case like the DynamoDB list. Given the
+ * customer store, it mirrors suppressions into the marks of the customers watching an address, as
+ * the DynamoDB list does; without it, watching only answers (every send asks again).
+ */
 export class MemorySuppressionList implements SuppressionList {
   readonly entries = new Map<string, string>();
+  readonly watchers = new Map<string, Set<string>>();
   lookups = 0;
+  watches = 0;
+
+  constructor(private readonly customers?: MemoryCustomerStore) {}
 
   async reasonFor(channel: Channel, address: string): Promise<string | null> {
     this.lookups += 1;
     return this.entries.get(`${channel}#${address.trim().toLowerCase()}`) ?? null;
   }
-  async suppress(entry: { channel: Channel; address: string; reason: string; at: string }): Promise<void> {
-    this.entries.set(`${entry.channel}#${entry.address.trim().toLowerCase()}`, entry.reason);
+  async suppress(entry: {
+    channel: Channel;
+    address: string;
+    reason: string;
+    at: string;
+    unwatch?: string;
+  }): Promise<void> {
+    const key = `${entry.channel}#${entry.address.trim().toLowerCase()}`;
+    this.entries.set(key, entry.reason);
+    if (entry.unwatch) this.watchers.get(key)?.delete(entry.unwatch);
+    for (const customerId of this.watchers.get(key) ?? [])
+      this.mark(customerId, entry.channel, entry.address, entry.reason);
+  }
+  async watch(customerId: string, channel: Channel, address: string): Promise<string | null> {
+    this.watches += 1;
+    const key = `${channel}#${address.trim().toLowerCase()}`;
+    this.watchers.set(key, (this.watchers.get(key) ?? new Set<string>()).add(customerId));
+    const reason = this.entries.get(key) ?? null;
+    this.mark(customerId, channel, address, reason);
+    return reason;
+  }
+  private mark(customerId: string, channel: Channel, address: string, reason: string | null): void {
+    if (!this.customers) return;
+    const marks = this.customers.marks.get(customerId) ?? {};
+    const normalised = address.trim().toLowerCase();
+    const current = marks[channel]?.[normalised];
+    marks[channel] = { ...marks[channel], [normalised]: current ?? reason };
+    this.customers.marks.set(customerId, marks);
   }
 }
 

@@ -123,7 +123,8 @@ export class Functions extends Construct {
       entry: 'functions/processor/handler.ts',
       description: 'Processes customer events and wake-ups, one customer at a time',
       serviceName: `${props.resourcePrefix}-processor`,
-      memorySize: 1024,
+      // It waits on DynamoDB, SES and Scheduler; a few ms of CPU per record (docs/benchmarks.md).
+      memorySize: 512,
       timeout: processorTimeout,
       environment: {
         ...table,

@@ -174,13 +174,18 @@ export class Monitoring extends Construct {
         period: oneMinute,
         ...(label ? { label } : {}),
       });
+    const processedRecords = props.customerQueue.metricNumberOfMessagesDeleted({
+      period: oneMinute,
+      statistic: cloudwatch.Stats.SUM,
+      label: 'records processed',
+    });
     const processingErrorRate = new cloudwatch.MathExpression({
       label: 'Processing error rate (%)',
-      expression: 'IF(failed + events + wakes > 0, 100 * failed / (failed + events + wakes), 0)',
+      expression: 'IF(failed + processed > 0, 100 * failed / (failed + processed), 0)',
       usingMetrics: {
         failed: custom(MetricName.errors),
-        events: custom(MetricName.eventsProcessed),
-        wakes: custom(MetricName.wakesProcessed),
+        // A record is deleted from the customer queue once processed.
+        processed: processedRecords,
       },
       period: oneMinute,
     });
@@ -264,8 +269,7 @@ export class Monitoring extends Construct {
     );
     this.dashboard.addWidgets(
       graph('Customer events and wake-ups', [
-        custom(MetricName.eventsProcessed, {}, 'events processed'),
-        custom(MetricName.wakesProcessed, {}, 'wake-ups processed'),
+        processedRecords,
         custom(MetricName.errors, {}, 'failed records'),
       ]),
       graph('Messages sent by channel', [

@@ -1,11 +1,11 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { CustomerState, CustomerStore, Profile } from '../../app/ports.js';
+import type { CustomerState, CustomerStore, Profile, SuppressionMarks } from '../../app/ports.js';
 import { ConflictError } from '../../domain/errors.js';
 import { Instance } from '../../domain/journey/instance.js';
 import { checkRetentionDays, queryAll, type TableOptions } from './client.js';
 import { isConditionalCheckFailed } from './conditions.js';
-import { itemSchemaVersion, ProfileItem, parseItem } from './items.js';
+import { itemSchemaVersion, ProfileItem, parseItem, SuppressionMarksItem } from './items.js';
 import {
   customerPk,
   expiryAfter,
@@ -14,11 +14,14 @@ import {
   instanceSk,
   loadUpperBound,
   profileSk,
+  suppressionMarksSk,
 } from './keys.js';
 
 /**
  * Profiles and journey instances, in the customer's partition. `load` is one strongly
- * consistent Query (the event before may have written a moment ago).
+ * consistent Query (the event before may have written a moment ago); it also returns the
+ * suppression marks of the customer's addresses (`#SUPPRESSED`, written by the suppression list)
+ * as `profile.suppressions`.
  */
 export class DynamoCustomerStore implements CustomerStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -40,15 +43,20 @@ export class DynamoCustomerStore implements CustomerStore {
       ConsistentRead: true,
     });
     const state: CustomerState = { profile: null, instances: [] };
+    let suppressions: SuppressionMarks | undefined;
     for (const item of items) {
       const sk = String(item.sk);
       if (sk === profileSk) state.profile = parseItem(ProfileItem, item, 'profile');
       else if (sk.startsWith(instancePrefix)) state.instances.push(parseItem(Instance, item, 'instance'));
+      else if (sk === suppressionMarksSk)
+        suppressions = parseItem(SuppressionMarksItem, item, 'suppression marks');
     }
+    if (state.profile && suppressions) state.profile.suppressions = suppressions;
     return state;
   }
 
-  async saveProfile(profile: Profile): Promise<void> {
+  /** The profile only: its suppression marks are kept apart, by the suppression list. */
+  async saveProfile({ suppressions: _marks, ...profile }: Profile): Promise<void> {
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,

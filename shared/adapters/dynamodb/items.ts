@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { MessageRecord, Profile, SurveyAnswer } from '../../app/ports.js';
+import type { MessageRecord, Profile, SuppressionMarks, SurveyAnswer } from '../../app/ports.js';
 import { ValidationError } from '../../domain/errors.js';
 import { CustomerProfileUpdated } from '../../domain/events/schemas.js';
 
@@ -91,13 +91,35 @@ export const FirstDelivery = z.object({ at: z.string(), eventId: z.string() });
 /** The erasure tombstone. */
 export const ErasureItem = z.object({ customerId: z.string(), erasedAt: z.string() });
 
-/** A suppressed address (see suppression-list.ts). */
+/**
+ * An address on the suppression list (see suppression-list.ts): suppressed when it has a `reason`;
+ * `watchers` are the customers whose partitions mirror it, `markedAt` when they were all marked.
+ */
 export const SuppressionItem = z.object({
   channel: z.enum(['email', 'sms']),
   address: z.string(),
-  reason: z.string(),
-  suppressedAt: z.string(),
-  updatedAt: z.string(),
+  reason: z.string().optional(),
+  suppressedAt: z.string().optional(),
+  updatedAt: z.string().optional(),
+  watchers: z.set(z.string()).optional(),
+  markedAt: z.string().optional(),
+});
+
+/**
+ * The suppression marks in a customer's partition: one attribute per checked address, named
+ * `{channel}:{address}`, holding the reason it is suppressed or null. Parsed into channel →
+ * address → reason.
+ */
+export const SuppressionMarksItem = z.record(z.string(), z.unknown()).transform((item) => {
+  const marks: SuppressionMarks = {};
+  for (const [name, value] of Object.entries(item)) {
+    const colon = name.indexOf(':');
+    const channel = name.slice(0, colon);
+    if (colon < 0 || (channel !== 'email' && channel !== 'sms')) continue;
+    if (value !== null && typeof value !== 'string') continue;
+    marks[channel] = { ...marks[channel], [name.slice(colon + 1)]: value };
+  }
+  return marks;
 });
 
 /**

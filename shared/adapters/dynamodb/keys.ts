@@ -82,9 +82,19 @@ export const contactsSk = '#CONTACTS';
 export const journeyEntriesPk = (journeyId: string): string => `JOURNEYSTATS#${journeyId}`;
 export const journeyEntriesSk = (day: string): string => `ENTRIES#${day}`;
 
+/**
+ * Suppression marks of the customer's addresses (`C#{customerId}` / `#SUPPRESSED`): one attribute
+ * per address careflow checked for the customer, named `{channel}:{address}`, holding the reason it
+ * is suppressed or null. It sorts below `J`, so `CustomerStore.load` reads it with the profile.
+ */
+export const suppressionMarksSk = '#SUPPRESSED';
+export const suppressionMarkAttribute = (channel: string, normalisedAddress: string): string =>
+  `${channel}:${normalisedAddress}`;
+
 /** The `type` attribute of the send-guard and entry-cap items. */
 export const GuardItemType = {
   suppression: 'suppression',
+  suppressionMarks: 'suppressionMarks',
   contacts: 'contacts',
   journeyEntries: 'journeyEntries',
 } as const;

@@ -117,7 +117,7 @@ export const eraseCustomer = async (deps: PrivacyDeps, customerId: string): Prom
   const { erasedAt } = await deps.customerData.markErased(id, now);
   const suppressed: Record<Channel, number> = { email: 0, sms: 0 };
   for (const contact of contactAddresses(records)) {
-    await deps.suppressions.suppress({ ...contact, reason: ERASED_REASON, at: now });
+    await deps.suppressions.suppress({ ...contact, reason: ERASED_REASON, at: now, unwatch: id });
     suppressed[contact.channel] += 1;
   }
   const deletedItems = await deps.customerData.deleteAll(id);

@@ -20,6 +20,9 @@ export class MemorySuppressionList implements SuppressionList {
     this.calls.push({ channel: entry.channel, address: entry.address, reason: entry.reason });
     this.entries.set(`${entry.channel} ${entry.address}`, { ...entry });
   }
+  async watch(_customerId: string, channel: Channel, address: string): Promise<string | null> {
+    return this.reasonFor(channel, address);
+  }
 }
 
 /**

@@ -1,0 +1,32 @@
+import type { SendMetrics } from '../../shared/app/deps.js';
+
+/**
+ * The sends of one record, for its INFO line: passes every count on to the invocation's
+ * metrics and keeps its own, so the line says what the record sent and what it did not send.
+ */
+export class RecordTally implements SendMetrics {
+  /** One channel per message sent: `['email']`. */
+  private readonly sent: string[] = [];
+  /** One reason per message not sent: `['quiet-hours']`. */
+  private readonly notSent: string[] = [];
+
+  constructor(private readonly metrics: SendMetrics) {}
+
+  messageSent(channel: 'email' | 'sms'): void {
+    this.sent.push(channel);
+    this.metrics.messageSent(channel);
+  }
+
+  skipped(reason: string): void {
+    this.notSent.push(reason);
+    this.metrics.skipped(reason);
+  }
+
+  /** `sent` and `notSent`, each only when it has something. */
+  summary(): { sent?: string[]; notSent?: string[] } {
+    return {
+      ...(this.sent.length > 0 ? { sent: this.sent } : {}),
+      ...(this.notSent.length > 0 ? { notSent: this.notSent } : {}),
+    };
+  }
+}
