@@ -6,6 +6,7 @@ import {
   channelBlock,
   DEFAULT_SEND_POLICY,
   frequencyBlock,
+  normaliseAddress,
   type SendPolicy,
   type SkipReason,
 } from '../domain/guards/send.js';
@@ -51,6 +52,7 @@ const channelProblem = async (
   deps: EngineDeps,
   channel: Channel,
   journey: Journey,
+  customerId: string,
   profile: Profile | null,
 ): Promise<SkipReason | null> => {
   const blocked = channelBlock({
@@ -62,8 +64,7 @@ const channelProblem = async (
   if (blocked) return blocked;
   if (channel === 'sms' && !deps.sms) return 'channel-unavailable';
   const address = addressFor(channel, profile);
-  const suppressed =
-    address && deps.suppressions ? await deps.suppressions.reasonFor(channel, address) : null;
+  const suppressed = address ? await suppressionOf(deps, channel, customerId, address, profile) : null;
   if (suppressed) {
     deps.logger.debug('address suppressed', { channel, reason: suppressed });
     return 'suppressed';
@@ -83,6 +84,24 @@ const templateFor = async (
 ): Promise<EmailTemplate | undefined> =>
   journey.templates ? snapshotTemplate(journey, id) : deps.templates.get(id);
 
+/**
+ * Why the address is suppressed, or null. The marks loaded with the profile answer without a
+ * request; an address the customer never watched (new, or from before the marks) is watched once,
+ * which registers the customer for later suppressions and answers in the same call.
+ */
+const suppressionOf = async (
+  deps: EngineDeps,
+  channel: Channel,
+  customerId: string,
+  address: string,
+  profile: Profile | null,
+): Promise<string | null> => {
+  const marks = profile?.suppressions?.[channel];
+  const key = normaliseAddress(address);
+  if (marks && Object.hasOwn(marks, key)) return marks[key] ?? null;
+  return deps.suppressions ? deps.suppressions.watch(customerId, channel, address) : null;
+};
+
 /** What templates see: the profile, the trigger and latest event, the journey, the channel, survey and unsubscribe links. */
 const templateContext = (
   deps: EngineDeps,
@@ -91,7 +110,9 @@ const templateContext = (
   channel: Channel,
   now: string,
 ) => {
-  const { journey, instance, profile } = context;
+  const { journey, instance } = context;
+  // Templates see the customer, not careflow's bookkeeping about their addresses.
+  const { suppressions: _marks, ...profile } = context.profile ?? {};
   const survey =
     effect.type === 'sendEmail' && effect.survey
       ? surveyLinks(
@@ -109,7 +130,7 @@ const templateContext = (
         )
       : undefined;
   return {
-    profile,
+    profile: context.profile ? profile : null,
     trigger: instance.trigger.detail,
     event: (instance.lastEvent ?? instance.trigger).detail,
     journey: { id: journey.id, name: journey.name },
@@ -126,7 +147,8 @@ const templateContext = (
 
 /**
  * Send one message at most once per message id, through every guard:
- * 1. the channel: address, consent (marketing needs an opt-in), opt-out, suppression list —
+ * 1. the channel: address, consent (marketing needs an opt-in), opt-out, suppression (as marked
+ *    in the customer's partition) —
  *    when the step names a fallback channel and the first is not possible, the fallback is used;
  * 2. the frequency cap (marketing only, across journeys and channels);
  * 3. quiet hours, judged at the instant the interpreter judged them (it defers sends out of them,
@@ -145,8 +167,12 @@ export const deliverMessage = async (
   const now = deps.clock.now();
   const primary: Channel = effect.type === 'sendEmail' ? 'email' : 'sms';
   let channel = primary;
-  let skip = await channelProblem(deps, primary, journey, profile);
-  if (skip && effect.fallback && !(await channelProblem(deps, effect.fallback, journey, profile))) {
+  let skip = await channelProblem(deps, primary, journey, instance.customerId, profile);
+  if (
+    skip &&
+    effect.fallback &&
+    !(await channelProblem(deps, effect.fallback, journey, instance.customerId, profile))
+  ) {
     deps.logger.debug('message falls back to another channel', { messageId: effect.messageId, reason: skip });
     channel = effect.fallback;
     skip = null;
