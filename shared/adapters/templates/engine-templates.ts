@@ -4,7 +4,10 @@ import type { TableOptions } from '../dynamodb/client.js';
 import { DynamoTemplateStore } from '../dynamodb/template-store.js';
 import { LayeredTemplateStore } from './layered-template-store.js';
 
-/** How long the engine keeps a template before reading it again: an edit is live within this. */
+/**
+ * How long the engine keeps a template before reading it again. Only versions published before
+ * versions kept their templates read the store; the others render the templates they keep.
+ */
 export const TEMPLATE_CACHE_MS = 60_000;
 
 /**

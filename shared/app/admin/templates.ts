@@ -98,7 +98,11 @@ const checkedTemplate = (input: unknown, what: string): EmailTemplate => {
   return template;
 };
 
-/** `PUT /templates/{id}`: store (or replace) a template; it takes effect in sends within a minute. */
+/**
+ * `PUT /templates/{id}`: store (or replace) a template. Previews, test sends and draft simulations
+ * use it at once; customers get it from the next published version of each journey that sends it
+ * (a published version keeps the templates it was published with).
+ */
 export const putTemplate = async (deps: Deps, id: string, body: unknown): Promise<TemplateView> => {
   const validId = TemplateId.safeParse(id);
   if (!validId.success) {
