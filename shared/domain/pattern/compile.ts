@@ -99,53 +99,6 @@ export const compileTerm = (term: Term): CompiledNode => ({
   }),
 });
 
-/** One leaf of an alternative: its path, and either a test on the values there or "absent". */
-export interface Leaf {
-  keys: string[];
-  absent: boolean;
-  test: ValueTest;
-}
-
-const objectField = (node: CompiledNode, key: string): CompiledNode => {
-  for (const field of node.fields)
-    if (field.kind === OBJECT && field.key === key) return field.node as CompiledNode;
-  const inner: CompiledNode = { positive: false, fields: [] };
-  node.fields.push({ key, plain: !(key in Object.prototype), kind: OBJECT, test: undefined, node: inner });
-  return inner;
-};
-
-const markPositive = (node: CompiledNode): boolean => {
-  let positive = false;
-  for (const field of node.fields) {
-    if (field.kind === PRESENT) positive = true;
-    else if (field.kind === OBJECT && markPositive(field.node as CompiledNode)) positive = true;
-  }
-  node.positive = positive;
-  return positive;
-};
-
-/**
- * Rebuild an alternative from its leaves: objects on the same path are the same object, as in the
- * alternative itself, so the result matches exactly like `compileTerm` of it.
- */
-export const compileLeaves = (leaves: readonly Leaf[]): CompiledNode => {
-  const root: CompiledNode = { positive: false, fields: [] };
-  for (const leaf of leaves) {
-    let node = root;
-    const last = leaf.keys.length - 1;
-    for (let i = 0; i < last; i++) node = objectField(node, leaf.keys[i] as string);
-    const key = leaf.keys[last] as string;
-    const plain = !(key in Object.prototype);
-    node.fields.push(
-      leaf.absent
-        ? { key, plain, kind: ABSENT, test: undefined, node: undefined }
-        : { key, plain, kind: PRESENT, test: leaf.test, node: undefined },
-    );
-  }
-  markPositive(root);
-  return root;
-};
-
 /** Check and spread a pattern into its alternatives; throws ValidationError when it is not valid. */
 export const patternTerms = (pattern: unknown): Term[] => {
   const parsed = parsePattern(pattern);

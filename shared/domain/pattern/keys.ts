@@ -69,15 +69,24 @@ const byValuesThenPath = (a: FlatCheck, b: FlatCheck): number =>
  */
 export const chooseKeys = (leaves: FlatCheck[], scratch: FlatCheck[]): FlatCheck[] => {
   scratch.length = 0;
-  for (const leaf of leaves) if (isKeyLeaf(leaf)) scratch.push(leaf);
-  if (scratch.length > 1) scratch.sort(byValuesThenPath);
-  let count = 0;
-  let placements = 1;
-  for (const leaf of scratch) {
-    const values = keyValueCount(leaf);
-    if (count > 0 && placements * values > MAX_PLACEMENTS) break;
-    count++;
-    placements *= values;
+  let oneValueEach = true;
+  for (const leaf of leaves) {
+    if (!isKeyLeaf(leaf)) continue;
+    scratch.push(leaf);
+    if (leaf.conditions.length > 1) oneValueEach = false;
+  }
+  // Leaves of one value each multiply the placements by one: they all fit, whatever the order.
+  let count = scratch.length;
+  if (!oneValueEach) {
+    scratch.sort(byValuesThenPath);
+    count = 0;
+    let placements = 1;
+    for (const leaf of scratch) {
+      const values = keyValueCount(leaf);
+      if (count > 0 && placements * values > MAX_PLACEMENTS) break;
+      count++;
+      placements *= values;
+    }
   }
   const chosen = scratch.slice(0, count);
   if (chosen.length > 1) chosen.sort(byPath);

@@ -21,7 +21,7 @@ export interface FlatCheck {
 const anyValue: ValueTest = () => true;
 
 /** The leaf's test, compiled when first asked for. */
-export const testOf = (check: FlatCheck): ValueTest => {
+const testOf = (check: FlatCheck): ValueTest => {
   check.test ??= check.absent ? anyValue : compileConditions(check.conditions);
   return check.test;
 };

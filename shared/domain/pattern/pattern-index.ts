@@ -1,6 +1,6 @@
-import { type CompiledNode, compileLeaves, matchNode, patternTerms } from './compile.js';
+import { type CompiledNode, compileTerm, matchNode, patternTerms } from './compile.js';
 import { chooseKeys, keyValues, type PathSlot } from './keys.js';
-import { FAIL, type FlatCheck, flatten, PASS, runCheck, testOf, UNSURE } from './leaves.js';
+import { FAIL, type FlatCheck, flatten, PASS, runCheck, UNSURE } from './leaves.js';
 import type { Term } from './terms.js';
 import { appended, childOf, type Edge, newNode, type TrieNode } from './trie.js';
 import type { EventPattern, Scalar } from './types.js';
@@ -27,33 +27,23 @@ export interface TermRef<T> {
   /** Whether the entry has other alternatives, so that it may already have been reported. */
   shared: boolean;
   stamp: number;
+  /** Which alternative of the entry's pattern it is. */
+  index: number;
   /** The first leaf left to check once the trie has proven the exact fields the term is filed under. */
   check: FlatCheck | undefined;
-  /**
-   * Every leaf of the term: the `residual` ones left to check first, then those the trie proves.
-   * Undefined until the term is first reached (see `prepare`).
-   */
+  /** The leaves left to check, `check` first; undefined until the term is first reached (see `prepare`). */
   leaves: FlatCheck[] | undefined;
-  residual: number;
-  /** The whole alternative, rebuilt from its leaves when event arrays make the flat checks unsafe. */
+  /** The whole alternative, compiled from the pattern when event arrays make the flat checks unsafe. */
   node: CompiledNode | undefined;
 }
 
 const runChecks = <T>(ref: TermRef<T>, event: unknown): number => {
   if (ref.check === undefined) return PASS;
   let outcome = runCheck(ref.check, event);
-  for (let c = 1; outcome === PASS && c < ref.residual; c++)
-    outcome = runCheck((ref.leaves as FlatCheck[])[c] as FlatCheck, event);
+  const leaves = ref.leaves as FlatCheck[];
+  for (let c = 1; outcome === PASS && c < leaves.length; c++)
+    outcome = runCheck(leaves[c] as FlatCheck, event);
   return outcome;
-};
-
-/** The leaves of a term in checking order: those left to check, then the `keys` the trie proves. */
-const inCheckingOrder = (flat: FlatCheck[], keys: FlatCheck[]): { leaves: FlatCheck[]; residual: number } => {
-  const leaves = new Array<FlatCheck>(flat.length);
-  let residual = 0;
-  for (const leaf of flat) if (!keys.includes(leaf)) leaves[residual++] = leaf;
-  for (let k = 0; k < keys.length; k++) leaves[residual + k] = keys[k] as FlatCheck;
-  return { leaves, residual };
 };
 
 /**
@@ -111,9 +101,9 @@ export class PatternIndex<T> {
         entry,
         shared: terms.length > 1,
         stamp: 0,
+        index: t,
         check: undefined,
         leaves: undefined,
-        residual: 0,
         node: undefined,
       };
       entry.terms[t] = ref;
@@ -181,18 +171,18 @@ export class PatternIndex<T> {
 
   /**
    * Build the checks of every alternative of the entry from its pattern, spread and keyed exactly as
-   * when it was added, so each term's leaves split the same way into checked and proven.
+   * when it was added: the leaves its filing does not prove.
    */
   private prepare(entry: Entry<T>): void {
     const terms = patternTerms(entry.pattern);
     for (let t = 0; t < terms.length; t++) {
       const flat = flatten(terms[t] as Term, this.paths, this.scratchLeaves);
-      const { leaves, residual } = inCheckingOrder(flat, chooseKeys(flat, this.scratchKeys));
+      const keys = chooseKeys(flat, this.scratchKeys);
+      const leaves = flat.filter((leaf) => !keys.includes(leaf));
       flat.length = 0;
       const ref = entry.terms[t] as TermRef<T>;
       ref.leaves = leaves;
-      ref.residual = residual;
-      ref.check = residual > 0 ? leaves[0] : undefined;
+      ref.check = leaves[0];
     }
   }
 
@@ -283,13 +273,7 @@ export class PatternIndex<T> {
     if (ref.leaves === undefined) this.prepare(ref.entry);
     let outcome = clean ? runChecks(ref, this.event) : UNSURE;
     if (outcome === UNSURE) {
-      ref.node ??= compileLeaves(
-        (ref.leaves as FlatCheck[]).map((leaf) => ({
-          keys: leaf.slot.keys,
-          absent: leaf.absent,
-          test: testOf(leaf),
-        })),
-      );
+      ref.node ??= compileTerm(patternTerms(ref.entry.pattern)[ref.index] as Term);
       outcome = matchNode(ref.node, this.event) ? PASS : FAIL;
     }
     if (outcome === PASS) {

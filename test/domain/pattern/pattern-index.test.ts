@@ -201,4 +201,32 @@ describe('PatternIndex', () => {
       { numRuns: 300 },
     );
   });
+  it('stays in step with a linear scan while patterns are added, replaced and removed between events', () => {
+    const step = fc.oneof(
+      fc.record({ add: fc.nat(9), pattern }),
+      fc.record({ remove: fc.nat(9) }),
+      fc.record({ event }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
+        const index = new PatternIndex<number>();
+        const live = new Map<string, { matcher: (e: unknown) => boolean; seq: number }>();
+        steps.forEach((s, i) => {
+          if ('add' in s) {
+            index.add(`p${s.add}`, s.pattern, i);
+            live.delete(`p${s.add}`);
+            live.set(`p${s.add}`, { matcher: compilePattern(s.pattern), seq: i });
+          } else if ('remove' in s) {
+            expect(index.remove(`p${s.remove}`)).toBe(live.delete(`p${s.remove}`));
+          } else {
+            const expected = [...live.values()]
+              .filter(({ matcher }) => matcher(s.event))
+              .map(({ seq }) => seq);
+            expect(index.match(s.event)).toEqual(expected.sort((a, b) => a - b));
+          }
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
