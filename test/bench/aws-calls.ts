@@ -714,7 +714,7 @@ const report = (o: Outcome): string => {
     '',
     `Target ≤ $3.00 per million events without message prices: ${target(totalLow <= 3)} at one record per batch, ${target(totalBusy <= 3)} at ten.`,
     '',
-    `Lambda duration is modelled, not measured: per call ${LATENCY_MS.dynamo} ms DynamoDB, ${LATENCY_MS.ses} ms SES, ${LATENCY_MS.scheduler} ms Scheduler, ${LATENCY_MS.eventBridge} ms EventBridge, ${LATENCY_MS.sqs} ms SQS, plus ${LATENCY_MS.compute} ms per invocation; memory as in the stack (router ${MEMORY_MB.router} MB, processor ${MEMORY_MB.processor} MB, survey ${MEMORY_MB.survey} MB), arm64. Not included: fixed monthly costs (custom metrics, alarms, dashboard, secret, storage, PITR), SES events coming back (feedback function), SQS polling of idle queues, free tiers.`,
+    `Lambda duration is modelled, not measured: per call ${LATENCY_MS.dynamo} ms DynamoDB, ${LATENCY_MS.ses} ms SES, ${LATENCY_MS.scheduler} ms Scheduler, ${LATENCY_MS.eventBridge} ms EventBridge, ${LATENCY_MS.sqs} ms SQS, plus ${LATENCY_MS.compute} ms of compute per invocation at ${COMPUTE_AT_MB} MB (longer with less memory, same GB-seconds); memory as in the stack (router ${MEMORY_MB.router} MB, processor ${MEMORY_MB.processor} MB, survey ${MEMORY_MB.survey} MB), arm64. Not included: fixed monthly costs (custom metrics, alarms, dashboard, secret, storage, PITR), SES events coming back (feedback function), SQS polling of idle queues, free tiers.`,
     '',
     '### Log bytes per event (INFO)',
     '',
