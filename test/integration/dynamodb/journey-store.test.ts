@@ -2,6 +2,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoJourneyStore } from '../../../shared/adapters/dynamodb/journey-store.js';
 import { ConflictError, ValidationError } from '../../../shared/domain/errors.js';
+import { jsonBytes, MAX_PUBLISHED_BYTES, withTemplates } from '../../../shared/domain/templates/snapshot.js';
 import { useDynamoDb } from '../../support/dynamodb.js';
 import { aJourney } from './fixtures.js';
 
@@ -139,5 +140,24 @@ describe('DynamoJourneyStore', () => {
     // assess
     await expect(reading).rejects.toThrow(ValidationError);
     await expect(reading).rejects.toThrow(`JOURNEY#${id} / V#000001`);
+  });
+});
+
+describe('a version with the templates it sends', () => {
+  it('stores and reads back a version of the largest size publishing allows', async () => {
+    // prepare: one template that brings the version just under the limit
+    const base = aJourney({ id: newId() });
+    const template = { id: 'big', subject: 'Big', html: '', text: 'Big' };
+    const room = MAX_PUBLISHED_BYTES - jsonBytes({ ...base, templates: [template] });
+    const result = withTemplates(base, [{ ...template, html: 'x'.repeat(room) }]);
+    if (!result.ok) throw new Error('the fixture must fit');
+
+    // act
+    await journeys().putPublished(result.journey);
+
+    // assess
+    expect(jsonBytes(result.journey)).toBe(MAX_PUBLISHED_BYTES);
+    expect((await journeys().getVersion(base.id, 1))?.templates?.[0]?.html).toHaveLength(room);
+    expect((await journeys().getCurrent(base.id))?.journey.templates).toEqual(result.journey.templates);
   });
 });
