@@ -55,7 +55,7 @@ describe('churn-risk win-back', () => {
     expect(offer?.subject).toContain('15% off');
     expect(offer?.headers).toEqual({
       'List-Unsubscribe': expect.stringMatching(
-        /^<https:\/\/care\.example\.com\/unsubscribe\/[\w-]+\.[\w-]+>$/,
+        /^<https:\/\/care\.example\.com\/unsubscribe\/[\w-]+(?:\.[\w-]+)+>$/,
       ),
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     });
