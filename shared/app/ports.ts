@@ -28,6 +28,8 @@ export interface CustomerState {
   profile: Profile | null;
   /** Every instance of the customer, running or ended (ended ones expire). */
   instances: Instance[];
+  /** When the customer was erased: their tombstone, read in the same Query (decision 0075). */
+  erasedAt?: string;
 }
 
 export interface CustomerStore {
@@ -403,9 +405,10 @@ export interface CustomerDataStore {
   readAll(customerId: string): Promise<CustomerRecords>;
   /**
    * Write the erasure tombstone (no personal data, only the id and the time). Idempotent: an
-   * existing tombstone keeps its time, which is returned.
+   * existing tombstone keeps its time, which is returned; `renew` moves it to `at` (a customer
+   * who signed up again after an erasure is erased again).
    */
-  markErased(customerId: string, at: string): Promise<{ erasedAt: string }>;
+  markErased(customerId: string, at: string, options?: { renew?: boolean }): Promise<{ erasedAt: string }>;
   /** Delete every item of the customer except the tombstone; returns how many were deleted. */
   deleteAll(customerId: string): Promise<number>;
 }

@@ -6,6 +6,7 @@ import { type EventRef, type Instance, isRunning } from '../domain/journey/insta
 import { patternView, startInstance, step } from '../domain/journey/interpreter.js';
 import type { EngineDeps } from './deps.js';
 import type { Profile } from './ports.js';
+import { holdErasure } from './privacy/erasure-hold.js';
 import { applyOutcome, stepEnv } from './run-effects.js';
 import { applyUnsubscribe, CustomerUnsubscribed, UNSUBSCRIBED_DETAIL_TYPE } from './unsubscribe.js';
 
@@ -65,7 +66,9 @@ const profileChange = (
 export const processCustomerEvent = async (deps: EngineDeps, event: CustomerEvent): Promise<EventResult> => {
   const now = deps.clock.now();
   const customerId = event.detail.customerId;
-  const state = await deps.customers.load(customerId);
+  // Erasure holds: events of an erased customer that predate the erasure are dropped (decision 0075).
+  const state = holdErasure(deps, await deps.customers.load(customerId), event);
+  if (!state) return { started: [], advanced: [], skipped: [] };
   let profile = state.profile;
   const changed = profileChange(deps, profile, event, now);
   if (changed) {

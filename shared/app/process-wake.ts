@@ -1,15 +1,21 @@
 import { step } from '../domain/journey/interpreter.js';
 import type { EngineDeps } from './deps.js';
 import type { Wake } from './ports.js';
+import { reportErasedDrop, startedBeforeErasure } from './privacy/erasure-hold.js';
 import { applyOutcome, stepEnv } from './run-effects.js';
 
-export type WakeResult = 'advanced' | 'stale' | 'missing';
+export type WakeResult = 'advanced' | 'stale' | 'missing' | 'erased';
 
 /** A scheduled wake-up: move the instance on if it still waits for exactly this wake. */
 export const processWake = async (deps: EngineDeps, wake: Wake): Promise<WakeResult> => {
   const state = await deps.customers.load(wake.customerId);
   const instance = state.instances.find((i) => i.instanceId === wake.instanceId);
   if (!instance) return 'missing';
+  // An instance that escaped its customer's erasure is never woken again (decision 0075).
+  if (state.erasedAt !== undefined && startedBeforeErasure(state, instance)) {
+    reportErasedDrop(deps, { instanceId: instance.instanceId }, state.erasedAt);
+    return 'erased';
+  }
   const journey = await deps.catalog.get(instance.journeyId, instance.journeyVersion);
   if (!journey) return 'missing';
   const env = stepEnv(deps, state.profile, deps.clock.now());

@@ -16,6 +16,7 @@ import {
   profileSk,
   suppressionMarksSk,
 } from './keys.js';
+import { erasedAtIn } from './privacy.js';
 
 /**
  * Profiles and journey instances, in the customer's partition. `load` is one strongly
@@ -52,6 +53,9 @@ export class DynamoCustomerStore implements CustomerStore {
         suppressions = parseItem(SuppressionMarksItem, item, 'suppression marks');
     }
     if (state.profile && suppressions) state.profile.suppressions = suppressions;
+    // The erasure tombstone sorts below the load bound too (decision 0075).
+    const erasedAt = erasedAtIn(items);
+    if (erasedAt !== undefined) state.erasedAt = erasedAt;
     return state;
   }
 

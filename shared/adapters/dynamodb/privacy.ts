@@ -14,6 +14,7 @@ import {
   customerPk,
   erasureItemType,
   erasureSk,
+  expiryAfter,
   instancePrefix,
   messagePrefix,
   profileSk,
@@ -28,6 +29,18 @@ const BOOKKEEPING = new Set(['pk', 'sk', 'type', 'schemaVersion', ttlAttribute])
 
 const surveyPrefix = 'S#';
 
+/**
+ * The fewest days a tombstone is kept: longer than an event can wait in careflow's queues (14 days
+ * in a dead-letter queue, then a redrive), so no queued event outlives the cut-off.
+ */
+export const MIN_TOMBSTONE_DAYS = 30;
+
+/** The erasure time in items of a customer's partition (the tombstone), if there is one. */
+export const erasedAtIn = (items: readonly Record<string, unknown>[]): string | undefined => {
+  const tombstone = items.find((item) => item.sk === erasureSk);
+  return tombstone ? parseItem(ErasureItem, tombstone, 'erasure').erasedAt : undefined;
+};
+
 export interface DynamoCustomerDataOptions extends TableOptions {
   /** Further BatchWriteItem calls for deletes DynamoDB left unprocessed. Default 5. */
   batchRetries?: number;
@@ -37,6 +50,11 @@ export interface DynamoCustomerDataOptions extends TableOptions {
   passes?: number;
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The table's retention: the tombstone expires this many days after the erasure (at least
+   * MIN_TOMBSTONE_DAYS). Without it, the tombstone is kept until deleted.
+   */
+  retentionDays?: number;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -68,6 +86,7 @@ export class DynamoCustomerData implements CustomerDataStore {
   private readonly baseDelayMs: number;
   private readonly passes: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly tombstoneDays: number | undefined;
 
   constructor(options: DynamoCustomerDataOptions) {
     this.doc = options.doc;
@@ -76,6 +95,8 @@ export class DynamoCustomerData implements CustomerDataStore {
     this.baseDelayMs = options.baseDelayMs ?? 50;
     this.passes = options.passes ?? 3;
     this.sleep = options.sleep ?? defaultSleep;
+    this.tombstoneDays =
+      options.retentionDays === undefined ? undefined : Math.max(options.retentionDays, MIN_TOMBSTONE_DAYS);
   }
 
   async readAll(customerId: string): Promise<CustomerRecords> {
@@ -107,14 +128,27 @@ export class DynamoCustomerData implements CustomerDataStore {
     return records;
   }
 
-  async markErased(customerId: string, at: string): Promise<{ erasedAt: string }> {
+  async markErased(
+    customerId: string,
+    at: string,
+    options: { renew?: boolean } = {},
+  ): Promise<{ erasedAt: string }> {
     const key = { pk: customerPk(customerId), sk: erasureSk };
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...key, type: erasureItemType, schemaVersion: itemSchemaVersion, customerId, erasedAt: at },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Item: {
+            ...key,
+            type: erasureItemType,
+            schemaVersion: itemSchemaVersion,
+            customerId,
+            erasedAt: at,
+            ...(this.tombstoneDays === undefined
+              ? {}
+              : { [ttlAttribute]: expiryAfter(at, this.tombstoneDays) }),
+          },
+          ...(options.renew ? {} : { ConditionExpression: 'attribute_not_exists(pk)' }),
         }),
       );
       return { erasedAt: at };

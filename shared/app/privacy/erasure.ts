@@ -114,7 +114,13 @@ export const eraseCustomer = async (deps: PrivacyDeps, customerId: string): Prom
   const id = checkCustomerId(customerId);
   const now = deps.clock.now();
   const records = await deps.customerData.readAll(id);
-  const { erasedAt } = await deps.customerData.markErased(id, now);
+  // Erased before and signed up again since (a profile younger than the tombstone): a new erasure,
+  // whose time becomes the cut-off for late events (decision 0075). Otherwise a retry: the first time holds.
+  const previous = records.erasure?.erasedAt;
+  const createdAt = records.profile?.createdAt;
+  const renew =
+    previous !== undefined && typeof createdAt === 'string' && Date.parse(createdAt) > Date.parse(previous);
+  const { erasedAt } = await deps.customerData.markErased(id, now, { renew });
   const suppressed: Record<Channel, number> = { email: 0, sms: 0 };
   for (const contact of contactAddresses(records)) {
     await deps.suppressions.suppress({ ...contact, reason: ERASED_REASON, at: now, unwatch: id });

@@ -28,9 +28,13 @@ class MemoryCustomerData implements CustomerDataStore {
       erasure: this.erasedAt ? { erasedAt: this.erasedAt } : null,
     };
   }
-  async markErased(_customerId: string, at: string): Promise<{ erasedAt: string }> {
+  async markErased(
+    _customerId: string,
+    at: string,
+    options: { renew?: boolean } = {},
+  ): Promise<{ erasedAt: string }> {
     this.calls.push('markErased');
-    this.erasedAt ??= at;
+    this.erasedAt = options.renew ? at : (this.erasedAt ?? at);
     return { erasedAt: this.erasedAt };
   }
   async deleteAll(): Promise<number> {
@@ -179,6 +183,23 @@ describe('customer erasure', () => {
       suppressed: { email: 0, sms: 0 },
       alreadyErased: true,
     });
+  });
+
+  it('erases a customer who signed up again from the new erasure time, so the cut-off moves on', async () => {
+    const { deps, data, clock } = setup();
+    await eraseCustomer(deps, 'c-1');
+    clock.advance(3_600_000);
+    data.profile = { customerId: 'c-1', email: 'ada.new@example.com', createdAt: clock.now() };
+    clock.advance(60_000);
+
+    const again = await eraseCustomer(deps, 'c-1');
+
+    expect(again).toMatchObject({
+      erasedAt: '2026-11-10T13:01:00.000Z',
+      deletedItems: 1,
+      alreadyErased: true,
+    });
+    expect(data.erasedAt).toBe('2026-11-10T13:01:00.000Z');
   });
 
   it('erasing an id careflow never saw still leaves a tombstone', async () => {

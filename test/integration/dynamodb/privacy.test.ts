@@ -7,8 +7,12 @@ import { DynamoCustomerStore } from '../../../shared/adapters/dynamodb/customer-
 import { DynamoMessageLog } from '../../../shared/adapters/dynamodb/message-log.js';
 import { DynamoCustomerData } from '../../../shared/adapters/dynamodb/privacy.js';
 import { DynamoSurveyStore } from '../../../shared/adapters/dynamodb/survey-store.js';
+import { eraseCustomer } from '../../../shared/app/privacy/index.js';
+import { processCustomerEvent } from '../../../shared/app/process-customer-event.js';
 import { ConflictError } from '../../../shared/domain/errors.js';
+import { makeWorld } from '../../support/app.js';
 import { useDynamoDb } from '../../support/dynamodb.js';
+import { silentLogger } from '../../support/fakes.js';
 import { aMessage, anAnswer, anInstance, aProfile, epochSeconds } from './fixtures.js';
 
 const retentionDays = 90;
@@ -255,11 +259,12 @@ describe('DynamoCustomerData erasure', () => {
     });
   });
 
-  it('leaves the tombstone where the customer store’s one Query reads it, without breaking that read', async () => {
+  it('leaves the tombstone, expiring with the retention, where the customer store’s one Query reads it', async () => {
     const customerId = newCustomer();
     await seed(customerId);
     const data = new DynamoCustomerData(table());
-    await data.markErased(customerId, '2026-11-10T12:00:00.000Z');
+    // In the future, so DynamoDB Local's TTL never removes the tombstone mid-test.
+    await data.markErased(customerId, '2030-11-10T12:00:00.000Z');
     await data.deleteAll(customerId);
 
     const raw = await db.doc.send(
@@ -271,8 +276,78 @@ describe('DynamoCustomerData erasure', () => {
       type: 'erasure',
       schemaVersion: 1,
       customerId,
-      erasedAt: '2026-11-10T12:00:00.000Z',
+      erasedAt: '2030-11-10T12:00:00.000Z',
+      expiresAt: epochSeconds('2030-11-10T12:00:00.000Z') + retentionDays * 86_400,
     });
-    expect(await new DynamoCustomerStore(table()).load(customerId)).toEqual({ profile: null, instances: [] });
+    expect(await new DynamoCustomerStore(table()).load(customerId)).toEqual({
+      profile: null,
+      instances: [],
+      erasedAt: '2030-11-10T12:00:00.000Z',
+    });
+  });
+
+  it('keeps a tombstone at least 30 days, even with a shorter retention', async () => {
+    const customerId = newCustomer();
+    await new DynamoCustomerData({ ...table(), retentionDays: 7 }).markErased(
+      customerId,
+      '2030-11-10T12:00:00.000Z',
+    );
+    const raw = await db.doc.send(
+      new GetCommand({ TableName: db.tableName, Key: { pk: `C#${customerId}`, sk: '#ERASED' } }),
+    );
+    expect(raw.Item?.expiresAt).toBe(epochSeconds('2030-11-10T12:00:00.000Z') + 30 * 86_400);
+  });
+
+  it('moves the erasure time on when asked to renew it (the customer signed up again)', async () => {
+    const customerId = newCustomer();
+    const data = new DynamoCustomerData(table());
+    await data.markErased(customerId, '2030-11-10T12:00:00.000Z');
+    expect(await data.markErased(customerId, '2030-12-01T00:00:00.000Z', { renew: true })).toEqual({
+      erasedAt: '2030-12-01T00:00:00.000Z',
+    });
+    expect((await new DynamoCustomerStore(table()).load(customerId)).erasedAt).toBe(
+      '2030-12-01T00:00:00.000Z',
+    );
+  });
+
+  it('holds against an event that predates the erasure: the processor does not bring the profile back', async () => {
+    const customerId = newCustomer();
+    const world = await makeWorld(undefined, '2030-11-10T11:00:00.000Z');
+    const customers = new DynamoCustomerStore(table());
+    world.deps.customers = customers;
+    const event = (detailType: string, detail: Record<string, unknown>, time: string) => ({
+      ...world.event(detailType, { customerId, ...detail }),
+      time,
+    });
+    await processCustomerEvent(
+      world.deps,
+      event('Customer Profile Updated', { email: 'ada@example.com' }, world.clock.now()),
+    );
+    world.clock.set('2030-11-10T12:00:00.000Z');
+    await eraseCustomer(
+      {
+        clock: world.clock,
+        logger: silentLogger,
+        customerData: new DynamoCustomerData(table()),
+        suppressions: world.suppressions,
+      },
+      customerId,
+    );
+
+    // In flight when the erasure ran: an order from before it, and a profile update a shop sent late.
+    world.clock.set('2030-11-10T12:00:05.000Z');
+    const late = '2030-11-10T11:30:00.000Z';
+    await processCustomerEvent(
+      world.deps,
+      event('Customer Profile Updated', { email: 'ada@example.com', name: 'Ada' }, late),
+    );
+    await processCustomerEvent(
+      world.deps,
+      event('Order Completed', { orderId: 'o-1', total: 40, currency: 'EUR', items: [] }, late),
+    );
+
+    const records = await new DynamoCustomerData(table()).readAll(customerId);
+    expect(records).toMatchObject({ profile: null, instances: [], messages: [], other: [] });
+    expect(records.erasure?.erasedAt).toBeDefined();
   });
 });
