@@ -22,6 +22,7 @@ export interface CustomerOverview {
   profile: Profile | null;
   /** The tier journeys see (audience conditions): `profile.attributes.tier`, else `potential`. */
   tier: Tier;
+  /** Journey runs still open: running steps, or held out and watching the goal over its window. */
   activeJourneys: CustomerJourney[];
   /** Ended journey runs still kept (until their retention passes), newest first. */
   pastJourneys: CustomerJourney[];
@@ -52,7 +53,7 @@ export const customerOverview = async (
     customerId,
     profile,
     tier: tierOf(profile),
-    activeJourneys: newestFirst.filter((i) => i.status === 'active').map(toJourney),
-    pastJourneys: newestFirst.filter((i) => i.status !== 'active').map(toJourney),
+    activeJourneys: newestFirst.filter((i) => i.endedAt === null).map(toJourney),
+    pastJourneys: newestFirst.filter((i) => i.endedAt !== null).map(toJourney),
   };
 };

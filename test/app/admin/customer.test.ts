@@ -23,6 +23,21 @@ describe('customer overview', () => {
     expect(overview.pastJourneys).toEqual([]);
   });
 
+  it('lists a held-out customer whose conversion window is open among the active journeys', async () => {
+    const world = adminWorld();
+    const goal = { 'detail-type': ['Order Completed'] };
+    await createJourney(world.deps, welcomeJourney({ holdout: { percent: 99 }, goal, goalWindow: 'P30D' }));
+    await publishJourney(world.deps, 'welcome');
+    await processCustomerEvent(world.engine, world.event('Customer Signed Up', { customerId: 'c-3' }));
+
+    const overview = await customerOverview(world.deps, 'c-3');
+
+    expect(overview.activeJourneys).toEqual([
+      expect.objectContaining({ journeyId: 'welcome', status: 'holdout', endedAt: null }),
+    ]);
+    expect(overview.pastJourneys).toEqual([]);
+  });
+
   it.each([
     { attributes: { tier: 'regular' }, tier: 'regular' },
     { attributes: { tier: 3 }, tier: 'potential' },
