@@ -7,6 +7,15 @@ import { useTestStack } from '../support/local-stack.js';
  */
 const { stack, admin, put, advance, mailTo } = useTestStack('e2e-privacy-token-0123456789abcdef');
 
+/** Put one event with the time it happened, as a producer may set it, and wait until it is processed. */
+const putAt = async (time: string, detailType: string, detail: Record<string, unknown>) => {
+  const result = await admin('POST', '/events', {
+    Entries: [{ Source: 'shop', DetailType: detailType, Detail: JSON.stringify(detail), Time: time }],
+  });
+  expect(result.body.FailedEntryCount).toBe(0);
+  await stack().settle();
+};
+
 const profile = { customerId: 'c-erin', email: 'erin@example.com', name: 'Erin', consent: { email: true } };
 const order = (orderId: string) => ({ customerId: 'c-erin', orderId, total: 30, currency: 'EUR', items: [] });
 
@@ -24,14 +33,31 @@ describe('export and erasure on the local stack', () => {
 
     const erased = await admin('DELETE', '/customers/c-erin');
     expect(erased.status).toBe(200);
+    const erasedAt = String(erased.body.erasedAt);
     const history = await admin('GET', '/customers/c-erin/messages');
     expect(history.body.messages).toEqual([]);
     const after = await admin('GET', '/customers/c-erin/export');
     expect(JSON.stringify(after.body)).not.toContain('Erin');
 
-    // The shop keeps sending events about the customer: careflow no longer writes to them.
-    await put('Customer Profile Updated', profile);
-    await put('Order Completed', order('o-2'));
+    // Events from before the erasure arrive late (in flight, retried, or sent late by the shop):
+    // they do not bring the profile back.
+    const before = new Date(Date.parse(erasedAt) - 60_000).toISOString();
+    await putAt(before, 'Customer Profile Updated', profile);
+    await putAt(before, 'Order Completed', order('o-2'));
+    const held = await admin('GET', '/customers/c-erin/export');
+    expect(held.body).toMatchObject({ profile: null, instances: [], erasure: { erasedAt } });
+
+    // Erin signs up again: a fresh profile holds only what the new sign-up says, and the erased
+    // address stays suppressed.
+    await put('Customer Profile Updated', {
+      customerId: 'c-erin',
+      email: 'erin@example.com',
+      consent: { email: true },
+    });
+    const fresh = await admin('GET', '/customers/c-erin/export');
+    expect(fresh.body.profile).toMatchObject({ customerId: 'c-erin', email: 'erin@example.com' });
+    expect(JSON.stringify(fresh.body.profile)).not.toContain('Erin');
+    await put('Order Completed', order('o-3'));
     await advance('4d');
     expect(await mailTo('erin@example.com')).toHaveLength(1);
   });
