@@ -15,7 +15,7 @@ const run = promisify(execFile);
 
 const FUNCTIONS = ['processor', 'survey', 'router', 'api'] as const;
 /** Fresh Node processes per bundle for the import time; the median is reported. */
-const RUNS = 7;
+const RUNS = 11;
 
 /** The environment a Lambda function sees, as far as its load goes (source maps on, as deployed). */
 const lambdaEnv = {
