@@ -122,3 +122,44 @@ const compileAnythingBut = (rule: AnythingBut): ValueTest => {
     }
   }
 };
+
+const quote = (s: string): string => JSON.stringify(s);
+const numberKey = (n: number): string => (Object.is(n, -0) ? '0' : String(n));
+
+/** A short text that identifies a condition, for sharing compiled tests; tokens are self-delimiting. */
+const conditionKey = (c: Condition): string => {
+  switch (c.kind) {
+    case 'exact':
+      return typeof c.value === 'string'
+        ? `s${quote(c.value)}`
+        : `v${typeof c.value === 'number' ? numberKey(c.value) : String(c.value)}`;
+    case 'prefix':
+    case 'suffix':
+      return `${c.kind === 'prefix' ? 'p' : 'q'}${c.ignoreCase ? 'i' : ''}${quote(c.value)}`;
+    case 'equals-ignore-case':
+      return `e${quote(c.value)}`;
+    case 'wildcard':
+      return `w${JSON.stringify(c.value.segments)}`;
+    case 'numeric': {
+      const r = c.range;
+      return `n${numberKey(r.min)}${r.minInclusive ? '[' : '('}${numberKey(r.max)}${r.maxInclusive ? ']' : ')'}`;
+    }
+    case 'exists':
+      return c.value ? 'E' : 'A';
+    case 'cidr':
+      return `c${c.block.bits}/${c.block.address.join('.')}`;
+    case 'anything-but': {
+      const rule = c.value;
+      const values = rule.kind === 'wildcard' ? rule.values.map((w) => w.segments) : rule.values;
+      return `b${rule.kind}${JSON.stringify(values)}`;
+    }
+  }
+};
+
+/** A key for a whole value list: the same key means the same compiled test. */
+export const conditionsKey = (conditions: Condition[]): string => {
+  if (conditions.length === 1) return conditionKey(conditions[0] as Condition);
+  let key = '';
+  for (const c of conditions) key += `${conditionKey(c)}|`;
+  return key;
+};

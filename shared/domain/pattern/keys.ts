@@ -1,4 +1,4 @@
-import type { FlatCheck } from './leaves.js';
+import type { Leaf } from './leaves.js';
 import type { Condition, Scalar } from './types.js';
 
 /** A term is placed under at most this many value combinations; further exact fields are left to the check. */
@@ -29,26 +29,26 @@ const onlyExact = (conditions: Condition[]): boolean => {
 };
 
 /** A leaf that asks for one of a few exact values: an event can only match if it carries one of them. */
-const isKeyLeaf = (leaf: FlatCheck): boolean => !leaf.absent && onlyExact(leaf.conditions);
+const isKeyLeaf = (leaf: Leaf): boolean => !leaf.absent && onlyExact(leaf.conditions);
 
 const exactValue = (c: Condition | undefined): Scalar => (c?.kind === 'exact' ? c.value : null);
 
 /** The distinct values a key leaf asks for. */
-export const keyValues = (leaf: FlatCheck): Scalar[] => {
+export const keyValues = (leaf: Leaf): Scalar[] => {
   const values: Scalar[] = [];
   for (const c of leaf.conditions) if (!values.includes(exactValue(c))) values.push(exactValue(c));
   return values;
 };
 
 /** How many distinct values a key leaf asks for; most ask for one. */
-export const keyValueCount = (leaf: FlatCheck): number =>
+export const keyValueCount = (leaf: Leaf): number =>
   leaf.conditions.length === 1 ? 1 : keyValues(leaf).length;
 
 /**
  * Trie order: shallow paths first (envelope fields such as detail-type and source have few values,
  * so the upper levels stay few and hot), then by path.
  */
-const byPath = (a: FlatCheck, b: FlatCheck): number => {
+const byPath = (a: Leaf, b: Leaf): number => {
   const x = a.slot.keys;
   const y = b.slot.keys;
   if (x.length !== y.length) return x.length - y.length;
@@ -60,14 +60,13 @@ const byPath = (a: FlatCheck, b: FlatCheck): number => {
   return 0;
 };
 
-const byValuesThenPath = (a: FlatCheck, b: FlatCheck): number =>
-  keyValueCount(a) - keyValueCount(b) || byPath(a, b);
+const byValuesThenPath = (a: Leaf, b: Leaf): number => keyValueCount(a) - keyValueCount(b) || byPath(a, b);
 
 /**
  * The exact-value leaves a term is filed under: the most specific first, within the placement
  * budget; returned in trie order.
  */
-export const chooseKeys = (leaves: FlatCheck[], scratch: FlatCheck[]): FlatCheck[] => {
+export const chooseKeys = (leaves: Leaf[], scratch: Leaf[]): Leaf[] => {
   scratch.length = 0;
   let oneValueEach = true;
   for (const leaf of leaves) {

@@ -1,30 +1,22 @@
 import { anyLeaf, hasLeaf } from './compile.js';
-import { compileConditions, type ValueTest } from './conditions.js';
+import type { ValueTest } from './conditions.js';
 import { type PathSlot, slotBelow } from './keys.js';
 import type { Term } from './terms.js';
 import type { Condition } from './types.js';
 
-/** One leaf of a term, checked along its path. */
+/** A leaf of a term as the pattern states it: its path and its value list (empty when absent). */
+export interface Leaf {
+  slot: PathSlot;
+  absent: boolean;
+  conditions: Condition[];
+}
+
+/** A leaf left to check, with its value list compiled. */
 export interface FlatCheck {
   slot: PathSlot;
   absent: boolean;
-  /** The value list of a present leaf; empty for an absent one. */
-  conditions: Condition[];
-  /**
-   * The compiled value list, made on first use: most leaves of a large index are only reached by
-   * few events, or never checked at all because the trie proves them, so compiling them all up
-   * front made building the index slower for nothing.
-   */
-  test: ValueTest | undefined;
+  test: ValueTest;
 }
-
-const anyValue: ValueTest = () => true;
-
-/** The leaf's test, compiled when first asked for. */
-const testOf = (check: FlatCheck): ValueTest => {
-  check.test ??= check.absent ? anyValue : compileConditions(check.conditions);
-  return check.test;
-};
 
 /** Outcome of the flat checks: passed, failed, or met an event array and needs the full check. */
 export const PASS = 1;
@@ -49,20 +41,18 @@ export const runCheck = (check: FlatCheck, event: unknown): number => {
     current = plain || Object.hasOwn(node, key) ? node[key] : undefined;
     if (current === undefined) break;
   }
-  if (check.absent) return hasLeaf(current) ? FAIL : PASS;
-  return anyLeaf(current, check.test ?? testOf(check)) ? PASS : FAIL;
+  return (check.absent ? hasLeaf(current) : !anyLeaf(current, check.test)) ? FAIL : PASS;
 };
 
 const NO_CONDITIONS: Condition[] = [];
 
-/** Append the leaves of a term, in the term's order, to `out`; their paths are taken from the path tree below `slot`. */
-export const flatten = (term: Term, slot: PathSlot, out: FlatCheck[]): FlatCheck[] => {
+/** Append the leaves of a term, in the term's order, to `out`; their paths come from the path tree below `slot`. */
+export const flatten = (term: Term, slot: PathSlot, out: Leaf[]): Leaf[] => {
   for (const field of term.fields) {
     const below = slotBelow(slot, field.key);
     if (field.kind === 'object') flatten(field.term, below, out);
-    else if (field.kind === 'absent')
-      out.push({ slot: below, absent: true, conditions: NO_CONDITIONS, test: undefined });
-    else out.push({ slot: below, absent: false, conditions: field.conditions, test: undefined });
+    else if (field.kind === 'absent') out.push({ slot: below, absent: true, conditions: NO_CONDITIONS });
+    else out.push({ slot: below, absent: false, conditions: field.conditions });
   }
   return out;
 };

@@ -1,9 +1,10 @@
 import { type CompiledNode, compileTerm, matchNode, patternTerms } from './compile.js';
+import { compileConditions, conditionsKey, type ValueTest } from './conditions.js';
 import { chooseKeys, keyValues, type PathSlot } from './keys.js';
-import { FAIL, type FlatCheck, flatten, PASS, runCheck, UNSURE } from './leaves.js';
+import { FAIL, type FlatCheck, flatten, type Leaf, PASS, runCheck, UNSURE } from './leaves.js';
 import type { Term } from './terms.js';
 import { appended, childOf, type Edge, newNode, type TrieNode } from './trie.js';
-import type { EventPattern, Scalar } from './types.js';
+import type { Condition, EventPattern, Scalar } from './types.js';
 
 interface Entry<T> {
   value: T;
@@ -62,9 +63,15 @@ export class PatternIndex<T> {
   private readonly paths: PathSlot = { keys: [], plain: true, next: undefined };
   private readonly root: TrieNode<T> = newNode<T>(undefined, undefined, null);
   private fallback: TermRef<T>[] = [];
+  /**
+   * Compiled value lists, shared by every leaf that lists the same conditions (by `conditionsKey`):
+   * thousands of triggers repeat a few hundred lists, and a few hot tests match faster than
+   * thousands of cold ones.
+   */
+  private readonly tests = new Map<string, ValueTest>();
   /** Reused while flattening a term and choosing its keys, to spare the garbage collector. */
-  private readonly scratchLeaves: FlatCheck[] = [];
-  private readonly scratchKeys: FlatCheck[] = [];
+  private readonly scratchLeaves: Leaf[] = [];
+  private readonly scratchKeys: Leaf[] = [];
   private seq = 0;
   private epoch = 0;
   private event: unknown;
@@ -178,12 +185,27 @@ export class PatternIndex<T> {
     for (let t = 0; t < terms.length; t++) {
       const flat = flatten(terms[t] as Term, this.paths, this.scratchLeaves);
       const keys = chooseKeys(flat, this.scratchKeys);
-      const leaves = flat.filter((leaf) => !keys.includes(leaf));
+      const leaves: FlatCheck[] = [];
+      for (const leaf of flat) {
+        if (keys.includes(leaf)) continue;
+        const test = leaf.absent ? anyValue : this.compileTest(leaf.conditions);
+        leaves.push({ slot: leaf.slot, absent: leaf.absent, test });
+      }
       flat.length = 0;
       const ref = entry.terms[t] as TermRef<T>;
       ref.leaves = leaves;
       ref.check = leaves[0];
     }
+  }
+
+  private compileTest(conditions: Condition[]): ValueTest {
+    const key = conditionsKey(conditions);
+    let test = this.tests.get(key);
+    if (!test) {
+      test = compileConditions(conditions);
+      this.tests.set(key, test);
+    }
+    return test;
   }
 
   private child(node: TrieNode<T>, slot: PathSlot, value: Scalar): TrieNode<T> {
@@ -282,3 +304,5 @@ export class PatternIndex<T> {
     }
   }
 }
+
+const anyValue: ValueTest = () => true;
