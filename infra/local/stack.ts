@@ -12,6 +12,7 @@ import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoJourneyStore } from '../../shared/adapters/dynamodb/journey-store.js';
 import { createTable } from '../../shared/adapters/dynamodb/table.js';
 import { createLogger } from '../../shared/adapters/logger.js';
+import { storedThenBuiltInTemplates } from '../../shared/adapters/templates/engine-templates.js';
 import { adminDeps } from '../../shared/adapters/wiring/admin.js';
 import { once } from '../../shared/adapters/wiring/common.js';
 import { feedbackDeps } from '../../shared/adapters/wiring/feedback.js';
@@ -19,6 +20,7 @@ import { engineDeps } from '../../shared/adapters/wiring/processor.js';
 import { routerDeps } from '../../shared/adapters/wiring/router.js';
 import { surveyDeps } from '../../shared/adapters/wiring/survey.js';
 import { unsubscribeDeps } from '../../shared/adapters/wiring/unsubscribe.js';
+import { withTemplateSnapshot } from '../../shared/app/admin/journeys.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { Env } from '../../shared/config/env.js';
 import { defaultJourneys } from '../../shared/domain/defaults/index.js';
@@ -179,10 +181,14 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   );
 
   await createTable(dynamo.client, TABLE);
-  const journeys = new DynamoJourneyStore({ doc: createDocumentClient(dynamo.client), tableName: TABLE });
-  // Seed the default journeys once; a marketer's later versions are left alone on restart.
+  const table = { doc: createDocumentClient(dynamo.client), tableName: TABLE };
+  const journeys = new DynamoJourneyStore(table);
+  const templates = storedThenBuiltInTemplates(table, clock, 0);
+  // Seed the default journeys once, published as the admin API publishes (with the templates they
+  // send); a marketer's later versions are left alone on restart.
   for (const journey of defaultJourneys) {
-    if (!(await journeys.getCurrent(journey.id))) await journeys.putPublished(Journey.parse(journey));
+    if (await journeys.getCurrent(journey.id)) continue;
+    await journeys.putPublished(await withTemplateSnapshot(Journey.parse(journey), templates));
   }
   if (options.realTimeWakes ?? true) scheduler.start();
   ready = true;

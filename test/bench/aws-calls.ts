@@ -36,9 +36,11 @@ import { DynamoJourneyStore } from '../../shared/adapters/dynamodb/journey-store
 import { createTable } from '../../shared/adapters/dynamodb/table.js';
 import { createLogger } from '../../shared/adapters/logger.js';
 import { EmfMetrics } from '../../shared/adapters/observability.js';
+import { storedThenBuiltInTemplates } from '../../shared/adapters/templates/engine-templates.js';
 import { engineDeps } from '../../shared/adapters/wiring/processor.js';
 import { routerDeps } from '../../shared/adapters/wiring/router.js';
 import { surveyDeps } from '../../shared/adapters/wiring/survey.js';
+import { withTemplateSnapshot } from '../../shared/app/admin/journeys.js';
 import type { Clock } from '../../shared/app/ports.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { Env } from '../../shared/config/env.js';
@@ -364,11 +366,12 @@ export async function benchAwsCalls(): Promise<string> {
     });
     const loggerFor = (fn: Fn) => createLogger({ serviceName: `careflow-bench-${fn}`, level: 'INFO' });
 
-    // Setup: publish the default journey (not counted).
-    await new DynamoJourneyStore({
-      doc: createDocumentClient(new DynamoDBClient({})),
-      tableName,
-    }).putPublished(Journey.parse(postPurchaseSurvey));
+    // Setup: publish the default journey as the admin API does, with its templates (not counted).
+    const table = { doc: createDocumentClient(new DynamoDBClient({})), tableName };
+    const templates = storedThenBuiltInTemplates(table, clock, 0);
+    await new DynamoJourneyStore(table).putPublished(
+      await withTemplateSnapshot(Journey.parse(postPurchaseSurvey), templates),
+    );
 
     counting = true;
     current = 'processor';
