@@ -30,6 +30,11 @@ export interface CustomerState {
   instances: Instance[];
   /** When the customer was erased: their tombstone, read in the same Query (decision 0075). */
   erasedAt?: string;
+  /**
+   * The customer's counted marketing sends (`ContactCounter`), when the store reads them in the
+   * same request; absent when it does not, and then the frequency cap asks the counter.
+   */
+  contacts?: ContactEntry[];
 }
 
 export interface CustomerStore {

@@ -5,6 +5,7 @@ import { decideEntry, entryDay } from '../domain/journey/entry.js';
 import { type EventRef, type Instance, isRunning } from '../domain/journey/instance.js';
 import { patternView, startInstance, step } from '../domain/journey/interpreter.js';
 import type { EngineDeps } from './deps.js';
+import { withLoadedContacts } from './loaded-contacts.js';
 import type { Profile } from './ports.js';
 import { holdErasure } from './privacy/erasure-hold.js';
 import { applyOutcome, stepEnv } from './run-effects.js';
@@ -63,12 +64,16 @@ const profileChange = (
  * those that only watch the goal for their conversion window),
  * and start every journey whose trigger matches and whose entry rules allow it.
  */
-export const processCustomerEvent = async (deps: EngineDeps, event: CustomerEvent): Promise<EventResult> => {
-  const now = deps.clock.now();
+export const processCustomerEvent = async (
+  engine: EngineDeps,
+  event: CustomerEvent,
+): Promise<EventResult> => {
+  const now = engine.clock.now();
   const customerId = event.detail.customerId;
   // Erasure holds: events of an erased customer that predate the erasure are dropped (decision 0075).
-  const state = holdErasure(deps, await deps.customers.load(customerId), event);
+  const state = holdErasure(engine, await engine.customers.load(customerId), event);
   if (!state) return { started: [], advanced: [], skipped: [] };
+  const deps = withLoadedContacts(engine, customerId, state);
   let profile = state.profile;
   const changed = profileChange(deps, profile, event, now);
   if (changed) {

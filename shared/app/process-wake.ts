@@ -1,5 +1,6 @@
 import { step } from '../domain/journey/interpreter.js';
 import type { EngineDeps } from './deps.js';
+import { withLoadedContacts } from './loaded-contacts.js';
 import type { Wake } from './ports.js';
 import { reportErasedDrop, startedBeforeErasure } from './privacy/erasure-hold.js';
 import { applyOutcome, stepEnv } from './run-effects.js';
@@ -7,8 +8,9 @@ import { applyOutcome, stepEnv } from './run-effects.js';
 export type WakeResult = 'advanced' | 'stale' | 'missing' | 'erased';
 
 /** A scheduled wake-up: move the instance on if it still waits for exactly this wake. */
-export const processWake = async (deps: EngineDeps, wake: Wake): Promise<WakeResult> => {
-  const state = await deps.customers.load(wake.customerId);
+export const processWake = async (engine: EngineDeps, wake: Wake): Promise<WakeResult> => {
+  const state = await engine.customers.load(wake.customerId);
+  const deps = withLoadedContacts(engine, wake.customerId, state);
   const instance = state.instances.find((i) => i.instanceId === wake.instanceId);
   if (!instance) return 'missing';
   // An instance that escaped its customer's erasure is never woken again (decision 0075).

@@ -8,6 +8,12 @@ import { contactsSk, customerPk, GuardItemType } from './keys.js';
 /** Each send is one attribute of the item, named after its message id. */
 const sendAttribute = (messageId: string): string => `s:${messageId}`;
 
+/** The sends a `#CONTACTS` item holds, oldest first (the customer store reads it with the profile). */
+export const contactsIn = (item: Record<string, unknown>): ContactEntry[] =>
+  Object.entries(parseItem(ContactsItem, item, 'contacts'))
+    .map(([messageId, at]) => ({ messageId, at }))
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+
 /**
  * The customer's recent marketing sends, for the frequency cap: one item in the customer's
  * partition (`#CONTACTS`) with one attribute per send (`s:{messageId}` → send time). Recording is
@@ -26,11 +32,14 @@ export class DynamoContactCounter implements ContactCounter {
   }
 
   async recent(customerId: string, since: string): Promise<ContactEntry[]> {
-    const sends = await this.read(customerId);
-    return Object.entries(sends)
-      .filter(([, at]) => at >= since)
-      .map(([messageId, at]) => ({ messageId, at }))
-      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    const result = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: customerPk(customerId), sk: contactsSk },
+        ConsistentRead: true,
+      }),
+    );
+    return (result.Item ? contactsIn(result.Item) : []).filter((entry) => entry.at >= since);
   }
 
   async record(customerId: string, entry: ContactEntry, since: string): Promise<void> {
@@ -73,16 +82,5 @@ export class DynamoContactCounter implements ContactCounter {
         ExpressionAttributeNames: names,
       }),
     );
-  }
-
-  private async read(customerId: string): Promise<Record<string, string>> {
-    const result = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: customerPk(customerId), sk: contactsSk },
-        ConsistentRead: true,
-      }),
-    );
-    return result.Item ? parseItem(ContactsItem, result.Item, 'contacts') : {};
   }
 }

@@ -5,8 +5,10 @@ import { ConflictError } from '../../domain/errors.js';
 import { Instance } from '../../domain/journey/instance.js';
 import { checkRetentionDays, queryAll, type TableOptions } from './client.js';
 import { isConditionalCheckFailed } from './conditions.js';
+import { contactsIn } from './contact-counter.js';
 import { itemSchemaVersion, ProfileItem, parseItem, SuppressionMarksItem } from './items.js';
 import {
+  contactsSk,
   customerPk,
   expiryAfter,
   ItemType,
@@ -43,12 +45,14 @@ export class DynamoCustomerStore implements CustomerStore {
       ExpressionAttributeValues: { ':pk': customerPk(customerId), ':upper': loadUpperBound },
       ConsistentRead: true,
     });
-    const state: CustomerState = { profile: null, instances: [] };
+    // No `#CONTACTS` item: no marketing send counted in the window (the item expires with its last).
+    const state: CustomerState = { profile: null, instances: [], contacts: [] };
     let suppressions: SuppressionMarks | undefined;
     for (const item of items) {
       const sk = String(item.sk);
       if (sk === profileSk) state.profile = parseItem(ProfileItem, item, 'profile');
       else if (sk.startsWith(instancePrefix)) state.instances.push(parseItem(Instance, item, 'instance'));
+      else if (sk === contactsSk) state.contacts = contactsIn(item);
       else if (sk === suppressionMarksSk)
         suppressions = parseItem(SuppressionMarksItem, item, 'suppression marks');
     }

@@ -4,6 +4,7 @@ import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.j
 import { DynamoContactCounter } from '../../../shared/adapters/dynamodb/contact-counter.js';
 import { DynamoCustomerStore } from '../../../shared/adapters/dynamodb/customer-store.js';
 import { DynamoEntryCounter } from '../../../shared/adapters/dynamodb/entry-counter.js';
+import { countedFromLoad } from '../../../shared/app/loaded-contacts.js';
 import { useDynamoDb } from '../../support/dynamodb.js';
 import { countingClient } from './counting-client.js';
 import { aProfile } from './fixtures.js';
@@ -64,24 +65,41 @@ describe('DynamoContactCounter', () => {
     );
   });
 
-  it('lives in the customer partition below "J": the profile load still takes one Query and ignores it', async () => {
+  it('lives in the customer partition below "J": the one Query of the profile load carries the sends, and the cap then reads nothing more', async () => {
     // prepare
     const { client, calls } = countingClient(db.endpoint);
-    const store = new DynamoCustomerStore({
-      doc: createDocumentClient(client),
-      tableName: db.tableName,
-      retentionDays: 30,
-    });
+    const doc = createDocumentClient(client);
+    const store = new DynamoCustomerStore({ doc, tableName: db.tableName, retentionDays: 30 });
+    const counter = new DynamoContactCounter({ doc, tableName: db.tableName });
     await store.saveProfile(aProfile({ customerId: 'cc-3' }));
-    await contacts().record('cc-3', { messageId: 'm', at: '2036-11-10T09:00:00.000Z' }, WEEK_AGO);
+    await contacts().record('cc-3', { messageId: 'm-2', at: '2036-11-10T09:00:00.000Z' }, WEEK_AGO);
+    await contacts().record('cc-3', { messageId: 'm-1', at: '2036-11-09T09:00:00.000Z' }, WEEK_AGO);
     calls.length = 0;
     // act
     const state = await store.load('cc-3');
+    const capped = countedFromLoad(counter, 'cc-3', state.contacts ?? []);
+    const before = await capped.recent('cc-3', WEEK_AGO);
+    await capped.record('cc-3', { messageId: 'm-3', at: '2036-11-11T09:00:00.000Z' }, WEEK_AGO);
+    const after = await capped.recent('cc-3', WEEK_AGO);
     // assess
-    expect(calls).toEqual(['Query']);
     expect(state.profile?.customerId).toBe('cc-3');
     expect(state.instances).toEqual([]);
+    expect(before.map((e) => e.messageId)).toEqual(['m-1', 'm-2']);
+    expect(after.map((e) => e.messageId)).toEqual(['m-1', 'm-2', 'm-3']);
+    expect(calls).toEqual(['Query', 'UpdateItem']);
+    expect((await contacts().recent('cc-3', WEEK_AGO)).map((e) => e.messageId)).toEqual([
+      'm-1',
+      'm-2',
+      'm-3',
+    ]);
     client.destroy();
+  });
+
+  it('loads no sends for a customer who has none counted', async () => {
+    const store = new DynamoCustomerStore({ doc: db.doc, tableName: db.tableName, retentionDays: 30 });
+    await store.saveProfile(aProfile({ customerId: 'cc-5' }));
+
+    expect((await store.load('cc-5')).contacts).toEqual([]);
   });
 });
 

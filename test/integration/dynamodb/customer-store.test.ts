@@ -51,7 +51,7 @@ describe('DynamoCustomerStore', () => {
     const state = await store().load('nobody');
 
     // assess
-    expect(state).toEqual({ profile: null, instances: [] });
+    expect(state).toEqual({ profile: null, instances: [], contacts: [] });
   });
 
   it('reads a customer with exactly one Query', async () => {

@@ -282,6 +282,7 @@ describe('DynamoCustomerData erasure', () => {
     expect(await new DynamoCustomerStore(table()).load(customerId)).toEqual({
       profile: null,
       instances: [],
+      contacts: [],
       erasedAt: '2030-11-10T12:00:00.000Z',
     });
   });
