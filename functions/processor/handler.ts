@@ -68,8 +68,8 @@ const processBody = async (
     throw new ValidationError(`invalid queue message: ${describeProblems(parsed.problems)}`, parsed.problems);
   }
   const result = await processCustomerEvent(deps, parsed.value);
-  // Entry refusals are sentences (on the line); their metric counts them under one reason.
-  for (const _ of result.skipped) metrics.skipped('not-entered');
+  // Entry refusals (audience, re-entry, caps) are on the line, not in the metrics: most events
+  // meet some journey whose audience they are not, and counting that would be noise at a price.
   deps.logger.info('event', {
     type: parsed.value['detail-type'],
     ...(result.started.length > 0 ? { started: result.started.map(journeyOf) } : {}),

@@ -44,7 +44,7 @@ import { withTemplateSnapshot } from '../../shared/app/admin/journeys.js';
 import type { Clock } from '../../shared/app/ports.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { Env } from '../../shared/config/env.js';
-import { postPurchaseSurvey } from '../../shared/domain/defaults/post-purchase-survey.js';
+import { defaultJourneys } from '../../shared/domain/defaults/index.js';
 import { Journey } from '../../shared/domain/journey/definition.js';
 import { PRICE_REGION, PRICES_AS_OF, Prices } from './prices.js';
 import {
@@ -366,12 +366,13 @@ export async function benchAwsCalls(): Promise<string> {
     });
     const loggerFor = (fn: Fn) => createLogger({ serviceName: `careflow-bench-${fn}`, level: 'INFO' });
 
-    // Setup: publish the default journey as the admin API does, with its templates (not counted).
+    // Setup: publish the seeded journeys as the admin API does, with their templates (not counted).
     const table = { doc: createDocumentClient(new DynamoDBClient({})), tableName };
     const templates = storedThenBuiltInTemplates(table, clock, 0);
-    await new DynamoJourneyStore(table).putPublished(
-      await withTemplateSnapshot(Journey.parse(postPurchaseSurvey), templates),
-    );
+    const journeys = new DynamoJourneyStore(table);
+    for (const journey of defaultJourneys) {
+      await journeys.putPublished(await withTemplateSnapshot(Journey.parse(journey), templates));
+    }
 
     counting = true;
     current = 'processor';
@@ -686,7 +687,7 @@ const report = (o: Outcome): string => {
   return [
     '## AWS calls and cost per event',
     '',
-    `A synthetic month (seed ${SEED}): ${CUSTOMERS} customers, ${o.producerEvents} producer events (profiles, orders, deliveries, page views, tickets), ${o.wakesDelivered} wake-ups, ${o.surveyAnswers} survey answers, ${o.emailsSent} emails; ${o.busEvents} events reached the router (careflow's own events included) and the processor handled ${records} records (${o.failedRecords} failed). Replayed through the real handlers, use cases and adapters (wired by their composition roots) in ${fmt(o.replaySeconds, 0)} s; the SDK clients mocked with aws-sdk-client-mock, DynamoDB calls counted and passed through to DynamoDB Local.`,
+    `A synthetic month (seed ${SEED}): ${CUSTOMERS} customers, ${o.producerEvents} producer events (profiles, orders, deliveries, page views, churn flags, tickets), ${o.wakesDelivered} wake-ups, ${o.surveyAnswers} survey answers, ${o.emailsSent} emails; ${o.busEvents} events reached the router (careflow's own events included) and the processor handled ${records} records (${o.failedRecords} failed). Replayed through the real handlers, use cases and adapters (wired by their composition roots) in ${fmt(o.replaySeconds, 0)} s; the SDK clients mocked with aws-sdk-client-mock, DynamoDB calls counted and passed through to DynamoDB Local.`,
     '',
     '### Calls',
     '',

@@ -1,7 +1,9 @@
 /**
  * A synthetic month of customer events from a seeded PRNG: the same month every run.
- * Customers sign up (a profile), buy (orders, some of them twice or more), get their orders
- * delivered, browse, and sometimes write to support. Survey answers are not in here: whether
+ * Customers sign up (a profile; one in ten a VIP with a birthday), buy (orders, some of them
+ * twice or more), get their orders delivered, browse, are sometimes flagged by churn scoring,
+ * and sometimes write to support: the seeded journeys (post-purchase survey, win-back, VIP
+ * birthday) all have customers. Survey answers are not in here: whether
  * and when a customer answers depends on the invitation careflow sends (see `answerFor`).
  */
 
@@ -45,6 +47,9 @@ export const syntheticMonth = ({ customers, seed, days }: MonthOptions): Produce
     const customerId = `c-${String(i).padStart(5, '0')}`;
     const joined = between(0, span * 0.3);
     const consent = random();
+    // One in ten is a VIP with a birthday on file (the birthday greeting's audience).
+    const vip = random() < 0.1;
+    const birthday = `19${70 + Math.floor(random() * 30)}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`;
     events.push({
       at: joined,
       source: 'crm',
@@ -56,6 +61,7 @@ export const syntheticMonth = ({ customers, seed, days }: MonthOptions): Produce
         timezone: random() < 0.5 ? 'Europe/Berlin' : 'America/New_York',
         // 85 % opted in to email, 5 % opted out, 10 % never said.
         consent: consent < 0.85 ? { email: true } : consent < 0.9 ? { email: false } : {},
+        ...(vip ? { birthday, attributes: { tier: 'vip' } } : {}),
       },
     });
     // Orders: most customers buy once, some two or three times, a few not at all.
@@ -91,6 +97,15 @@ export const syntheticMonth = ({ customers, seed, days }: MonthOptions): Produce
         source: 'web',
         detailType: 'Product Viewed',
         detail: { customerId, sku: `sku-${Math.floor(random() * 500)}` },
+      });
+    }
+    // Churn scoring flags about one in eight (the win-back journey's trigger).
+    if (random() < 0.12) {
+      events.push({
+        at: between(joined, span),
+        source: 'analytics',
+        detailType: 'Churn Risk Detected',
+        detail: { customerId, score: Math.round(between(0.7, 1) * 100) / 100 },
       });
     }
     if (random() < 0.08) {
