@@ -35,7 +35,7 @@ const handleRecord = async (deps: EngineDeps, metrics: Metrics, record: SQSRecor
     // the record's one INFO line.
     const tally = new RecordTally(metrics);
     try {
-      await processBody({ ...deps, metrics: tally }, metrics, tally, body);
+      await processBody({ ...deps, metrics: tally }, tally, body);
     } catch (error) {
       const kind = error instanceof Error ? error.name : 'Error';
       metrics.error(kind);
@@ -51,7 +51,6 @@ const handleRecord = async (deps: EngineDeps, metrics: Metrics, record: SQSRecor
 
 const processBody = async (
   deps: EngineDeps,
-  metrics: Metrics,
   tally: RecordTally,
   body: unknown,
 ): Promise<void> => {
