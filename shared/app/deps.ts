@@ -81,6 +81,8 @@ export interface SendMetrics {
 export interface SurveyDeps {
   clock: Clock;
   logger: Logger;
+  /** Read before an answer is kept, so an erased customer's old link records nothing (decision 0075). */
+  customers: Pick<CustomerStore, 'load'>;
   surveys: SurveyStore;
   events: EventPublisher;
   links: LinkSettings;

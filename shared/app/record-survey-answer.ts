@@ -1,6 +1,7 @@
-import { ValidationError } from '../domain/errors.js';
+import { InvalidLinkError, ValidationError } from '../domain/errors.js';
 import { npsCategory } from '../domain/survey/nps.js';
 import type { SurveyDeps } from './deps.js';
+import { answerAllowed } from './privacy/erasure-hold.js';
 import { CAREFLOW_SOURCE } from './run-effects.js';
 import { readSurveyToken, type SurveyClaims } from './survey-links.js';
 
@@ -39,6 +40,11 @@ export const recordSurveyAnswer = async (
     ]);
   }
   const comment = input.comment?.trim() ? input.comment.trim().slice(0, 2000) : null;
+  // Erasure holds: a link sent before the customer was erased records nothing (decision 0075).
+  if (!answerAllowed(await deps.customers.load(claims.customerId), claims.instanceId)) {
+    deps.logger.warn('survey answer refused: the customer was erased', { surveyId: claims.surveyId });
+    throw new InvalidLinkError('This survey is closed.', 'expired');
+  }
   const { revision } = await deps.surveys.record({
     surveyId: claims.surveyId,
     customerId: claims.customerId,

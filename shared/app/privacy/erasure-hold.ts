@@ -40,6 +40,17 @@ export const stateForEvent = (
   };
 };
 
+/**
+ * Whether a survey answer for the journey run `instanceId` may be kept: always, unless the
+ * customer was erased; then only for a run started after the erasure (the customer came back and
+ * was asked again). An answer from a link sent before the erasure is refused. Pure.
+ */
+export const answerAllowed = (state: CustomerState, instanceId: string): boolean =>
+  state.erasedAt === undefined ||
+  state.instances.some(
+    (instance) => instance.instanceId === instanceId && !startedBeforeErasure(state, instance),
+  );
+
 /** True when the instance was started before its customer was erased. Pure. */
 export const startedBeforeErasure = (state: CustomerState, instance: Instance): boolean =>
   state.erasedAt !== undefined && !isAfter(instance.startedAt, state.erasedAt);

@@ -3,6 +3,8 @@ import type { CustomerState, Logger } from '../../../shared/app/ports.js';
 import { stateForEvent } from '../../../shared/app/privacy/erasure-hold.js';
 import { processCustomerEvent } from '../../../shared/app/process-customer-event.js';
 import { processWake } from '../../../shared/app/process-wake.js';
+import { recordSurveyAnswer } from '../../../shared/app/record-survey-answer.js';
+import { InvalidLinkError } from '../../../shared/domain/errors.js';
 import type { Instance } from '../../../shared/domain/journey/instance.js';
 import { HOUR, makeWorld } from '../../support/app.js';
 import { MemoryCustomerStore } from '../../support/fakes.js';
@@ -116,6 +118,28 @@ describe('erasure holds against late events', () => {
     expect(world.email.sent).toEqual([]);
     expect(skipped).toEqual(['erased']);
     expect(warnings[0]?.extra).toEqual({ instanceId: instance.instanceId, erasedAt: ERASED_AT });
+  });
+
+  it('refuses a survey answer from a link sent before the erasure: nothing stored, nothing published', async () => {
+    const { world, customers, at } = await erasedWorld();
+    await processCustomerEvent(world.deps, at('2026-11-02T09:00:00.000Z', 'Customer Profile Updated', ada));
+    await processCustomerEvent(world.deps, at('2026-11-02T09:00:00.000Z', 'Order Completed', order));
+    await world.advance(24 * HOUR);
+    const token = /\/surveys\/([^?\s]+)\?score=0/.exec(world.email.sent[0]?.text ?? '')?.[1];
+    if (!token) throw new Error('no survey invitation was sent');
+    customers.tombstones.set('c-ada', '2026-11-03T10:00:00.000Z');
+    world.clock.set('2026-11-03T11:00:00.000Z');
+    const published = world.events.published.length;
+
+    await expect(recordSurveyAnswer(world.deps, { token, score: 2, comment: 'late' })).rejects.toThrow(
+      InvalidLinkError,
+    );
+    expect(world.surveys.answers.size).toBe(0);
+    expect(world.events.published.length).toBe(published);
+
+    customers.tombstones.delete('c-ada');
+    await recordSurveyAnswer(world.deps, { token, score: 2 });
+    expect(world.surveys.answers.size).toBe(1);
   });
 });
 
