@@ -403,6 +403,8 @@ export interface CustomerRecords {
   other: StoredRecord[];
   /** Set once the customer was erased: the tombstone is all that is left. */
   erasure: { erasedAt: string } | null;
+  /** The addresses the customer's suppression marks name (decision 0071), also listed in `other`. */
+  suppressionMarks?: SuppressionMarks;
 }
 
 /** Everything careflow stores under one customer id. */

@@ -9,7 +9,7 @@ import type { CustomerDataStore, CustomerRecords, StoredRecord } from '../../app
 import { ConflictError } from '../../domain/errors.js';
 import { queryAll, type TableOptions } from './client.js';
 import { isConditionalCheckFailed } from './conditions.js';
-import { ErasureItem, itemSchemaVersion, parseItem } from './items.js';
+import { ErasureItem, itemSchemaVersion, parseItem, SuppressionMarksItem } from './items.js';
 import {
   customerPk,
   erasureItemType,
@@ -18,6 +18,7 @@ import {
   instancePrefix,
   messagePrefix,
   profileSk,
+  suppressionMarksSk,
   ttlAttribute,
 } from './keys.js';
 
@@ -123,7 +124,12 @@ export class DynamoCustomerData implements CustomerDataStore {
       else if (sk.startsWith(instancePrefix)) records.instances.push(exported(item));
       else if (sk.startsWith(messagePrefix)) records.messages.push(exported(item));
       else if (sk.startsWith(surveyPrefix)) records.surveyAnswers.push(exported(item));
-      else records.other.push({ kind: typeof item.type === 'string' ? item.type : sk, ...exported(item) });
+      else {
+        // Exported as they are; the suppression marks also name addresses an erasure suppresses.
+        if (sk === suppressionMarksSk)
+          records.suppressionMarks = parseItem(SuppressionMarksItem, item, 'suppression marks');
+        records.other.push({ kind: typeof item.type === 'string' ? item.type : sk, ...exported(item) });
+      }
     }
     return records;
   }

@@ -24,8 +24,9 @@ export interface ContactAddress {
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
 /**
- * Every address careflow holds for the customer: the profile's email and phone, and the
- * addresses older messages went to (a customer who changed address still owns the old one).
+ * Every address careflow holds for the customer: the profile's email and phone, the addresses
+ * older messages went to (a customer who changed address still owns the old one), and those
+ * their suppression marks name.
  */
 export const contactAddresses = (records: CustomerRecords): ContactAddress[] => {
   const found = new Map<string, ContactAddress>();
@@ -36,6 +37,11 @@ export const contactAddresses = (records: CustomerRecords): ContactAddress[] => 
   add('sms', text(records.profile?.phone));
   for (const message of records.messages) {
     if (message.channel === 'email' || message.channel === 'sms') add(message.channel, text(message.to));
+  }
+  // Addresses checked for suppression once (decision 0071), maybe since gone from the profile and
+  // from messages that expired: their suppression items still name the customer as a watcher.
+  for (const channel of ['email', 'sms'] as const) {
+    for (const address of Object.keys(records.suppressionMarks?.[channel] ?? {})) add(channel, address);
   }
   return [...found.values()];
 };

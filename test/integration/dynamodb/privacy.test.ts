@@ -6,6 +6,7 @@ import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.j
 import { DynamoCustomerStore } from '../../../shared/adapters/dynamodb/customer-store.js';
 import { DynamoMessageLog } from '../../../shared/adapters/dynamodb/message-log.js';
 import { DynamoCustomerData } from '../../../shared/adapters/dynamodb/privacy.js';
+import { DynamoSuppressionList } from '../../../shared/adapters/dynamodb/suppression-list.js';
 import { DynamoSurveyStore } from '../../../shared/adapters/dynamodb/survey-store.js';
 import { eraseCustomer } from '../../../shared/app/privacy/index.js';
 import { processCustomerEvent } from '../../../shared/app/process-customer-event.js';
@@ -309,6 +310,41 @@ describe('DynamoCustomerData erasure', () => {
     expect((await new DynamoCustomerStore(table()).load(customerId)).erasedAt).toBe(
       '2030-12-01T00:00:00.000Z',
     );
+  });
+
+  it('suppresses and unwatches an address known only from the suppression marks', async () => {
+    // prepare: the customer was checked at an old address, then changed it; no message is kept.
+    const customerId = newCustomer();
+    const suppressions = new DynamoSuppressionList(table());
+    await suppressions.watch(customerId, 'email', 'ada.old@example.com');
+    await new DynamoCustomerStore(table()).saveProfile(
+      aProfile({ customerId, email: 'ada.new@example.com' }),
+    );
+    const raw = async () =>
+      (
+        await db.doc.send(
+          new GetCommand({
+            TableName: db.tableName,
+            Key: { pk: 'SUPPRESS#email#ada.old@example.com', sk: 'SUPPRESS' },
+          }),
+        )
+      ).Item;
+    const watchers = async () => ((await raw())?.watchers as Set<string> | undefined) ?? new Set<string>();
+    expect(await watchers()).toEqual(new Set([customerId]));
+    // act
+    const report = await eraseCustomer(
+      {
+        clock: { now: () => '2030-11-10T12:00:00.000Z' },
+        logger: silentLogger,
+        customerData: new DynamoCustomerData(table()),
+        suppressions,
+      },
+      customerId,
+    );
+    // assess
+    expect(report.suppressed.email).toBe(2);
+    expect(await suppressions.reasonFor('email', 'ada.old@example.com')).toBe('erased');
+    expect(await watchers()).toEqual(new Set());
   });
 
   it('holds against an event that predates the erasure: the processor does not bring the profile back', async () => {
