@@ -1,10 +1,13 @@
 import type { Journey } from '../domain/journey/definition.js';
 import { PatternIndex } from '../domain/pattern/index.js';
-import type { Clock, JourneyStore } from './ports.js';
+import type { Clock, JourneyStore, Logger } from './ports.js';
 
 /**
  * The published journeys, compiled once into a trigger index and cached per container.
  * Refreshed after `ttlMs`, so a newly published journey takes effect within that time.
+ * A journey that cannot be read or whose trigger does not compile (an item edited by hand, or
+ * written by a release that allowed what this one refuses) is left out and logged at ERROR on
+ * every refresh; the other journeys go on.
  */
 export class JourneyCatalog {
   private index: PatternIndex<Journey> | null = null;
@@ -15,6 +18,7 @@ export class JourneyCatalog {
     private readonly store: JourneyStore,
     private readonly clock: Clock,
     private readonly ttlMs = 60_000,
+    private readonly logger?: Logger,
   ) {}
 
   /** Journeys whose trigger matches the event (in bus shape). */
@@ -42,11 +46,21 @@ export class JourneyCatalog {
   private async current(): Promise<PatternIndex<Journey>> {
     const now = Date.parse(this.clock.now());
     if (this.index && now - this.loadedAt < this.ttlMs) return this.index;
-    const journeys = await this.store.listPublished();
+    const skip = (journey: string, problem: unknown) =>
+      this.logger?.error('journey left out: it cannot be read', {
+        journey,
+        problem: problem instanceof Error ? problem.message : String(problem),
+      });
+    const journeys = await this.store.listPublished(skip);
     const index = new PatternIndex<Journey>();
     const byKey = new Map(this.byKey);
     for (const journey of journeys) {
-      index.add(journey.id, journey.trigger, journey);
+      try {
+        index.add(journey.id, journey.trigger, journey);
+      } catch (problem) {
+        skip(journey.id, problem);
+        continue;
+      }
       byKey.set(`${journey.id}@${journey.version}`, journey);
     }
     this.index = index;

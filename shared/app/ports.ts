@@ -49,8 +49,12 @@ export interface CustomerStore {
 }
 
 export interface JourneyStore {
-  /** Every published journey, current version. */
-  listPublished(): Promise<Journey[]>;
+  /**
+   * Every published journey, current version. A stored journey this release cannot read is left
+   * out and reported to `onUnreadable` (its key and why), so that one bad item stops one journey,
+   * not all of them.
+   */
+  listPublished(onUnreadable?: (key: string, problem: Error) => void): Promise<Journey[]>;
   /** One published version, kept for as long as instances may run on it. */
   getVersion(id: string, version: number): Promise<Journey | undefined>;
   /** Publish a version: it becomes the current one and is kept under its number. */

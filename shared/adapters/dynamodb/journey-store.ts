@@ -33,18 +33,30 @@ export class DynamoJourneyStore implements JourneyAdminStore {
   }
 
   /** The journeys that admit new customers (state `active`), current version. */
-  async listPublished(): Promise<Journey[]> {
-    return (await this.listCurrent()).filter((p) => p.state === 'active').map((p) => p.journey);
+  async listPublished(onUnreadable?: (key: string, problem: Error) => void): Promise<Journey[]> {
+    const journeys: Journey[] = [];
+    for (const item of await this.currentItems()) {
+      try {
+        const published = readPublished(item);
+        if (published.state === 'active') journeys.push(published.journey);
+      } catch (error) {
+        onUnreadable?.(describeKey(item), error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    return journeys;
   }
 
   async listCurrent(): Promise<PublishedJourney[]> {
-    const items = await queryAll(this.doc, {
+    return (await this.currentItems()).map(readPublished);
+  }
+
+  private currentItems(): Promise<Record<string, unknown>[]> {
+    return queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': publishedPk },
       ConsistentRead: true,
     });
-    return items.map(readPublished);
   }
 
   async getCurrent(id: string): Promise<PublishedJourney | undefined> {

@@ -56,7 +56,7 @@ export const engineDeps = async (config: Config, overrides: WiringOverrides = {}
     clock,
     logger,
     customers: new DynamoCustomerStore(table),
-    catalog: new JourneyCatalog(new DynamoJourneyStore(table), clock),
+    catalog: new JourneyCatalog(new DynamoJourneyStore(table), clock, undefined, logger),
     templates: storedThenBuiltInTemplates(table, clock),
     messages: new DynamoMessageLog(table),
     email: new SesEmailSender(

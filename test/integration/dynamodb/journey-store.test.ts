@@ -1,6 +1,7 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoJourneyStore } from '../../../shared/adapters/dynamodb/journey-store.js';
+import { JourneyCatalog } from '../../../shared/app/journey-catalog.js';
 import { ConflictError, ValidationError } from '../../../shared/domain/errors.js';
 import { jsonBytes, MAX_PUBLISHED_BYTES, withTemplates } from '../../../shared/domain/templates/snapshot.js';
 import { useDynamoDb } from '../../support/dynamodb.js';
@@ -140,6 +141,46 @@ describe('DynamoJourneyStore', () => {
     // assess
     await expect(reading).rejects.toThrow(ValidationError);
     await expect(reading).rejects.toThrow(`JOURNEY#${id} / V#000001`);
+  });
+});
+
+describe('the engine catalog over stored journeys', () => {
+  it('leaves out a journey it cannot read, logs it, and still matches the others', async () => {
+    // prepare: one good journey, and a current item a later release would refuse
+    const good = aJourney({ id: newId() });
+    const bad = newId();
+    await journeys().putPublished(good);
+    const badKey = { pk: 'JOURNEYS', sk: bad };
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: { ...badKey, journeyId: bad, version: 1, definition: '{"id":"x","trigger":{"detail":[]}}' },
+      }),
+    );
+    const errors: { message: string; extra?: Record<string, unknown> }[] = [];
+    const logger = {
+      debug() {},
+      info() {},
+      warn() {},
+      error: (message: string, extra?: Record<string, unknown>) => errors.push({ message, extra }),
+    };
+    const catalog = new JourneyCatalog(journeys(), { now: () => '2026-11-02T09:00:00.000Z' }, 60_000, logger);
+
+    // act
+    const matched = await catalog.triggeredBy({
+      'detail-type': 'Order Completed',
+      detail: { customerId: 'c-1', total: 10 },
+    });
+
+    // assess
+    expect(matched.map((j) => j.id)).toContain(good.id);
+    expect(errors).toEqual([
+      {
+        message: 'journey left out: it cannot be read',
+        extra: { journey: `JOURNEYS / ${bad}`, problem: expect.any(String) },
+      },
+    ]);
+    await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: badKey }));
   });
 });
 
