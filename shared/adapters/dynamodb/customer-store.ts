@@ -21,6 +21,22 @@ import {
 import { erasedAtIn } from './privacy.js';
 
 /**
+ * When an instance's item expires: `retentionDays` after it ended, or after its conversion window
+ * closes when that is later (it still watches the goal until then); never while it runs, or while
+ * a held-out customer's window is open.
+ */
+const expiryOf = (instance: Instance, retentionDays: number): number | undefined => {
+  if (instance.status === 'active') return undefined;
+  const window = instance.goalWindow;
+  if (instance.endedAt === null) return window ? undefined : expiryAfter(instance.updatedAt, retentionDays);
+  const last =
+    window && window.convertedAt === null && window.until > instance.endedAt
+      ? window.until
+      : instance.endedAt;
+  return expiryAfter(last, retentionDays);
+};
+
+/**
  * Profiles and journey instances, in the customer's partition. `load` is one strongly
  * consistent Query (the event before may have written a moment ago); it also returns the
  * suppression marks of the customer's addresses (`#SUPPRESSED`, written by the suppression list)
@@ -80,13 +96,12 @@ export class DynamoCustomerStore implements CustomerStore {
   }
 
   async saveInstance(instance: Instance, expectedVersion: number | null): Promise<void> {
-    const ended = instance.status !== 'active';
     const item = {
       ...instance,
       pk: customerPk(instance.customerId),
       sk: instanceSk(instance.instanceId),
       type: ItemType.instance,
-      expiresAt: ended ? expiryAfter(instance.endedAt ?? instance.updatedAt, this.retentionDays) : undefined,
+      expiresAt: expiryOf(instance, this.retentionDays),
     };
     const condition =
       expectedVersion === null

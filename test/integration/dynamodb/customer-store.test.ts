@@ -155,6 +155,36 @@ describe('DynamoCustomerStore', () => {
     },
   );
 
+  it('keeps an instance whose conversion window is open until the window has closed', async () => {
+    // prepare: a treated run that ended its steps, and a held-out one still watching the goal
+    const until = '2026-12-01T00:00:00.000Z';
+    const treated = anInstance({
+      customerId: 'ttl-window',
+      instanceId: 'i-treated',
+      status: 'completed',
+      endedAt: '2026-11-05T00:00:00.000Z',
+      endReason: 'exit',
+      goalWindow: { group: 'treatment', until, convertedAt: null },
+    });
+    const heldOut = anInstance({
+      customerId: 'ttl-window',
+      instanceId: 'i-held-out',
+      status: 'holdout',
+      endedAt: null,
+      goalWindow: { group: 'control', until, convertedAt: null },
+    });
+
+    // act
+    await store().saveInstance(treated, null);
+    await store().saveInstance(heldOut, null);
+
+    // assess
+    expect((await rawItem('C#ttl-window', 'I#i-treated'))?.expiresAt).toBe(
+      epochSeconds(until) + retentionDays * day,
+    );
+    expect(await rawItem('C#ttl-window', 'I#i-held-out')).not.toHaveProperty('expiresAt');
+  });
+
   it('keeps a running instance without expiry, and removes the expiry when it becomes active again', async () => {
     // prepare
     const ended = anInstance({
