@@ -2,8 +2,6 @@
 // Rotates the key that signs survey and unsubscribe links. See docs/operations.md, "Rotating the link-signing key".
 //   npm run link-key -- show|rotate [--stage prod] [--grace-days 730] [--revoke] [--dry-run]
 import { randomBytes } from 'node:crypto';
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import {
@@ -23,6 +21,7 @@ import {
   type SigningSecret,
 } from '../../shared/domain/links/keyring.js';
 import { StackOutput, stackNameFor } from '../stacks/outputs.js';
+import { runAsCommand } from './command.js';
 import { readStackOutputs } from './stack-outputs.js';
 
 /**
@@ -228,17 +227,7 @@ export const main = async (
   }
 };
 
-const runAsCommand = (): boolean => {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-};
-
-if (runAsCommand()) {
+if (runAsCommand(import.meta.url)) {
   const makeClients = (region?: string): LinkKeyClients => {
     const config = region ? { region } : {};
     return {

@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 // Moves dead letters back once their cause is fixed. See docs/operations.md, "Redrive".
 //   npm run redrive -- --queue customer|ingest|invalid|wake|ses [--dry-run] [--stage prod]
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { StackOutput, stackNameFor } from '../stacks/outputs.js';
+import { runAsCommand } from './command.js';
 import {
   eventFromIngestMessage,
   eventFromInvalidMessage,
@@ -216,17 +215,7 @@ export const main = async (
   }
 };
 
-const runAsCommand = (): boolean => {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-};
-
-if (runAsCommand()) {
+if (runAsCommand(import.meta.url)) {
   const makeClients = (region?: string): RedriveClients => {
     const config = region ? { region } : {};
     return {
