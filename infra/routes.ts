@@ -126,5 +126,8 @@ export const httpRoutes: readonly HttpRouteSpec[] = [
     ['GET', '/customers/{customerId}'],
     ['GET', '/customers/{customerId}/export'],
     ['DELETE', '/customers/{customerId}'],
+    ['GET', '/suppressions/{channel}/{address}'],
+    ['PUT', '/suppressions/{channel}/{address}'],
+    ['DELETE', '/suppressions/{channel}/{address}'],
   ]),
 ];

@@ -11,6 +11,7 @@ import {
 import { testEventPattern } from '../../shared/app/admin/pattern-check.js';
 import { simulateJourney } from '../../shared/app/admin/simulate.js';
 import { journeyFigures } from '../../shared/app/admin/stats.js';
+import { getSuppression, liftSuppression, suppressAddress } from '../../shared/app/admin/suppressions.js';
 import {
   deleteTemplate,
   getTemplate,
@@ -81,6 +82,12 @@ export const apiRoutes: Readonly<Record<string, RouteHandler>> = {
       ? ok({ Result: check.result })
       : json(400, { code: check.code, message: check.message, details: check.problems });
   },
+  'GET /suppressions/{channel}/{address}': async (r, deps) =>
+    ok(await getSuppression(deps, r.params.channel ?? '', r.params.address ?? '')),
+  'PUT /suppressions/{channel}/{address}': async (r, deps) =>
+    ok(await suppressAddress(deps, r.params.channel ?? '', r.params.address ?? '', r.optionalBody())),
+  'DELETE /suppressions/{channel}/{address}': async (r, deps) =>
+    ok(await liftSuppression(deps, r.params.channel ?? '', r.params.address ?? '')),
   'GET /customers/{customerId}': async (r, deps) =>
     ok(await customerOverview(deps, r.params.customerId ?? '')),
   'GET /customers/{customerId}/export': async (r, deps) =>

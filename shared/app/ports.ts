@@ -232,6 +232,12 @@ export interface SuppressionList {
    * marks loaded with the profile answer.
    */
   watch(customerId: string, channel: Channel, address: string): Promise<string | null>;
+  /**
+   * Lift a suppression (an operator's decision): the address may be contacted again, and each
+   * watcher's mark of it is cleared, so their next send watches it afresh. False when the address
+   * was not suppressed.
+   */
+  lift(channel: Channel, address: string, at: string): Promise<boolean>;
 }
 
 // ---- Admin API: journey lifecycle, drafts, stored templates, journey figures ----

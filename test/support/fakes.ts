@@ -234,6 +234,15 @@ export class MemorySuppressionList implements SuppressionList {
     this.mark(customerId, channel, address, reason);
     return reason;
   }
+  async lift(channel: Channel, address: string): Promise<boolean> {
+    const key = `${channel}#${address.trim().toLowerCase()}`;
+    if (!this.entries.delete(key)) return false;
+    for (const customerId of this.watchers.get(key) ?? []) {
+      const marks = this.customers?.marks.get(customerId)?.[channel];
+      if (marks) delete marks[address.trim().toLowerCase()];
+    }
+    return true;
+  }
   private mark(customerId: string, channel: Channel, address: string, reason: string | null): void {
     if (!this.customers) return;
     const marks = this.customers.marks.get(customerId) ?? {};

@@ -3,6 +3,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Channel, SuppressionList } from '../../app/ports.js';
 import { normaliseAddress } from '../../domain/guards/send.js';
 import type { TableOptions } from './client.js';
+import { isConditionalCheckFailed } from './conditions.js';
 import { itemSchemaVersion, parseItem, SuppressionItem } from './items.js';
 import {
   customerPk,
@@ -129,6 +130,52 @@ export class DynamoSuppressionList implements SuppressionList {
     const reason = parseItem(SuppressionItem, updated.Attributes ?? {}, 'suppression').reason ?? null;
     await this.mark(customerId, channel, normalised, reason, reason ? 'always' : 'if-unmarked');
     return reason;
+  }
+
+  async lift(channel: Channel, address: string, at: string): Promise<boolean> {
+    const normalised = normaliseAddress(address);
+    let lifted: Record<string, unknown> | undefined;
+    try {
+      lifted = (
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: suppressionPk(channel, normalised), sk: suppressionSk },
+            ConditionExpression: 'attribute_exists(#reason)',
+            UpdateExpression: 'REMOVE #reason, #suppressedAt, #markedAt SET #updatedAt = :at',
+            ExpressionAttributeNames: {
+              '#reason': 'reason',
+              '#suppressedAt': 'suppressedAt',
+              '#markedAt': 'markedAt',
+              '#updatedAt': 'updatedAt',
+            },
+            ExpressionAttributeValues: { ':at': at },
+            ReturnValues: 'ALL_NEW',
+          }),
+        )
+      ).Attributes;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+    // Each watcher forgets the mark and watches the address again at its next send; a partition
+    // that is gone (an erased customer) is left alone.
+    for (const customerId of parseItem(SuppressionItem, lifted ?? {}, 'suppression').watchers ?? []) {
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: customerPk(customerId), sk: suppressionMarksSk },
+            ConditionExpression: 'attribute_exists(pk)',
+            UpdateExpression: 'REMOVE #mark',
+            ExpressionAttributeNames: { '#mark': suppressionMarkAttribute(channel, normalised) },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    }
+    return true;
   }
 
   /** Write one address's mark in the customer's partition; "may be contacted" never overwrites a mark. */

@@ -5,5 +5,6 @@ export * from './pattern-check.js';
 export * from './render-context.js';
 export * from './simulate.js';
 export * from './stats.js';
+export * from './suppressions.js';
 export * from './templates.js';
 export * from './test-send.js';

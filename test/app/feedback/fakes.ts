@@ -23,6 +23,9 @@ export class MemorySuppressionList implements SuppressionList {
   async watch(_customerId: string, channel: Channel, address: string): Promise<string | null> {
     return this.reasonFor(channel, address);
   }
+  async lift(channel: Channel, address: string): Promise<boolean> {
+    return this.entries.delete(`${channel} ${address}`);
+  }
 }
 
 /**

@@ -182,4 +182,26 @@ describe('suppression marks in the customer partition', () => {
     // act / assess
     expect(await list().reasonFor('email', 'fine@example.com')).toBeNull();
   });
+  it('lifts a suppression: the address may be contacted, watchers watch it afresh, gone partitions stay gone', async () => {
+    // prepare: two watchers, one of whom is erased (the partition deleted) before the lift
+    for (const customerId of ['w-10', 'w-11']) await list().watch(customerId, 'email', 'lift@example.com');
+    await list().suppress({ channel: 'email', address: 'lift@example.com', reason: 'bounce', at });
+    await db.doc.send(
+      new DeleteCommand({ TableName: db.tableName, Key: { pk: 'C#w-11', sk: '#SUPPRESSED' } }),
+    );
+    expect(await rawMarks('w-10')).toMatchObject({ 'email:lift@example.com': 'bounce' });
+
+    // act
+    const lifted = await list().lift('email', 'LIFT@example.com', '2026-11-03T09:00:00.000Z');
+
+    // assess
+    expect(lifted).toBe(true);
+    expect(await list().reasonFor('email', 'lift@example.com')).toBeNull();
+    expect(await rawMarks('w-10')).not.toHaveProperty(['email:lift@example.com']);
+    expect(await rawMarks('w-11')).toBeUndefined();
+    expect(await list().watch('w-10', 'email', 'lift@example.com')).toBeNull();
+    expect(await rawMarks('w-10')).toMatchObject({ 'email:lift@example.com': null });
+    expect(await list().lift('email', 'lift@example.com', at)).toBe(false);
+    expect(await list().lift('sms', '+4915100000099', at)).toBe(false);
+  });
 });
