@@ -49,11 +49,7 @@ const handleRecord = async (deps: EngineDeps, metrics: Metrics, record: SQSRecor
   });
 };
 
-const processBody = async (
-  deps: EngineDeps,
-  tally: RecordTally,
-  body: unknown,
-): Promise<void> => {
+const processBody = async (deps: EngineDeps, tally: RecordTally, body: unknown): Promise<void> => {
   const wake = Wake.safeParse(body);
   if (wake.success) {
     // The correlation id names the instance and the version the wake-up was for.
