@@ -582,6 +582,7 @@ export async function benchAwsCalls(): Promise<string> {
       failedRecords,
       emailsSent: sent.length,
       replaySeconds,
+      publishedJourneys: defaultJourneys.length,
     });
   } finally {
     for (const mock of mocks) mock.restore();
@@ -599,6 +600,7 @@ interface Outcome {
   wakesDelivered: number;
   surveyAnswers: number;
   failedRecords: number;
+  publishedJourneys: number;
   emailsSent: number;
   replaySeconds: number;
 }
@@ -616,6 +618,15 @@ const emfAt = (tally: Tally, invocations: number): { emfBytes: number; emfLines:
   emfBytes: tally.emfBytes,
   emfLines: Math.min(tally.emfLines, invocations),
 });
+
+/**
+ * Read units of one refresh of the journey catalog, as DynamoDB Local reported them: the published
+ * journeys with the templates they keep, so more than one unit as soon as they pass 4 KB together.
+ */
+const catalogUnitsPerRefresh = (tally: Tally): number => {
+  const query = tally.dynamo.get('Query catalog');
+  return query && query.calls > 0 ? query.units / query.calls : 1;
+};
 
 /**
  * The month's cost items when the processor receives `batch` records per invocation: 1 at low
@@ -650,8 +661,8 @@ const costItems = (o: Outcome, readUnits: number, writeUnits: number, batch: num
   return [
     ['DynamoDB reads', readUnits * Prices.dynamoReadUnit],
     [
-      'DynamoDB reads of the journey catalog (2 containers, once a minute)',
-      catalogReads * Prices.dynamoReadUnit,
+      `DynamoDB reads of the journey catalog (2 containers, once a minute, ${fmt(catalogUnitsPerRefresh(tally), 1)} read units each)`,
+      catalogReads * catalogUnitsPerRefresh(tally) * Prices.dynamoReadUnit,
     ],
     ['DynamoDB writes', writeUnits * Prices.dynamoWriteUnit],
     ['Lambda requests', invocations * Prices.lambdaRequest],
@@ -722,7 +733,7 @@ const report = (o: Outcome): string => {
     '',
     `DynamoDB calls of the processor per record it handles (an event or a wake-up), the journey catalog aside: **${fmt(readsPerRecord)} reads** (target ≤ 1: ${target(readsPerRecord <= 1)}) and **${fmt(writesPerRecord)} writes** (target ≤ 2: ${target(writesPerRecord <= 2)}). The survey function, per answer: ${fmt(bySurvey.reads / Math.max(1, o.surveyAnswers))} reads (the erasure check) and ${fmt(bySurvey.writes / Math.max(1, o.surveyAnswers))} writes. All functions, per producer event with everything it causes (wake-ups, survey answers, careflow's own events): ${fmt(perEvent(reads))} reads, ${fmt(perEvent(writes))} writes; ${fmt(readUnits / records)} read and ${fmt(writeUnits / records)} write units per processor record as DynamoDB Local reported them.`,
     '',
-    `The journey catalog (published journeys, cached per container for 60 s) was read ${catalogReads} times here: the replayed events are minutes apart, so nearly every one finds the cache expired. At a million events a month two warm containers refresh it about ${CATALOG_REFRESHES_PER_MONTH_AT_SCALE} times (${fmt(CATALOG_REFRESHES_PER_MONTH_AT_SCALE / 1e6, 3)} reads per event); the costs use that.`,
+    `The journey catalog (published journeys, cached per container for 60 s) was read ${catalogReads} times here: the replayed events are minutes apart, so nearly every one finds the cache expired. At a million events a month two warm containers refresh it about ${CATALOG_REFRESHES_PER_MONTH_AT_SCALE} times (${fmt(CATALOG_REFRESHES_PER_MONTH_AT_SCALE / 1e6, 3)} reads per event), each of ${fmt(catalogUnitsPerRefresh(tally), 1)} read units for the ${o.publishedJourneys} published journeys and their templates; the costs use that.`,
     '',
     `### Cost per million producer events (${PRICE_REGION} list prices as of ${PRICES_AS_OF}, test/bench/prices.ts)`,
     '',
