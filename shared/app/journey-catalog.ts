@@ -4,7 +4,8 @@ import type { Clock, JourneyStore, Logger } from './ports.js';
 
 /**
  * The published journeys, compiled once into a trigger index and cached per container.
- * Refreshed after `ttlMs`, so a newly published journey takes effect within that time.
+ * Refreshed after `ttlMs`, so a newly published journey takes effect within that time; a store
+ * with a catalog stamp is asked for that first, and the journeys are read again only when it moved.
  * A journey that cannot be read or whose trigger does not compile (an item edited by hand, or
  * written by a release that allowed what this one refuses) is left out and logged at ERROR on
  * every refresh; the other journeys go on.
@@ -13,6 +14,8 @@ export class JourneyCatalog {
   private index: PatternIndex<Journey> | null = null;
   private byKey = new Map<string, Journey>();
   private loadedAt = Number.NEGATIVE_INFINITY;
+  /** The store's catalog stamp when the index was built; undefined when the store has none. */
+  private stamp: number | undefined;
 
   constructor(
     private readonly store: JourneyStore,
@@ -41,11 +44,18 @@ export class JourneyCatalog {
   /** Forget the cache, e.g. right after publishing. */
   invalidate(): void {
     this.loadedAt = Number.NEGATIVE_INFINITY;
+    this.stamp = undefined;
   }
 
   private async current(): Promise<PatternIndex<Journey>> {
     const now = Date.parse(this.clock.now());
     if (this.index && now - this.loadedAt < this.ttlMs) return this.index;
+    // Read before the journeys: a change made in between is reloaded at the next expiry.
+    const stamp = await this.store.catalogStamp?.();
+    if (this.index && stamp !== undefined && stamp === this.stamp) {
+      this.loadedAt = now;
+      return this.index;
+    }
     const skip = (journey: string, problem: unknown) =>
       this.logger?.error('journey left out: it cannot be read', {
         journey,
@@ -66,6 +76,7 @@ export class JourneyCatalog {
     this.index = index;
     this.byKey = byKey;
     this.loadedAt = now;
+    this.stamp = stamp;
     return index;
   }
 }

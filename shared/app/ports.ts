@@ -55,6 +55,11 @@ export interface JourneyStore {
    * not all of them.
    */
   listPublished(onUnreadable?: (key: string, problem: Error) => void): Promise<Journey[]>;
+  /**
+   * Optional: a number that changes whenever a journey is published or changes state. A catalog
+   * whose cache expired reads it, and reloads only when it moved; without it, it always reloads.
+   */
+  catalogStamp?(): Promise<number>;
   /** One published version, kept for as long as instances may run on it. */
   getVersion(id: string, version: number): Promise<Journey | undefined>;
   /** Publish a version: it becomes the current one and is kept under its number. */

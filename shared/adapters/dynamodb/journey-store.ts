@@ -8,13 +8,22 @@ import { Journey } from '../../domain/journey/definition.js';
 import { queryAll, type TableOptions } from './client.js';
 import { isConditionalCheckFailed, setExpression } from './conditions.js';
 import { describeKey, itemSchemaVersion, JourneyItem, parseItem, parseStored } from './items.js';
-import { ItemType, journeyVersionSk, journeyVersionsPk, publishedPk, publishedSk } from './keys.js';
+import {
+  catalogStampKey,
+  ItemType,
+  journeyVersionSk,
+  journeyVersionsPk,
+  publishedPk,
+  publishedSk,
+} from './keys.js';
 
 /** Sort-key prefix of the version items in a journey's partition (`V#000001`, …). */
 const journeyVersionPrefix = 'V#';
 
 /** The lifecycle state kept on the current-version item; items written before it existed are active. */
 const StateItem = z.object({ state: z.enum(['active', 'paused', 'archived']).default('active') });
+/** No stamp item yet (nothing published since stamps exist): 0. */
+const CatalogStampItem = z.object({ changes: z.number().int().nonnegative().default(0) });
 
 /**
  * Published journeys. Every version is an immutable item under `JOURNEY#{id}`; the item under
@@ -101,6 +110,27 @@ export class DynamoJourneyStore implements JourneyAdminStore {
       if (!isConditionalCheckFailed(error)) throw error;
       throw new NotFoundError(`journey ${id} has never been published`);
     }
+    await this.touchCatalog();
+  }
+
+  async catalogStamp(): Promise<number> {
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: catalogStampKey, ConsistentRead: true }),
+    );
+    return parseItem(CatalogStampItem, result.Item ?? {}, 'catalog stamp').changes;
+  }
+
+  /** Move the catalog stamp on, after the change it announces is written (a reader that sees it sees the change). */
+  private async touchCatalog(): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: catalogStampKey,
+        UpdateExpression: 'ADD #changes :one SET #type = :type',
+        ExpressionAttributeNames: { '#changes': 'changes', '#type': 'type' },
+        ExpressionAttributeValues: { ':one': 1, ':type': ItemType.catalogStamp },
+      }),
+    );
   }
 
   async getVersion(id: string, version: number): Promise<Journey | undefined> {
@@ -148,6 +178,7 @@ export class DynamoJourneyStore implements JourneyAdminStore {
         { cause: error },
       );
     }
+    await this.touchCatalog();
   }
 
   private async putVersion(journey: Journey, body: Record<string, unknown>): Promise<void> {

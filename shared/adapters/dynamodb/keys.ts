@@ -25,6 +25,12 @@ export const loadUpperBound = 'J';
 export const publishedPk = 'JOURNEYS';
 export const publishedSk = (journeyId: string): string => journeyId;
 
+/**
+ * One item whose `changes` counter moves on with every publish and state change of any journey:
+ * the engine's catalog reads it, not every journey, to learn whether to reload.
+ */
+export const catalogStampKey = { pk: 'CATALOG', sk: 'STAMP' } as const;
+
 /** Partition of every published version of one journey. */
 export const journeyVersionsPk = (journeyId: string): string => `JOURNEY#${journeyId}`;
 /** Zero-padded so that versions sort numerically (up to 999,999). */
@@ -38,6 +44,7 @@ export const ItemType = {
   surveyAnswer: 'surveyAnswer',
   publishedJourney: 'publishedJourney',
   journeyVersion: 'journeyVersion',
+  catalogStamp: 'catalogStamp',
 } as const;
 
 /** Name of the table's TTL attribute; the CDK stack enables TTL on the same name. */

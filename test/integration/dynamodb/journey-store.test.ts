@@ -1,10 +1,12 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
 import { DynamoJourneyStore } from '../../../shared/adapters/dynamodb/journey-store.js';
 import { JourneyCatalog } from '../../../shared/app/journey-catalog.js';
 import { ConflictError, ValidationError } from '../../../shared/domain/errors.js';
 import { jsonBytes, MAX_PUBLISHED_BYTES, withTemplates } from '../../../shared/domain/templates/snapshot.js';
 import { useDynamoDb } from '../../support/dynamodb.js';
+import { countingClient } from './counting-client.js';
 import { aJourney } from './fixtures.js';
 
 const db = useDynamoDb();
@@ -181,6 +183,41 @@ describe('the engine catalog over stored journeys', () => {
       },
     ]);
     await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: badKey }));
+  });
+});
+
+describe('the catalog stamp', () => {
+  it('lets the catalog read one small item while nothing changed, and reload after a publish or a pause', async () => {
+    // prepare
+    const { client, calls } = countingClient(db.endpoint);
+    const store = new DynamoJourneyStore({ doc: createDocumentClient(client), tableName: db.tableName });
+    let now = Date.parse('2026-11-02T09:00:00.000Z');
+    const catalog = new JourneyCatalog(store, { now: () => new Date(now).toISOString() }, 60_000);
+    const event = { 'detail-type': 'Order Completed', detail: { customerId: 'c-1', total: 10 } };
+    const first = aJourney({ id: newId() });
+    await store.putPublished(first);
+    const matchedIds = async () => {
+      now += 61_000;
+      calls.length = 0;
+      return (await catalog.triggeredBy(event)).map((j) => j.id);
+    };
+
+    // act + assess: the first load reads everything
+    expect(await matchedIds()).toContain(first.id);
+    expect(calls).toEqual(['GetItem', 'Query']);
+    // nothing changed: only the stamp
+    expect(await matchedIds()).toContain(first.id);
+    expect(calls).toEqual(['GetItem']);
+    // a publish moves the stamp: everything again, with the new journey
+    const second = aJourney({ id: newId() });
+    await store.putPublished(second);
+    expect(await matchedIds()).toContain(second.id);
+    expect(calls).toEqual(['GetItem', 'Query']);
+    // a pause too: the paused journey no longer matches
+    await store.setState(second.id, 'paused', '2026-11-02T10:00:00.000Z');
+    expect(await matchedIds()).not.toContain(second.id);
+    expect(calls).toEqual(['GetItem', 'Query']);
+    client.destroy();
   });
 });
 
