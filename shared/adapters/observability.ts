@@ -38,7 +38,7 @@ export const MetricDimension = {
 export interface Metrics {
   /** A message was accepted by the provider. */
   messageSent(channel: 'email' | 'sms'): void;
-  /** A send or a journey entry did not happen, and why: `opted-out`, `quiet-hours`, `frequency-cap`, ... */
+  /** A send did not happen, or a record was dropped after an erasure, and why: `opted-out`, `quiet-hours`, `erased`, ... */
   skipped(reason: string): void;
   /** A care case missed (or is about to miss) its response-time target. */
   slaBreached(priority?: string): void;
