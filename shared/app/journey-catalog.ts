@@ -41,12 +41,6 @@ export class JourneyCatalog {
     return stored;
   }
 
-  /** Forget the cache, e.g. right after publishing. */
-  invalidate(): void {
-    this.loadedAt = Number.NEGATIVE_INFINITY;
-    this.stamp = undefined;
-  }
-
   private async current(): Promise<PatternIndex<Journey>> {
     const now = Date.parse(this.clock.now());
     if (this.index && now - this.loadedAt < this.ttlMs) return this.index;
