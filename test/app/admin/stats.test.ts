@@ -5,33 +5,10 @@ import { churnWinBack } from '../../../shared/domain/defaults/churn-win-back.js'
 import { postPurchaseSurvey } from '../../../shared/domain/defaults/post-purchase-survey.js';
 import { NotFoundError } from '../../../shared/domain/errors.js';
 import type { Instance } from '../../../shared/domain/journey/instance.js';
+import { anInstance } from '../../integration/dynamodb/fixtures.js';
 import { adminWorld, quietLogger } from './world.js';
 
-const instance = (overrides: Partial<Instance>): Instance => ({
-  schemaVersion: 1,
-  instanceId: 'i-1',
-  journeyId: 'post-purchase-survey',
-  journeyVersion: 1,
-  customerId: 'c-1',
-  status: 'active',
-  stepId: 'wait',
-  waiting: { kind: 'timer', until: '2026-11-03T09:00:00.000Z' },
-  trigger: {
-    id: 'e-1',
-    detailType: 'Order Completed',
-    source: 'shop',
-    time: '2026-11-02T09:00:00.000Z',
-    detail: {},
-  },
-  lastEvent: null,
-  path: ['wait'],
-  version: 1,
-  startedAt: '2026-11-02T09:00:00.000Z',
-  updatedAt: '2026-11-02T09:00:00.000Z',
-  endedAt: null,
-  endReason: null,
-  ...overrides,
-});
+const instance = (overrides: Partial<Instance>): Instance => anInstance(overrides);
 
 const waitingAtWait = instance({});
 const waitingForAnswer = instance({

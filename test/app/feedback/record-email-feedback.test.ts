@@ -7,27 +7,12 @@ import {
   suppressionReason,
 } from '../../../shared/app/feedback/index.js';
 import type { DeliveryStatus, MessageRecord } from '../../../shared/app/ports.js';
-import { anInstance } from '../../integration/dynamodb/fixtures.js';
+import { aMessage, anInstance } from '../../integration/dynamodb/fixtures.js';
 import { FakeClock, MemoryCustomerStore, RecordingPublisher, silentLogger } from '../../support/fakes.js';
 import { MemoryDeliveryLog, MemorySuppressionList } from './fakes.js';
 
-const message = (overrides: Partial<MessageRecord> = {}): MessageRecord => ({
-  messageId: 'i-1.invite.1',
-  customerId: 'c-1',
-  channel: 'email',
-  to: 'ada@example.com',
-  subject: 'How did we do?',
-  journeyId: 'post-purchase-survey',
-  instanceId: 'i-1',
-  stepId: 'invite',
-  template: 'survey-nps',
-  status: 'sent',
-  reason: null,
-  providerMessageId: 'ses-1',
-  sentAt: '2026-11-03T09:00:00.000Z',
-  updatedAt: '2026-11-03T09:00:00.000Z',
-  ...overrides,
-});
+const message = (overrides: Partial<MessageRecord> = {}): MessageRecord =>
+  aMessage({ messageId: 'i-1.invite.1', status: 'sent', providerMessageId: 'ses-1', ...overrides });
 
 let seq = 0;
 const feedback = (status: DeliveryStatus, overrides: Partial<EmailFeedback> = {}): EmailFeedback => {
