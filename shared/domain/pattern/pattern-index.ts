@@ -1,12 +1,36 @@
-import { type CompiledNode, compileTerm, matchNode, patternTerms } from './compile.js';
+import { type CompiledNode, compilePattern, compileTerm, matchNode, patternTerms } from './compile.js';
 import { compileConditions, conditionsKey, type ValueTest } from './conditions.js';
-import { chooseKeys, keyValues, type PathSlot } from './keys.js';
+import { chooseKeys, keyValues, type PathSlot, slotBelow } from './keys.js';
 import { FAIL, type FlatCheck, flatten, type Leaf, PASS, runCheck, UNSURE } from './leaves.js';
 import type { Term } from './terms.js';
-import { appended, childOf, type Edge, newNode, type TrieNode } from './trie.js';
+import { appended, childOf, type Edge, internalized, newNode, type TrieNode } from './trie.js';
 import type { Condition, EventPattern, Scalar } from './types.js';
 
+/**
+ * Where a pattern's alternatives sit in the index: for each alternative, in the order the pattern
+ * spreads into them, the exact-value fields it is filed under (the event must carry one of the
+ * values at that path), or null when it has none and is checked for every event. Worked out once
+ * with `PatternIndex.filingOf` (when a journey is published) and stored beside the pattern, it lets
+ * `addFiled` file a pattern without parsing it; the pattern is parsed when an event first reaches it.
+ */
+export interface Filing {
+  format: number;
+  terms: (FiledKey[] | null)[];
+}
+
+export interface FiledKey {
+  path: string[];
+  values: Scalar[];
+}
+
+/**
+ * The layout of `Filing`. Raise it whenever `filingOf` would file some pattern differently: the
+ * index files a stored filing of another format from its pattern instead.
+ */
+export const FILING_FORMAT = 1;
+
 interface Entry<T> {
+  id: string;
   value: T;
   seq: number;
   /** The last `match` call that already reported this entry (only consulted when it has several terms). */
@@ -20,6 +44,8 @@ interface Entry<T> {
   refs: TermRef<T>[];
   /** Whether some of its terms sit on the fallback list. */
   fallback: boolean;
+  /** The stored filing it was added with (`addFiled`), checked against its pattern when first reached. */
+  filing: Filing | undefined;
 }
 
 /** One alternative of an entry's pattern. */
@@ -76,6 +102,15 @@ export class PatternIndex<T> {
   private epoch = 0;
   private event: unknown;
   private found: Entry<T>[] = [];
+  /** Entries added with a filing that proved wrong during the current `match`. */
+  private misfiled: Entry<T>[] = [];
+
+  /**
+   * `onMisfiled` hears of every pattern added with a stored filing that was not its own, once an
+   * event reached it: filed again from the pattern (`problem` undefined), or dropped because the
+   * pattern is not valid.
+   */
+  constructor(private readonly onMisfiled?: (id: string, problem: Error | undefined) => void) {}
 
   /** How many patterns the index holds. */
   get size(): number {
@@ -90,53 +125,119 @@ export class PatternIndex<T> {
   add(id: string, pattern: EventPattern, value: T): void {
     const terms = patternTerms(pattern);
     this.remove(id);
-    const entry: Entry<T> = {
-      value,
-      seq: ++this.seq,
-      stamp: 0,
-      pattern,
-      terms: new Array<TermRef<T>>(terms.length),
-      nodes: [],
-      refs: [],
-      fallback: false,
-    };
+    const entry = this.newEntry(id, pattern, value, terms.length, undefined);
     for (let t = 0; t < terms.length; t++) {
       const flat = flatten(terms[t] as Term, this.paths, this.scratchLeaves);
       const keys = chooseKeys(flat, this.scratchKeys);
       flat.length = 0;
-      const ref: TermRef<T> = {
-        entry,
-        shared: terms.length > 1,
-        stamp: 0,
-        index: t,
-        check: undefined,
-        leaves: undefined,
-        node: undefined,
-      };
-      entry.terms[t] = ref;
-      if (keys.length === 0) {
-        entry.fallback = true;
-        this.fallback.push(ref);
-        continue;
-      }
-      let nodes = [this.root];
+      let nodes = keys.length === 0 ? undefined : [this.root];
       for (const key of keys) {
         const only = key.conditions.length === 1 ? key.conditions[0] : undefined;
-        if (only?.kind === 'exact') {
-          for (let i = 0; i < nodes.length; i++)
-            nodes[i] = this.child(nodes[i] as TrieNode<T>, key.slot, only.value);
-        } else {
-          const values = keyValues(key);
-          nodes = nodes.flatMap((n) => values.map((v) => this.child(n, key.slot, v)));
-        }
+        nodes = this.descend(
+          nodes as TrieNode<T>[],
+          key.slot,
+          only?.kind === 'exact' ? [only.value] : keyValues(key),
+        );
       }
-      for (const n of nodes)
-        n.refs = n.refs === undefined ? ref : appended(Array.isArray(n.refs) ? n.refs : [n.refs], ref);
-      const refs = nodes.length === 1 ? [ref] : nodes.map(() => ref);
-      entry.nodes = entry.nodes.length === 0 ? nodes : entry.nodes.concat(nodes);
-      entry.refs = entry.refs.length === 0 ? refs : entry.refs.concat(refs);
+      this.file(entry, t, nodes);
     }
     this.entries.set(id, entry);
+  }
+
+  /**
+   * Add a pattern where its stored filing says, without parsing it: the cheap way to load thousands
+   * of published triggers at a cold start. The pattern is parsed when an event first reaches it; if
+   * the filing turns out not to be the pattern's own (an item edited by hand), the match stays
+   * correct for that event and the pattern is filed again from itself. A filing of another format,
+   * or none, files the pattern from itself at once, as `add` does.
+   */
+  addFiled(id: string, pattern: EventPattern, filing: Filing | undefined, value: T): void {
+    if (!isFiling(filing)) {
+      this.add(id, pattern, value);
+      return;
+    }
+    this.remove(id);
+    const entry = this.newEntry(id, pattern, value, filing.terms.length, filing);
+    for (let t = 0; t < filing.terms.length; t++) {
+      const keys = filing.terms[t];
+      let nodes = keys ? [this.root] : undefined;
+      if (keys)
+        for (const key of keys)
+          nodes = this.descend(nodes as TrieNode<T>[], this.slotAt(key.path), key.values);
+      this.file(entry, t, nodes);
+    }
+    this.entries.set(id, entry);
+  }
+
+  /** Where `add` files the pattern, as `addFiled` takes it; throws ValidationError on a bad pattern. */
+  static filingOf(pattern: EventPattern): Filing {
+    const paths: PathSlot = { keys: [], plain: true, next: undefined };
+    const terms = patternTerms(pattern).map((term) => {
+      const keys = chooseKeys(flatten(term, paths, []), []);
+      return keys.length === 0 ? null : keys.map((key) => ({ path: key.slot.keys, values: keyValues(key) }));
+    });
+    return { format: FILING_FORMAT, terms };
+  }
+
+  private newEntry(
+    id: string,
+    pattern: EventPattern,
+    value: T,
+    terms: number,
+    filing: Filing | undefined,
+  ): Entry<T> {
+    return {
+      id,
+      value,
+      seq: ++this.seq,
+      stamp: 0,
+      pattern,
+      terms: new Array<TermRef<T>>(terms),
+      nodes: [],
+      refs: [],
+      fallback: false,
+      filing,
+    };
+  }
+
+  /** The children of `nodes` along `slot` for each of the values. */
+  private descend(nodes: TrieNode<T>[], slot: PathSlot, values: Scalar[]): TrieNode<T>[] {
+    if (values.length === 1) {
+      for (let i = 0; i < nodes.length; i++)
+        nodes[i] = this.child(nodes[i] as TrieNode<T>, slot, values[0] as Scalar);
+      return nodes;
+    }
+    return nodes.flatMap((n) => values.map((v) => this.child(n, slot, v)));
+  }
+
+  /** File alternative `t` of the entry at the trie nodes, or on the fallback list when there are none. */
+  private file(entry: Entry<T>, t: number, nodes: TrieNode<T>[] | undefined): void {
+    const ref: TermRef<T> = {
+      entry,
+      shared: entry.terms.length > 1,
+      stamp: 0,
+      index: t,
+      check: undefined,
+      leaves: undefined,
+      node: undefined,
+    };
+    entry.terms[t] = ref;
+    if (nodes === undefined) {
+      entry.fallback = true;
+      this.fallback.push(ref);
+      return;
+    }
+    for (const n of nodes)
+      n.refs = n.refs === undefined ? ref : appended(Array.isArray(n.refs) ? n.refs : [n.refs], ref);
+    const refs = nodes.length === 1 ? [ref] : nodes.map(() => ref);
+    entry.nodes = entry.nodes.length === 0 ? nodes : entry.nodes.concat(nodes);
+    entry.refs = entry.refs.length === 0 ? refs : entry.refs.concat(refs);
+  }
+
+  private slotAt(path: string[]): PathSlot {
+    let slot = this.paths;
+    for (const key of path) slot = slotBelow(slot, key);
+    return slot;
   }
 
   /** Remove the pattern filed under `id`; tells whether there was one. */
@@ -172,6 +273,7 @@ export class PatternIndex<T> {
     const found = this.found;
     this.found = [];
     this.event = undefined;
+    if (this.misfiled.length > 0) this.refile();
     if (found.length > 1) found.sort((a, b) => a.seq - b.seq);
     return found.map((entry) => entry.value);
   }
@@ -181,12 +283,26 @@ export class PatternIndex<T> {
    * when it was added: the leaves its filing does not prove. Reading the pattern again is cheaper
    * than keeping its parsed form from `add`: measured with 10,000 triggers, keeping it made both the
    * build and this step slower, as the garbage collector copies everything an index holds on to.
+   * Returns false, building nothing, when the entry's stored filing is not its pattern's own.
    */
-  private prepare(entry: Entry<T>): void {
-    const terms = patternTerms(entry.pattern);
+  private prepare(entry: Entry<T>): boolean {
+    let terms: Term[];
+    try {
+      terms = patternTerms(entry.pattern);
+    } catch {
+      if (entry.filing) return false;
+      throw new Error(`pattern ${entry.id} was changed after it was added`);
+    }
+    if (entry.filing && entry.filing.terms.length !== terms.length) return false;
+    const refs: TermRef<T>[] = [];
+    const built: FlatCheck[][] = [];
     for (let t = 0; t < terms.length; t++) {
       const flat = flatten(terms[t] as Term, this.paths, this.scratchLeaves);
       const keys = chooseKeys(flat, this.scratchKeys);
+      if (entry.filing && !sameKeys(entry.filing.terms[t] ?? null, keys)) {
+        flat.length = 0;
+        return false;
+      }
       const leaves: FlatCheck[] = [];
       for (const leaf of flat) {
         if (keys.includes(leaf)) continue;
@@ -194,9 +310,49 @@ export class PatternIndex<T> {
         leaves.push({ slot: leaf.slot, absent: leaf.absent, test });
       }
       flat.length = 0;
-      const ref = entry.terms[t] as TermRef<T>;
-      ref.leaves = leaves;
-      ref.check = leaves[0];
+      refs.push(entry.terms[t] as TermRef<T>);
+      built.push(leaves);
+    }
+    refs.forEach((ref, t) => {
+      ref.leaves = built[t];
+      ref.check = built[t]?.[0];
+    });
+    return true;
+  }
+
+  /**
+   * Decide, from its whole pattern, whether an entry whose stored filing proved wrong matches the
+   * event; the entry is filed again from its pattern (or dropped, if the pattern is not valid) once
+   * the event is matched.
+   */
+  private settle(entry: Entry<T>): void {
+    if (this.misfiled.includes(entry)) return;
+    this.misfiled.push(entry);
+    let matches = false;
+    try {
+      matches = compilePattern(entry.pattern)(this.event);
+    } catch {
+      return;
+    }
+    if (matches) {
+      entry.stamp = this.epoch;
+      this.found.push(entry);
+    }
+  }
+
+  /** File again, from their patterns, the entries `settle` decided; report and drop those whose pattern is not valid. */
+  private refile(): void {
+    const entries = this.misfiled;
+    this.misfiled = [];
+    for (const entry of entries) {
+      try {
+        this.add(entry.id, entry.pattern, entry.value);
+        (this.entries.get(entry.id) as Entry<T>).seq = entry.seq;
+        this.onMisfiled?.(entry.id, undefined);
+      } catch (problem) {
+        this.remove(entry.id);
+        this.onMisfiled?.(entry.id, problem instanceof Error ? problem : new Error(String(problem)));
+      }
     }
   }
 
@@ -214,20 +370,22 @@ export class PatternIndex<T> {
     let edge: Edge<T> | undefined;
     if (node.edges) for (const e of node.edges) if (e.slot === slot) edge = e;
     if (!edge) {
-      const child = newNode(node, undefined, value);
-      edge = { slot, value, child, children: undefined };
+      const key = internalized(value);
+      const child = newNode(node, undefined, key);
+      edge = { slot, value: key, child, children: undefined };
       child.upEdge = edge;
       node.edges = appended(node.edges, edge);
       return child;
     }
     let next = childOf(edge, value);
     if (!next) {
-      next = newNode(node, edge, value);
+      const key = internalized(value);
+      next = newNode(node, edge, key);
       if (!edge.children) {
         edge.children = new Map([[edge.value, edge.child as TrieNode<T>]]);
         edge.child = undefined;
       }
-      edge.children.set(value, next);
+      edge.children.set(key, next);
     }
     return next;
   }
@@ -294,7 +452,10 @@ export class PatternIndex<T> {
     if (ref.stamp === this.epoch) return;
     ref.stamp = this.epoch;
     if (ref.shared && ref.entry.stamp === this.epoch) return;
-    if (ref.leaves === undefined) this.prepare(ref.entry);
+    if (ref.leaves === undefined && !this.prepare(ref.entry)) {
+      this.settle(ref.entry);
+      return;
+    }
     let outcome = clean ? runChecks(ref, this.event) : UNSURE;
     if (outcome === UNSURE) {
       ref.node ??= compileTerm(patternTerms(ref.entry.pattern)[ref.index] as Term);
@@ -308,3 +469,44 @@ export class PatternIndex<T> {
 }
 
 const anyValue: ValueTest = () => true;
+
+/** Whether a stored filing of one alternative is the one `chooseKeys` gives (values in any order). */
+const sameKeys = (filed: FiledKey[] | null, keys: Leaf[]): boolean => {
+  if ((filed?.length ?? 0) !== keys.length) return false;
+  return keys.every((key, k) => {
+    const stored = (filed as FiledKey[])[k] as FiledKey;
+    const path = key.slot.keys;
+    const values = keyValues(key);
+    return (
+      stored.path.length === path.length &&
+      stored.path.every((part, i) => part === path[i]) &&
+      stored.values.length === values.length &&
+      values.every((v) => stored.values.includes(v))
+    );
+  });
+};
+
+/** A stored filing this release can use: the current format, and the shape `filingOf` gives. */
+const isFiling = (filing: unknown): filing is Filing => {
+  if (typeof filing !== 'object' || filing === null) return false;
+  const { format, terms } = filing as Partial<Filing>;
+  return (
+    format === FILING_FORMAT &&
+    Array.isArray(terms) &&
+    terms.length > 0 &&
+    terms.every(
+      (keys) =>
+        keys === null ||
+        (Array.isArray(keys) &&
+          keys.length > 0 &&
+          keys.every(
+            (key) =>
+              Array.isArray(key?.path) &&
+              key.path.every((part) => typeof part === 'string') &&
+              Array.isArray(key.values) &&
+              key.values.length > 0 &&
+              key.values.every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v)),
+          )),
+    )
+  );
+};
