@@ -1,12 +1,17 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { windowCloses } from '../../app/admin/stats.js';
 import type { JourneyStats, StatsDelta } from '../../app/ports.js';
 import { queryAll, type TableOptions } from './client.js';
 import { itemSchemaVersion } from './items.js';
+import { expiryAfter, ttlAttribute } from './keys.js';
 
 const statsPk = (journeyId: string): string => `STATS#${journeyId}`;
 const shardSk = (shard: number): string => `SHARD#${shard}`;
+const windowSk = (until: string): string => `WINDOW#${until}`;
 const statsType = 'journeyStats';
+/** A window item is dropped by TTL a day after its windows closed: they never count again. */
+const windowGraceDays = 1;
 /** Counter attributes carry this prefix, so bookkeeping attributes never count. */
 const counterPrefix = 'c:';
 
@@ -24,6 +29,11 @@ const hash = (text: string): number => {
  * Journey counters as a few sharded items under `STATS#{journeyId}` / `SHARD#{n}`.
  * A recording is one UpdateItem with an `ADD` per counter (no read); a busy journey spreads its
  * writes over `shards` items instead of throttling on one. Reading sums the shards: one Query.
+ *
+ * Open conversion windows (`goal.{group}.open.{until}`, see `windowCloses`) are kept apart, one
+ * item per closing time (`WINDOW#{until}`) that TTL drops a day after it: there is one such
+ * counter per window, so the shard items would otherwise grow without bound. A delta that opens
+ * or converts a window is then two UpdateItems; the same Query reads both kinds.
  */
 export class DynamoJourneyStats implements JourneyStats {
   private readonly doc: DynamoDBDocumentClient;
@@ -38,10 +48,38 @@ export class DynamoJourneyStats implements JourneyStats {
 
   async record(journeyId: string, shardKey: string, delta: StatsDelta): Promise<void> {
     const entries = Object.entries(delta).filter(([, amount]) => Number.isFinite(amount) && amount !== 0);
-    if (entries.length === 0) return;
+    const shared: [string, number][] = [];
+    const byClosing = new Map<string, [string, number][]>();
+    for (const entry of entries) {
+      const until = windowCloses(entry[0]);
+      if (until === null || Number.isNaN(Date.parse(until))) shared.push(entry);
+      else byClosing.set(until, [...(byClosing.get(until) ?? []), entry]);
+    }
+    const writes: Promise<void>[] = [];
+    if (shared.length > 0) {
+      writes.push(this.add({ pk: statsPk(journeyId), sk: shardSk(hash(shardKey) % this.shards) }, shared));
+    }
+    for (const [until, counters] of byClosing) {
+      const expiresAt = expiryAfter(until, windowGraceDays);
+      writes.push(this.add({ pk: statsPk(journeyId), sk: windowSk(until) }, counters, expiresAt));
+    }
+    await Promise.all(writes);
+  }
+
+  private async add(
+    key: { pk: string; sk: string },
+    counters: readonly [string, number][],
+    expiresAt?: number,
+  ): Promise<void> {
     const names: Record<string, string> = { '#type': 'type', '#schema': 'schemaVersion' };
     const values: Record<string, unknown> = { ':type': statsType, ':schema': itemSchemaVersion };
-    const adds = entries.map(([counter, amount], i) => {
+    const sets = ['#type = :type', '#schema = :schema'];
+    if (expiresAt !== undefined) {
+      names['#ttl'] = ttlAttribute;
+      values[':ttl'] = expiresAt;
+      sets.push('#ttl = :ttl');
+    }
+    const adds = counters.map(([counter, amount], i) => {
       names[`#c${i}`] = `${counterPrefix}${counter}`;
       values[`:c${i}`] = amount;
       return `#c${i} :c${i}`;
@@ -49,8 +87,8 @@ export class DynamoJourneyStats implements JourneyStats {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { pk: statsPk(journeyId), sk: shardSk(hash(shardKey) % this.shards) },
-        UpdateExpression: `SET #type = :type, #schema = :schema ADD ${adds.join(', ')}`,
+        Key: key,
+        UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),

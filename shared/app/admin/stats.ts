@@ -1,6 +1,6 @@
 import { NotFoundError } from '../../domain/errors.js';
 import type { Journey } from '../../domain/journey/definition.js';
-import type { Instance } from '../../domain/journey/instance.js';
+import type { Group, Instance } from '../../domain/journey/instance.js';
 import { compareConversion, type LiftComparison } from '../../domain/journey/lift.js';
 import type { AdminApiDeps } from '../deps.js';
 import type { JourneyStats, Logger, MessageStatus, StatsDelta } from '../ports.js';
@@ -16,7 +16,28 @@ import type { JourneyStats, Logger, MessageStatus, StatsDelta } from '../ports.j
  * - `message.delivered|bounced|complained|opened|clicked` (from provider feedback, `feedbackDelta`)
  * - `goal.{treatment|control}.entered`, `goal.{treatment|control}.converted` (the goal reached
  *   within the conversion window): the lift figures, on journeys with a `goalWindow`
+ * - `goal.{treatment|control}.open.{until}`: windows closing at `until` (the instance's
+ *   `goalWindow.until`, an ISO time), +1 when one opens and -1 when it converts. A window also
+ *   closes when `until` passes, with no save (a treated instance is never woken for it), so the
+ *   open ones are those counters whose `until` is still ahead at the time of the read. Instances
+ *   started before these counters existed add nothing when they open and -1 when they convert: a
+ *   negative counter is read as 0. See `openWindowCounter`.
  */
+
+const OPEN_PREFIX = /^goal\.(treatment|control)\.open\./;
+
+/** The counter of the conversion windows of `group` that close at `until`. */
+export const openWindowCounter = (group: Group, until: string): string => `goal.${group}.open.${until}`;
+
+/**
+ * When the windows a counter counts close (`until`), or null for any other counter. Stores may
+ * keep these counters apart and drop them some time after that moment: a closed window never
+ * counts again.
+ */
+export const windowCloses = (counter: string): string | null => {
+  const match = OPEN_PREFIX.exec(counter);
+  return match ? counter.slice(match[0].length) : null;
+};
 
 /**
  * An effect, optionally with what became of it: for sends, the `SendOutcome` the engine's
@@ -71,9 +92,14 @@ export const statsDelta = (
   }
   const window = next.goalWindow;
   if (window) {
-    if (previous === null) add(delta, `goal.${window.group}.entered`);
+    const open = openWindowCounter(window.group, window.until);
+    if (previous === null) {
+      add(delta, `goal.${window.group}.entered`);
+      if (window.convertedAt === null) add(delta, open);
+    }
     if (window.convertedAt !== null && !previous?.goalWindow?.convertedAt) {
       add(delta, `goal.${window.group}.converted`);
+      if (previous !== null) add(delta, open, -1);
     }
   }
   for (const effect of effects) {
@@ -136,8 +162,10 @@ export const PRICES_USD = {
 } as const;
 
 /**
- * Conversion within the window, treated vs held out, and the lift. Provisional while windows are
- * open: customers who entered lately have had less time to convert, in both groups alike.
+ * Conversion within the window, treated vs held out, and the lift. Provisional (`provisional`,
+ * and the verdict says so) while a window of either group is open at the time of the request:
+ * customers who entered lately have had less time to convert, in both groups alike. Each group's
+ * `openWindows` says how many.
  */
 export type LiftFigures = LiftComparison & {
   /** The current version's holdout share and conversion window (null when it has none). */
@@ -185,12 +213,30 @@ const roundUsd = (amount: number): number => Math.round(amount * 1e6) / 1e6;
 const round6 = (value: number | null): number | null =>
   value === null ? null : Math.round(value * 1e6) / 1e6;
 
-const liftFigures = (counters: Record<string, number>, journey: Journey | undefined): LiftFigures | null => {
+/** Windows of each group still open at `now`: their `until` is ahead (a negative counter reads as 0). */
+const openWindows = (counters: Record<string, number>, now: string): Record<Group, number> => {
+  const open = { treatment: 0, control: 0 };
+  const nowMs = Date.parse(now);
+  for (const [name, value] of Object.entries(counters)) {
+    const until = windowCloses(name);
+    if (until === null || value <= 0 || !(Date.parse(until) > nowMs)) continue;
+    open[name.startsWith('goal.treatment.') ? 'treatment' : 'control'] += value;
+  }
+  return open;
+};
+
+const liftFigures = (
+  counters: Record<string, number>,
+  journey: Journey | undefined,
+  now: string,
+): LiftFigures | null => {
   const measured = Object.keys(counters).some((name) => name.startsWith('goal.'));
   if (!measured && !journey?.goalWindow) return null;
-  const group = (name: string) => ({
+  const open = openWindows(counters, now);
+  const group = (name: Group) => ({
     entered: counters[`goal.${name}.entered`] ?? 0,
     converted: counters[`goal.${name}.converted`] ?? 0,
+    openWindows: open[name],
   });
   const lift = compareConversion(group('treatment'), group('control'));
   const interval = lift.confidenceInterval;
@@ -211,7 +257,7 @@ const liftFigures = (counters: Record<string, number>, journey: Journey | undefi
 
 /** `GET /journeys/{id}/stats`: the journey's figures and the estimated cost of its sends. */
 export const journeyFigures = async (
-  deps: Pick<AdminApiDeps, 'stats' | 'journeys' | 'drafts'>,
+  deps: Pick<AdminApiDeps, 'stats' | 'journeys' | 'drafts' | 'clock'>,
   id: string,
   options: { smsPriceUsd?: number } = {},
 ): Promise<JourneyFigures> => {
@@ -240,7 +286,7 @@ export const journeyFigures = async (
     active: value('active'),
     ended: group(counters, 'ended.'),
     converted: value('ended.converted'),
-    lift: liftFigures(counters, current?.journey),
+    lift: liftFigures(counters, current?.journey, deps.clock.now()),
     steps: stepIds.map((stepId) => ({
       stepId,
       reached: reached[stepId] ?? 0,

@@ -8,9 +8,17 @@ export interface GroupCounts {
   entered: number;
   /** Of them, those who reached the goal within the conversion window. */
   converted: number;
+  /**
+   * Of them, those whose window is still open: not converted yet, but they still may. Counted as
+   * not converted in the rate until they do (0 when not given).
+   */
+  openWindows?: number;
 }
 
-export interface GroupRate extends GroupCounts {
+export interface GroupRate {
+  entered: number;
+  converted: number;
+  openWindows: number;
   /** converted / entered; null without customers. */
   conversionRate: number | null;
 }
@@ -28,6 +36,11 @@ export interface LiftComparison {
   pValue: number | null;
   /** True only with enough customers in both groups and a p-value below 0.05. */
   significant: boolean;
+  /**
+   * True while a window of either group is open: the rates may still rise (and the lift move)
+   * as those customers convert. The verdict then says so.
+   */
+  provisional: boolean;
   verdict: string;
 }
 
@@ -50,9 +63,19 @@ const erfc = (x: number): number => {
 export const twoSidedP = (z: number): number => Math.min(1, erfc(Math.abs(z) / Math.SQRT2));
 
 const rateOf = (group: GroupCounts): GroupRate => ({
-  ...group,
+  entered: group.entered,
+  converted: group.converted,
+  openWindows: group.openWindows ?? 0,
   conversionRate: group.entered > 0 ? group.converted / group.entered : null,
 });
+
+const customers = (count: number, who: string): string => `${count} ${who} customer${count === 1 ? '' : 's'}`;
+
+/** The verdict, with a warning while windows are open: the figures are not final. */
+const withWindows = (verdict: string, treatment: GroupRate, control: GroupRate): string => {
+  if (treatment.openWindows + control.openWindows === 0) return verdict;
+  return `${verdict} (provisional: ${customers(treatment.openWindows, 'treated')} and ${customers(control.openWindows, 'held-out')} still have an open conversion window, so the rates may still rise and the lift may change)`;
+};
 
 const enough = (group: GroupCounts): boolean =>
   group.converted >= MIN_OUTCOMES_PER_GROUP && group.entered - group.converted >= MIN_OUTCOMES_PER_GROUP;
@@ -62,6 +85,7 @@ export const compareConversion = (treatment: GroupCounts, control: GroupCounts):
   const t = rateOf(treatment);
   const c = rateOf(control);
   const base = { treatment: t, control: c };
+  const provisional = t.openWindows + c.openWindows > 0;
   if (t.conversionRate === null || c.conversionRate === null) {
     return {
       ...base,
@@ -70,10 +94,14 @@ export const compareConversion = (treatment: GroupCounts, control: GroupCounts):
       confidenceInterval: null,
       pValue: null,
       significant: false,
-      verdict:
+      provisional,
+      verdict: withWindows(
         c.conversionRate === null
           ? 'no held-out customers yet: nothing to compare with'
           : 'no treated customers yet: nothing to compare',
+        t,
+        c,
+      ),
     };
   }
   const pt = t.conversionRate;
@@ -94,10 +122,15 @@ export const compareConversion = (treatment: GroupCounts, control: GroupCounts):
         : null,
     pValue,
     significant,
-    verdict: !sized
-      ? `too few customers to tell: each group needs at least ${MIN_OUTCOMES_PER_GROUP} who converted and ${MIN_OUTCOMES_PER_GROUP} who did not`
-      : significant
-        ? 'significant at the 5% level'
-        : 'not significant at the 5% level: the difference may be chance',
+    provisional,
+    verdict: withWindows(
+      !sized
+        ? `too few customers to tell: each group needs at least ${MIN_OUTCOMES_PER_GROUP} who converted and ${MIN_OUTCOMES_PER_GROUP} who did not`
+        : significant
+          ? 'significant at the 5% level'
+          : 'not significant at the 5% level: the difference may be chance',
+      t,
+      c,
+    ),
   };
 };

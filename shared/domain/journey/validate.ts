@@ -2,7 +2,7 @@ import type * as z from 'zod';
 import type { Problem } from '../errors.js';
 import { validatePattern } from '../pattern/index.js';
 import { parseDuration } from '../time/duration.js';
-import { isWaiting, Journey, STEP_TYPES, successors } from './definition.js';
+import { isSend, isWaiting, Journey, STEP_TYPES, type Step, successors } from './definition.js';
 import { isDatePath } from './wait-until.js';
 
 const MAX_WAIT_MS = 366 * 86_400_000;
@@ -30,8 +30,8 @@ const schemaProblems = (error: z.ZodError): Problem[] =>
 /**
  * Check a journey definition and list every problem with its location:
  * schema errors, pattern syntax, dangling and unreachable steps, waits over a year,
- * loops that never wait, split percentages, date attributes of `waitUntil`, entry rules, and the
- * goal and conversion window a holdout needs.
+ * loops that never wait, split percentages, date attributes of `waitUntil`, entry rules, the
+ * goal and conversion window a holdout needs, and a window that closes before the last message.
  * (Whether templates exist is checked where templates are known: `checkJourney`.)
  */
 export const validateJourney = (input: unknown): JourneyCheck => {
@@ -190,7 +190,97 @@ const goalProblems = (journey: Journey): Problem[] => {
   if (ms <= 0) problems.push({ path: 'goalWindow', message: 'must be longer than zero' });
   if (ms > MAX_GOAL_WINDOW_MS)
     problems.push({ path: 'goalWindow', message: 'must not be longer than 90 days' });
+  const last = lastSendAfter(journey);
+  if (ms > 0 && last !== null && ms < last) {
+    problems.push({
+      path: 'goalWindow',
+      message: `must be at least ${isoDuration(last)}: the last message can go out ${spokenDuration(last)} after entry`,
+    });
+  }
   return problems;
+};
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * The longest a step can hold an instance before it goes on: a wait its duration, a wait for an
+ * event its timeout (on both ways out: the event may come just before it), a `waitUntil` a time of
+ * day up to a day, one on a date (a birthday) up to 366 days. Other steps go on at once.
+ */
+const longestHold = (step: Step): number => {
+  switch (step.type) {
+    case 'wait':
+      return parseDuration(step.duration) ?? 0;
+    case 'waitForEvent':
+      return parseDuration(step.timeout) ?? 0;
+    case 'waitUntil':
+      return step.date === undefined ? DAY_MS : 366 * DAY_MS;
+    default:
+      return 0;
+  }
+};
+
+/**
+ * The latest a send step can run after entry, over every path from the start (a loop is not
+ * counted around again: its waits count once); null when no send step can be reached. Quiet hours, which may defer a send further,
+ * are not counted.
+ */
+const lastSendAfter = (journey: Journey): number | null => {
+  const NONE = Number.NEGATIVE_INFINITY;
+  const latest = new Map<string, number>();
+  const onPath = new Set<string>();
+  // The latest a send can run after entering step `id`; NONE when none follows it.
+  const from = (id: string): number => {
+    const known = latest.get(id);
+    if (known !== undefined) return known;
+    const step = journey.steps[id];
+    if (!step || onPath.has(id)) return NONE;
+    onPath.add(id);
+    let result = isSend(step) ? 0 : NONE;
+    const hold = longestHold(step);
+    for (const next of successors(step)) result = Math.max(result, hold + from(next));
+    onPath.delete(id);
+    latest.set(id, result);
+    return result;
+  };
+  const result = from(journey.start);
+  return result === NONE ? null : result;
+};
+
+/** Milliseconds as an ISO 8601 duration: days, then hours, minutes and seconds (`P7D`, `P1DT12H`). */
+const isoDuration = (ms: number): string => {
+  const { days, hours, minutes, seconds } = partsOf(ms);
+  const time = `${hours ? `${hours}H` : ''}${minutes ? `${minutes}M` : ''}${seconds ? `${seconds}S` : ''}`;
+  const text = `P${days ? `${days}D` : ''}${time ? `T${time}` : ''}`;
+  return text === 'P' ? 'PT0S' : text;
+};
+
+/** Milliseconds in words: `7 days`, `1 day and 12 hours`. */
+const spokenDuration = (ms: number): string => {
+  const { days, hours, minutes, seconds } = partsOf(ms);
+  const words = (
+    [
+      [days, 'day'],
+      [hours, 'hour'],
+      [minutes, 'minute'],
+      [seconds, 'second'],
+    ] as const
+  )
+    .filter(([count]) => count > 0)
+    .map(([count, unit]) => `${count} ${unit}${count === 1 ? '' : 's'}`);
+  if (words.length === 0) return '0 seconds';
+  return words.length === 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+};
+
+const partsOf = (ms: number) => {
+  const totalSeconds = Math.ceil(ms / 1000);
+  return {
+    days: Math.floor(totalSeconds / 86_400),
+    hours: Math.floor((totalSeconds % 86_400) / 3600),
+    minutes: Math.floor((totalSeconds % 3600) / 60),
+    seconds: totalSeconds % 60,
+  };
 };
 
 /** A cycle made only of steps that do not wait would spin forever: refuse it. */

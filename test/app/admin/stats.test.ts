@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryJourneyDrafts, MemoryJourneyStore } from '../../../shared/adapters/memory/index.js';
 import { createJourney, publishJourney } from '../../../shared/app/admin/journeys.js';
 import { feedbackDelta, journeyFigures, recordStats, statsDelta } from '../../../shared/app/admin/stats.js';
+import { processCustomerEvent } from '../../../shared/app/process-customer-event.js';
 import { churnWinBack } from '../../../shared/domain/defaults/churn-win-back.js';
 import { postPurchaseSurvey } from '../../../shared/domain/defaults/post-purchase-survey.js';
 import { NotFoundError } from '../../../shared/domain/errors.js';
+import { Journey } from '../../../shared/domain/journey/definition.js';
+import { inHoldout } from '../../../shared/domain/journey/draw.js';
 import type { Instance } from '../../../shared/domain/journey/instance.js';
 import { anInstance } from '../../integration/dynamodb/fixtures.js';
+import { DAY, makeWorld } from '../../support/app.js';
 import { adminWorld, quietLogger } from './world.js';
 
 const instance = (overrides: Partial<Instance>): Instance => anInstance(overrides);
@@ -138,13 +143,18 @@ describe('conversion window counters', () => {
       when: 'a customer is held out',
       previous: null,
       next: heldOut,
-      delta: { entered: 1, 'ended.holdout': 1, 'goal.control.entered': 1 },
+      delta: {
+        entered: 1,
+        'ended.holdout': 1,
+        'goal.control.entered': 1,
+        [`goal.control.open.${until}`]: 1,
+      },
     },
     {
       when: 'a held-out customer reaches the goal within the window',
       previous: heldOut,
       next: heldOutConverted,
-      delta: { 'goal.control.converted': 1 },
+      delta: { 'goal.control.converted': 1, [`goal.control.open.${until}`]: -1 },
     },
     {
       when: "a held-out customer's window ends without the goal",
@@ -162,19 +172,26 @@ describe('conversion window counters', () => {
         'reached.wait': 1,
         'waiting.wait': 1,
         'goal.treatment.entered': 1,
+        [`goal.treatment.open.${until}`]: 1,
       },
     },
     {
       when: 'a treated customer orders after the journey, within the window',
       previous: treatedDone,
       next: treatedLate,
-      delta: { 'goal.treatment.converted': 1 },
+      delta: { 'goal.treatment.converted': 1, [`goal.treatment.open.${until}`]: -1 },
     },
     {
       when: 'a treated customer converts mid-journey, within the window',
       previous: instance({ ...waitingForAnswer, ...window('treatment') }),
       next: instance({ ...converted, ...window('treatment', '2026-11-04T09:00:00.000Z') }),
-      delta: { active: -1, 'ended.converted': 1, 'waiting.answer': -1, 'goal.treatment.converted': 1 },
+      delta: {
+        active: -1,
+        'ended.converted': 1,
+        'waiting.answer': -1,
+        'goal.treatment.converted': 1,
+        [`goal.treatment.open.${until}`]: -1,
+      },
     },
   ])('counts $when', ({ previous, next, delta }) => {
     expect(statsDelta(previous, next)).toEqual(delta);
@@ -249,13 +266,14 @@ describe('journey figures', () => {
     expect(lift).toEqual({
       holdoutPercent: 10,
       goalWindow: 'P30D',
-      treatment: { entered: 900, converted: 90, conversionRate: 0.1 },
-      control: { entered: 100, converted: 5, conversionRate: 0.05 },
+      treatment: { entered: 900, converted: 90, openWindows: 0, conversionRate: 0.1 },
+      control: { entered: 100, converted: 5, openWindows: 0, conversionRate: 0.05 },
       absoluteLift: 0.05,
       relativeLift: 1,
       confidenceInterval: { level: 0.95, low: 0.003002, high: 0.096998 },
       pValue: 0.037056,
       significant: true,
+      provisional: false,
       verdict: 'significant at the 5% level',
     });
   });
@@ -281,6 +299,32 @@ describe('journey figures', () => {
     expect(lift?.verdict).toMatch(/^too few customers to tell/);
   });
 
+  it('does not count a window of an instance started before open windows were counted below zero', async () => {
+    const { deps } = adminWorld('2026-11-12T09:00:00.000Z');
+    await createJourney(deps, churnWinBack);
+    await publishJourney(deps, 'churn-win-back');
+    const until = '2026-12-02T09:00:00.000Z';
+    const started = instance({
+      ...waitingAtWait,
+      goalWindow: { group: 'treatment', until, convertedAt: null },
+    });
+    // What the entry recorded before: no open-window counter.
+    await deps.stats.record('churn-win-back', started.instanceId, { 'goal.treatment.entered': 1 });
+    const ordered = instance({
+      ...started,
+      status: 'converted',
+      waiting: null,
+      version: 2,
+      goalWindow: { group: 'treatment', until, convertedAt: '2026-11-12T09:00:00.000Z' },
+    });
+    await recordStats(deps, 'churn-win-back', started.instanceId, statsDelta(started, ordered));
+
+    const { lift } = await journeyFigures(deps, 'churn-win-back');
+
+    expect(lift?.treatment).toEqual({ entered: 1, converted: 1, openWindows: 0, conversionRate: 1 });
+    expect(lift?.provisional).toBe(false);
+  });
+
   it('never fails the engine when the figures cannot be written', async () => {
     const warnings: string[] = [];
     const failing = {
@@ -296,5 +340,94 @@ describe('journey figures', () => {
     const { deps } = adminWorld();
 
     await expect(journeyFigures(deps, 'nope')).rejects.toThrow(NotFoundError);
+  });
+});
+
+describe('lift while conversion windows are open', () => {
+  const customerIdFor = (held: boolean): string => {
+    for (let i = 0; ; i += 1) if (inHoldout('churn-win-back', `c-${i}`, 10) === held) return `c-${i}`;
+  };
+  const order = (customerId: string) => ({
+    customerId,
+    orderId: 'o-1',
+    total: 30,
+    currency: 'EUR',
+    items: [],
+  });
+
+  /** The churn win-back with one treated and one held-out customer who entered at the same time. */
+  const twoCustomers = async () => {
+    const world = await makeWorld([churnWinBack], '2026-11-02T01:00:00.000Z');
+    const ids = { treated: customerIdFor(false), held: customerIdFor(true) };
+    for (const id of Object.values(ids)) {
+      await processCustomerEvent(
+        world.deps,
+        world.event('Customer Profile Updated', {
+          customerId: id,
+          email: `${id}@example.com`,
+          consent: { email: true },
+        }),
+      );
+      await processCustomerEvent(
+        world.deps,
+        world.event('Churn Risk Detected', { customerId: id }, 'careflow'),
+      );
+    }
+    const journeys = new MemoryJourneyStore();
+    await journeys.putPublished(Journey.parse(churnWinBack));
+    const figures = async () => {
+      const deps = {
+        stats: world.stats,
+        journeys,
+        drafts: new MemoryJourneyDrafts(),
+        clock: world.clock,
+      };
+      const { lift } = await journeyFigures(deps, 'churn-win-back');
+      if (!lift) throw new Error('no lift figures');
+      return lift;
+    };
+    return { world, ids, figures };
+  };
+
+  it('counts the customers of each group whose window is open, and calls the comparison provisional', async () => {
+    const { world, figures } = await twoCustomers();
+    await world.advance(12 * DAY);
+
+    const lift = await figures();
+
+    expect(lift.treatment).toEqual({ entered: 1, converted: 0, openWindows: 1, conversionRate: 0 });
+    expect(lift.control).toEqual({ entered: 1, converted: 0, openWindows: 1, conversionRate: 0 });
+    expect(lift.provisional).toBe(true);
+    expect(lift.verdict).toContain(
+      '(provisional: 1 treated customer and 1 held-out customer still have an open conversion window, so the rates may still rise',
+    );
+  });
+
+  it('closes a treated window when the customer converts, though the journey had ended', async () => {
+    const { world, ids, figures } = await twoCustomers();
+    await world.advance(20 * DAY);
+    await processCustomerEvent(world.deps, world.event('Order Completed', order(ids.treated)));
+
+    const lift = await figures();
+
+    expect(lift.treatment).toMatchObject({ entered: 1, converted: 1, openWindows: 0 });
+    expect(lift.control).toMatchObject({ entered: 1, converted: 0, openWindows: 1 });
+    expect(lift.provisional).toBe(true);
+  });
+
+  it('is final once every window has closed: the treated one passes unnoticed, the held-out one by its wake-up', async () => {
+    const { world, figures } = await twoCustomers();
+    await world.advance(30 * DAY - 1);
+    expect((await figures()).provisional).toBe(true);
+
+    await world.advance(1);
+    const lift = await figures();
+
+    expect(lift.treatment.openWindows).toBe(0);
+    expect(lift.control.openWindows).toBe(0);
+    expect(lift).toMatchObject({
+      provisional: false,
+      verdict: 'too few customers to tell: each group needs at least 5 who converted and 5 who did not',
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaultJourneys } from '../../../shared/domain/defaults/index.js';
 import { postPurchaseSurvey } from '../../../shared/domain/defaults/post-purchase-survey.js';
 import { validateJourney } from '../../../shared/domain/journey/validate.js';
 
@@ -214,6 +215,110 @@ describe('journey validation', () => {
       ],
     ])('refuses %s, naming the field', (_, overrides, problem) => {
       expect(problemsOf({ ...base, steps, ...overrides })).toContainEqual(problem);
+    });
+  });
+
+  describe('a conversion window that closes before the last message', () => {
+    const goal = { 'detail-type': ['Order Completed'] };
+    const send = (next: string) => ({ type: 'sendEmail', template: 't', next });
+    const windowOf = (steps: Record<string, unknown>, goalWindow: string) =>
+      problemsOf({ ...base, steps, goal, goalWindow }).filter((p) => p.path === 'goalWindow');
+    /** Offer after a day, remind five days later, then wait nine more days and end (the churn win-back's shape). */
+    const winBack = {
+      a: { type: 'wait', duration: 'P1D', next: 'offer' },
+      offer: send('patience'),
+      patience: { type: 'wait', duration: 'P5D', next: 'remind' },
+      remind: send('grace'),
+      grace: { type: 'wait', duration: 'P9D', next: 'end' },
+      end: { type: 'exit' },
+    };
+
+    it('refuses a window shorter than the waits before the last message, naming how long that is', () => {
+      expect(windowOf(winBack, 'P5D')).toEqual([
+        {
+          path: 'goalWindow',
+          message: 'must be at least P6D: the last message can go out 6 days after entry',
+        },
+      ]);
+    });
+
+    it('accepts a window that covers the last message, however long the journey waits after it', () => {
+      expect(windowOf(winBack, 'P6D')).toEqual([]);
+      expect(windowOf(winBack, 'P7D')).toEqual([]);
+    });
+
+    it.each([
+      [
+        'the longest branch of a wait for an event, by its timeout',
+        {
+          a: send('answer'),
+          answer: { type: 'waitForEvent', pattern: goal, timeout: 'P3D', next: 'thanks', onTimeout: 'end' },
+          thanks: { type: 'wait', duration: 'PT12H', next: 'note' },
+          note: send('end'),
+          end: { type: 'exit' },
+        },
+        'must be at least P3DT12H: the last message can go out 3 days and 12 hours after entry',
+      ],
+      [
+        'a waitUntil a time of day, as up to a day',
+        {
+          a: { type: 'waitUntil', time: '09:00', next: 'b' },
+          b: send('end'),
+          end: { type: 'exit' },
+        },
+        'must be at least P1D: the last message can go out 1 day after entry',
+      ],
+      [
+        'a waitUntil a birthday, as up to 366 days',
+        {
+          a: { type: 'waitUntil', date: 'profile.birthday', annual: true, time: '09:00', next: 'b' },
+          b: send('end'),
+          end: { type: 'exit' },
+        },
+        'must be at least P366D: the last message can go out 366 days after entry',
+      ],
+      [
+        'the longer of two branches',
+        {
+          a: {
+            type: 'randomSplit',
+            branches: [
+              { percent: 50, next: 'short' },
+              { percent: 50, next: 'long' },
+            ],
+          },
+          short: { type: 'wait', duration: 'PT1H', next: 'b' },
+          long: { type: 'wait', duration: 'P2DT30M', next: 'b' },
+          b: send('end'),
+          end: { type: 'exit' },
+        },
+        'must be at least P2DT30M: the last message can go out 2 days and 30 minutes after entry',
+      ],
+    ])('counts %s', (_, steps, message) => {
+      expect(windowOf(steps, 'PT1H')).toEqual([{ path: 'goalWindow', message }]);
+    });
+
+    it('counts the waits of a loop once around', () => {
+      const steps = {
+        a: { type: 'wait', duration: 'P2D', next: 'b' },
+        b: send('a'),
+      };
+      expect(windowOf(steps, 'P1D')).toEqual([
+        {
+          path: 'goalWindow',
+          message: 'must be at least P2D: the last message can go out 2 days after entry',
+        },
+      ]);
+      expect(windowOf(steps, 'P2D')).toEqual([]);
+    });
+
+    it('has nothing to check on a journey that sends nothing', () => {
+      const steps = { a: { type: 'wait', duration: 'P60D', next: 'end' }, end: { type: 'exit' } };
+      expect(windowOf(steps, 'P1D')).toEqual([]);
+    });
+
+    it.each(defaultJourneys.map((j) => [j.id, j] as const))('keeps the seeded %s valid', (_, journey) => {
+      expect(problemsOf(journey)).toEqual([]);
     });
   });
 

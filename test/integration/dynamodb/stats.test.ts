@@ -1,3 +1,4 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
 import { DynamoCustomerStore } from '../../../shared/adapters/dynamodb/customer-store.js';
@@ -109,6 +110,9 @@ describe('DynamoJourneyStats', () => {
       'goal.control.converted': 1,
       'goal.treatment.entered': 1,
       'goal.treatment.converted': 1,
+      // Both windows (closing 30 days after entry) opened and closed by the conversion.
+      'goal.control.open.2026-12-02T09:00:00.000Z': 0,
+      'goal.treatment.open.2026-12-02T09:00:00.000Z': 0,
     });
     expect(
       compareConversion(
@@ -119,6 +123,53 @@ describe('DynamoJourneyStats', () => {
         { entered: totals['goal.control.entered'] ?? 0, converted: totals['goal.control.converted'] ?? 0 },
       ),
     ).toMatchObject({ absoluteLift: 0, significant: false });
+  });
+
+  it('keeps open conversion windows in an item per closing time that TTL drops a day after it', async () => {
+    const journeyId = newId();
+    const until = '2026-12-02T09:00:00.000Z';
+    const { client, calls } = countingClient(db.endpoint);
+    const stats = new DynamoJourneyStats({ doc: createDocumentClient(client), tableName: db.tableName });
+
+    await stats.record(journeyId, 'i-1', {
+      entered: 1,
+      'goal.treatment.entered': 1,
+      [`goal.treatment.open.${until}`]: 1,
+    });
+    await stats.record(journeyId, 'i-2', {
+      entered: 1,
+      'goal.control.entered': 1,
+      [`goal.control.open.${until}`]: 1,
+    });
+    await stats.record(journeyId, 'i-1', {
+      'goal.treatment.converted': 1,
+      [`goal.treatment.open.${until}`]: -1,
+    });
+
+    expect(calls).toEqual([
+      'UpdateItem',
+      'UpdateItem',
+      'UpdateItem',
+      'UpdateItem',
+      'UpdateItem',
+      'UpdateItem',
+    ]);
+    const window = await db.doc.send(
+      new GetCommand({ TableName: db.tableName, Key: { pk: `STATS#${journeyId}`, sk: `WINDOW#${until}` } }),
+    );
+    expect(window.Item).toMatchObject({
+      expiresAt: Date.parse('2026-12-03T09:00:00.000Z') / 1000,
+      [`c:goal.treatment.open.${until}`]: 0,
+      [`c:goal.control.open.${until}`]: 1,
+    });
+    expect(await stats.read(journeyId)).toEqual({
+      entered: 2,
+      'goal.treatment.entered': 1,
+      'goal.treatment.converted': 1,
+      'goal.control.entered': 1,
+      [`goal.treatment.open.${until}`]: 0,
+      [`goal.control.open.${until}`]: 1,
+    });
   });
 
   it('reads an unknown journey as no counters', async () => {
