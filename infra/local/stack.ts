@@ -185,11 +185,13 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const journeys = new DynamoJourneyStore(table);
   const templates = storedThenBuiltInTemplates(table, clock, 0);
   // Seed the default journeys once, published as the admin API publishes (with the templates they
-  // send); a marketer's later versions are left alone on restart.
+  // send, and their trigger items); a marketer's later versions are left alone on restart. Journeys
+  // kept from a release without trigger items get theirs (decision 0078).
   for (const journey of defaultJourneys) {
     if (await journeys.getCurrent(journey.id)) continue;
     await journeys.putPublished(await withTemplateSnapshot(Journey.parse(journey), templates));
   }
+  await journeys.completeTriggerItems();
   if (options.realTimeWakes ?? true) scheduler.start();
   ready = true;
 

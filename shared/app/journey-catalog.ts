@@ -1,18 +1,29 @@
+import { ValidationError } from '../domain/errors.js';
 import type { Journey } from '../domain/journey/definition.js';
 import { PatternIndex } from '../domain/pattern/index.js';
-import type { Clock, JourneyStore, Logger } from './ports.js';
+import type { Clock, JourneyStore, JourneyTrigger, Logger } from './ports.js';
+
+/** A journey at one version, as the trigger index files it. */
+type VersionRef = Pick<JourneyTrigger, 'id' | 'version'>;
+
+const keyOf = ({ id, version }: VersionRef): string => `${id}@${version}`;
 
 /**
- * The published journeys, compiled once into a trigger index and cached per container.
+ * The published journeys' triggers, compiled once into an index and cached per container.
  * Refreshed after `ttlMs`, so a newly published journey takes effect within that time; a store
- * with a catalog stamp is asked for that first, and the journeys are read again only when it moved.
+ * with a catalog stamp is asked for that first, and the triggers are read again only when it moved.
+ * A store that keeps the triggers apart (`listTriggers`) is read for those only, and a journey's
+ * version is read the first time an event matches it, then kept (versions are immutable); other
+ * stores are read in full (`listPublished`).
  * A journey that cannot be read or whose trigger does not compile (an item edited by hand, or
- * written by a release that allowed what this one refuses) is left out and logged at ERROR on
- * every refresh; the other journeys go on.
+ * written by a release that allowed what this one refuses) is left out and logged at ERROR, once
+ * per index built; the other journeys go on.
  */
 export class JourneyCatalog {
-  private index: PatternIndex<Journey> | null = null;
-  private byKey = new Map<string, Journey>();
+  private index: PatternIndex<VersionRef> | null = null;
+  private readonly byKey = new Map<string, Journey>();
+  /** Versions found unreadable since the index was built: left out without reading them again. */
+  private unreadable = new Set<string>();
   private loadedAt = Number.NEGATIVE_INFINITY;
   /** The store's catalog stamp when the index was built; undefined when the store has none. */
   private stamp: number | undefined;
@@ -24,16 +35,18 @@ export class JourneyCatalog {
     private readonly logger?: Logger,
   ) {}
 
-  /** Journeys whose trigger matches the event (in bus shape). */
+  /** Journeys whose trigger matches the event (in bus shape), each at its current version. */
   async triggeredBy(event: Record<string, unknown>): Promise<Journey[]> {
-    const index = await this.current();
-    return index.match(event);
+    const matched = (await this.current()).match(event);
+    if (matched.length === 0) return [];
+    const journeys = await Promise.all(matched.map((ref) => this.matchedVersion(ref)));
+    return journeys.filter((journey): journey is Journey => journey !== undefined);
   }
 
   /** A journey at a given version, for instances that keep the version they started on. */
   async get(id: string, version: number): Promise<Journey | undefined> {
     await this.current();
-    const key = `${id}@${version}`;
+    const key = keyOf({ id, version });
     const cached = this.byKey.get(key);
     if (cached) return cached;
     const stored = await this.store.getVersion(id, version);
@@ -41,7 +54,44 @@ export class JourneyCatalog {
     return stored;
   }
 
-  private async current(): Promise<PatternIndex<Journey>> {
+  /**
+   * The version a trigger points at; undefined (and logged) when it is not stored or cannot be
+   * read. A failed read (throttling, the network) throws, so the record is tried again.
+   */
+  private async matchedVersion(ref: VersionRef): Promise<Journey | undefined> {
+    const key = keyOf(ref);
+    const cached = this.byKey.get(key);
+    if (cached) return cached;
+    if (this.unreadable.has(key)) return undefined;
+    let journey: Journey | undefined;
+    try {
+      journey = await this.store.getVersion(ref.id, ref.version);
+    } catch (problem) {
+      if (!(problem instanceof ValidationError)) throw problem;
+      this.leaveOut(ref, problem);
+      return undefined;
+    }
+    if (!journey) {
+      this.leaveOut(ref, `version ${ref.version} is not stored`);
+      return undefined;
+    }
+    this.byKey.set(key, journey);
+    return journey;
+  }
+
+  private leaveOut(ref: VersionRef, problem: unknown): void {
+    this.unreadable.add(keyOf(ref));
+    this.skip(ref.id, problem);
+  }
+
+  private skip(journey: string, problem: unknown): void {
+    this.logger?.error('journey left out: it cannot be read', {
+      journey,
+      problem: problem instanceof Error ? problem.message : String(problem),
+    });
+  }
+
+  private async current(): Promise<PatternIndex<VersionRef>> {
     const now = Date.parse(this.clock.now());
     if (this.index && now - this.loadedAt < this.ttlMs) return this.index;
     // Read before the journeys: a change made in between is reloaded at the next expiry.
@@ -50,27 +100,27 @@ export class JourneyCatalog {
       this.loadedAt = now;
       return this.index;
     }
-    const skip = (journey: string, problem: unknown) =>
-      this.logger?.error('journey left out: it cannot be read', {
-        journey,
-        problem: problem instanceof Error ? problem.message : String(problem),
-      });
-    const journeys = await this.store.listPublished(skip);
-    const index = new PatternIndex<Journey>();
-    const byKey = new Map(this.byKey);
-    for (const journey of journeys) {
+    const skip = (journey: string, problem: unknown) => this.skip(journey, problem);
+    const triggers = (await this.store.listTriggers?.(skip)) ?? (await this.fullRead(skip));
+    const index = new PatternIndex<VersionRef>();
+    for (const { id, version, trigger } of triggers) {
       try {
-        index.add(journey.id, journey.trigger, journey);
+        index.add(id, trigger, { id, version });
       } catch (problem) {
-        skip(journey.id, problem);
-        continue;
+        skip(id, problem);
       }
-      byKey.set(`${journey.id}@${journey.version}`, journey);
     }
     this.index = index;
-    this.byKey = byKey;
+    this.unreadable = new Set();
     this.loadedAt = now;
     this.stamp = stamp;
     return index;
+  }
+
+  /** Every journey in full, for a store without separate triggers: its versions are kept at once. */
+  private async fullRead(skip: (journey: string, problem: unknown) => void): Promise<JourneyTrigger[]> {
+    const journeys = await this.store.listPublished(skip);
+    for (const journey of journeys) this.byKey.set(keyOf(journey), journey);
+    return journeys;
   }
 }

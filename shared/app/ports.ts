@@ -48,6 +48,13 @@ export interface CustomerStore {
   saveInstance(instance: Instance, expectedVersion: number | null): Promise<void>;
 }
 
+/** What decides whether an event may start a journey: its trigger, and the version it is at. */
+export interface JourneyTrigger {
+  id: string;
+  version: number;
+  trigger: Journey['trigger'];
+}
+
 export interface JourneyStore {
   /**
    * Every published journey, current version. A stored journey this release cannot read is left
@@ -55,6 +62,14 @@ export interface JourneyStore {
    * not all of them.
    */
   listPublished(onUnreadable?: (key: string, problem: Error) => void): Promise<Journey[]>;
+  /**
+   * Optional: the trigger of every journey `listPublished` would return, read without the rest of
+   * the journeys (steps, templates); the catalog files these and reads a version (`getVersion`)
+   * only when an event matches it. Undefined when the store cannot tell them all yet (journeys
+   * published before it kept triggers apart): the catalog then reads `listPublished`. Unreadable
+   * ones are left out and reported as by `listPublished`.
+   */
+  listTriggers?(onUnreadable?: (key: string, problem: Error) => void): Promise<JourneyTrigger[] | undefined>;
   /**
    * Optional: a number that changes whenever a journey is published or changes state. A catalog
    * whose cache expired reads it, and reloads only when it moved; without it, it always reloads.

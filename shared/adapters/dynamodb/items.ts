@@ -55,6 +55,16 @@ export const JourneyItem = z.object({
   definition: z.string(),
 });
 
+/**
+ * A journey's trigger item: its current version and its trigger pattern, kept as JSON text like
+ * the definition (a pattern with `$or` nests deeper than DynamoDB maps allow).
+ */
+export const JourneyTriggerItem = z.object({
+  journeyId: z.string(),
+  version: z.number().int().positive(),
+  trigger: z.string(),
+});
+
 /** The item's key, for error messages. */
 export const describeKey = (item: Record<string, unknown>): string =>
   `${String(item.pk)} / ${String(item.sk)}`;

@@ -31,6 +31,21 @@ export const publishedSk = (journeyId: string): string => journeyId;
  */
 export const catalogStampKey = { pk: 'CATALOG', sk: 'STAMP' } as const;
 
+/**
+ * Partition of the trigger items: one small item per journey that admits new customers (active),
+ * holding its current version and trigger, and the `#COMPLETE` marker. The engine's catalog reads
+ * this partition, not `JOURNEYS`, and reads a journey's version only when an event matches it.
+ * Upper case, so it is never the partition of a journey's versions (journey ids are lower case).
+ */
+export const journeyTriggersPk = 'JOURNEY#TRIGGERS';
+export const journeyTriggerSk = (journeyId: string): string => journeyId;
+/**
+ * The marker item of the trigger partition: present once every journey published before trigger
+ * items existed has its trigger item too. Without it the catalog reads `JOURNEYS` as before. It
+ * sorts before every trigger item (`#` is below digits and letters).
+ */
+export const journeyTriggersCompleteSk = '#COMPLETE';
+
 /** Partition of every published version of one journey. */
 export const journeyVersionsPk = (journeyId: string): string => `JOURNEY#${journeyId}`;
 /** Zero-padded so that versions sort numerically (up to 999,999). */
@@ -45,6 +60,8 @@ export const ItemType = {
   publishedJourney: 'publishedJourney',
   journeyVersion: 'journeyVersion',
   catalogStamp: 'catalogStamp',
+  journeyTrigger: 'journeyTrigger',
+  journeyTriggersComplete: 'journeyTriggersComplete',
 } as const;
 
 /** Name of the table's TTL attribute; the CDK stack enables TTL on the same name. */

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { JourneyAdminStore, JourneyState, PublishedJourney } from '../../app/ports.js';
+import type { JourneyAdminStore, JourneyState, JourneyTrigger, PublishedJourney } from '../../app/ports.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import type { Journey } from '../../domain/journey/definition.js';
 
@@ -18,6 +18,13 @@ export class MemoryJourneyStore implements JourneyAdminStore {
 
   async listPublished(): Promise<Journey[]> {
     return [...this.current.values()].filter((p) => p.state === 'active').map((p) => p.journey);
+  }
+
+  /** The triggers of the active journeys, as the DynamoDB store keeps them apart. */
+  async listTriggers(): Promise<JourneyTrigger[] | undefined> {
+    return [...this.current.values()]
+      .filter((p) => p.state === 'active')
+      .map(({ journey: { id, version, trigger } }) => ({ id, version, trigger }));
   }
 
   async getVersion(id: string, version: number): Promise<Journey | undefined> {

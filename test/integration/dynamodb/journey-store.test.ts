@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
 import { DynamoJourneyStore } from '../../../shared/adapters/dynamodb/journey-store.js';
 import { JourneyCatalog } from '../../../shared/app/journey-catalog.js';
+import type { Logger } from '../../../shared/app/ports.js';
 import { ConflictError, ValidationError } from '../../../shared/domain/errors.js';
+import type { Journey, JourneyInput } from '../../../shared/domain/journey/definition.js';
 import { jsonBytes, MAX_PUBLISHED_BYTES, withTemplates } from '../../../shared/domain/templates/snapshot.js';
 import { useDynamoDb } from '../../support/dynamodb.js';
 import { countingClient } from './counting-client.js';
@@ -146,43 +148,266 @@ describe('DynamoJourneyStore', () => {
   });
 });
 
-describe('the engine catalog over stored journeys', () => {
-  it('leaves out a journey it cannot read, logs it, and still matches the others', async () => {
-    // prepare: one good journey, and a current item a later release would refuse
-    const good = aJourney({ id: newId() });
-    const bad = newId();
+/** A journey started by orders of one shop, so that each test decides which journeys its event matches. */
+const ofShop = (shop: string, overrides: Partial<JourneyInput> = {}): Journey =>
+  aJourney({
+    id: newId(),
+    trigger: { 'detail-type': ['Order Completed'], detail: { shop: [shop] } },
+    ...overrides,
+  });
+const orderIn = (shop: string) => ({ 'detail-type': 'Order Completed', detail: { customerId: 'c-1', shop } });
+
+const triggerKey = (id: string) => ({ pk: 'JOURNEY#TRIGGERS', sk: id });
+const triggerItem = async (id: string) =>
+  (await db.doc.send(new GetCommand({ TableName: db.tableName, Key: triggerKey(id), ConsistentRead: true })))
+    .Item;
+const completeKey = { pk: 'JOURNEY#TRIGGERS', sk: '#COMPLETE' };
+
+const errorLog = () => {
+  const errors: { message: string; extra?: Record<string, unknown> }[] = [];
+  const logger: Logger = {
+    debug() {},
+    info() {},
+    warn() {},
+    error: (message, extra) => errors.push({ message, extra }),
+  };
+  return { errors, logger };
+};
+
+describe('trigger items', () => {
+  it('publishing writes a small trigger item: the version and the trigger, nothing else', async () => {
+    // prepare
+    const journey = ofShop('berlin');
+
+    // act
+    await journeys().putPublished(journey);
+
+    // assess
+    const item = await triggerItem(journey.id);
+    expect(item).toEqual({
+      ...triggerKey(journey.id),
+      type: 'journeyTrigger',
+      schemaVersion: 1,
+      journeyId: journey.id,
+      version: 1,
+      trigger: JSON.stringify(journey.trigger),
+    });
+    expect(jsonBytes(item)).toBeLessThan(300);
+    expect(await journeys().listTriggers()).toContainEqual({
+      id: journey.id,
+      version: 1,
+      trigger: journey.trigger,
+    });
+  });
+
+  it('a new version replaces the trigger item of the old one', async () => {
+    // prepare
+    const v1 = ofShop('berlin');
+    await journeys().putPublished(v1);
+    const v2 = ofShop('paris', { id: v1.id, version: 2 });
+
+    // act
+    await journeys().putPublished(v2);
+
+    // assess
+    expect(await triggerItem(v1.id)).toMatchObject({ version: 2, trigger: JSON.stringify(v2.trigger) });
+    expect((await journeys().listTriggers())?.filter((t) => t.id === v1.id)).toEqual([
+      { id: v1.id, version: 2, trigger: v2.trigger },
+    ]);
+  });
+
+  it.each(['paused', 'archived'] as const)('a %s journey has no trigger item', async (state) => {
+    // prepare
+    const journey = ofShop('berlin');
+    await journeys().putPublished(journey);
+
+    // act
+    await journeys().setState(journey.id, state, '2026-11-02T10:00:00.000Z');
+
+    // assess
+    expect(await triggerItem(journey.id)).toBeUndefined();
+    expect((await journeys().listTriggers())?.map((t) => t.id)).not.toContain(journey.id);
+  });
+
+  it('resuming writes the trigger item again, for the version published while paused', async () => {
+    // prepare
+    const v1 = ofShop('berlin');
+    await journeys().putPublished(v1);
+    await journeys().setState(v1.id, 'paused', '2026-11-02T10:00:00.000Z');
+    const v2 = ofShop('paris', { id: v1.id, version: 2 });
+    await journeys().putPublished(v2);
+    const whilePaused = await triggerItem(v1.id);
+
+    // act
+    await journeys().setState(v1.id, 'active', '2026-11-02T11:00:00.000Z');
+
+    // assess
+    expect(whilePaused).toBeUndefined();
+    expect(await triggerItem(v1.id)).toMatchObject({ version: 2, trigger: JSON.stringify(v2.trigger) });
+  });
+
+  it('writes no trigger item for a version it refuses as older than the current one', async () => {
+    // prepare
+    const v2 = ofShop('berlin', { version: 2 });
+    await journeys().putPublished(v2);
+
+    // act
+    const older = journeys().putPublished(ofShop('paris', { id: v2.id, version: 1 }));
+
+    // assess
+    await expect(older).rejects.toThrow(ConflictError);
+    expect(await triggerItem(v2.id)).toMatchObject({ version: 2, trigger: JSON.stringify(v2.trigger) });
+  });
+});
+
+describe('the engine catalog over trigger items', () => {
+  it('reads the triggers and then only the version of the journey an event matches', async () => {
+    // prepare
+    const { client, calls } = countingClient(db.endpoint);
+    const store = new DynamoJourneyStore({ doc: createDocumentClient(client), tableName: db.tableName });
+    const shop = newId();
+    const matching = ofShop(shop);
+    await store.putPublished(matching);
+    await store.putPublished(ofShop(newId()));
+    const catalog = new JourneyCatalog(store, { now: () => '2026-11-02T09:00:00.000Z' }, 60_000);
+    calls.length = 0;
+
+    // act
+    const matched = await catalog.triggeredBy(orderIn(shop));
+
+    // assess: the stamp, the triggers, the one version
+    expect(matched).toEqual([matching]);
+    expect(calls).toEqual(['GetItem', 'Query', 'GetItem']);
+    client.destroy();
+  });
+
+  it('leaves out a journey whose version it cannot read, logs it once, and still matches the others', async () => {
+    // prepare: a good journey, and a trigger item pointing at a version a later release would refuse
+    const shop = newId();
+    const good = ofShop(shop);
     await journeys().putPublished(good);
-    const badKey = { pk: 'JOURNEYS', sk: bad };
+    const bad = newId();
     await db.doc.send(
       new PutCommand({
         TableName: db.tableName,
-        Item: { ...badKey, journeyId: bad, version: 1, definition: '{"id":"x","trigger":{"detail":[]}}' },
+        Item: { ...triggerKey(bad), journeyId: bad, version: 1, trigger: JSON.stringify(good.trigger) },
       }),
     );
-    const errors: { message: string; extra?: Record<string, unknown> }[] = [];
-    const logger = {
-      debug() {},
-      info() {},
-      warn() {},
-      error: (message: string, extra?: Record<string, unknown>) => errors.push({ message, extra }),
-    };
+    const badVersion = { pk: `JOURNEY#${bad}`, sk: 'V#000001' };
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: { ...badVersion, journeyId: bad, version: 1, definition: '{"id":"x"}' },
+      }),
+    );
+    const { errors, logger } = errorLog();
     const catalog = new JourneyCatalog(journeys(), { now: () => '2026-11-02T09:00:00.000Z' }, 60_000, logger);
 
     // act
-    const matched = await catalog.triggeredBy({
-      'detail-type': 'Order Completed',
-      detail: { customerId: 'c-1', total: 10 },
-    });
+    const matched = await catalog.triggeredBy(orderIn(shop));
+    const again = await catalog.triggeredBy(orderIn(shop));
 
     // assess
-    expect(matched.map((j) => j.id)).toContain(good.id);
+    expect(matched.map((j) => j.id)).toEqual([good.id]);
+    expect(again.map((j) => j.id)).toEqual([good.id]);
     expect(errors).toEqual([
       {
         message: 'journey left out: it cannot be read',
-        extra: { journey: `JOURNEYS / ${bad}`, problem: expect.any(String) },
+        extra: { journey: bad, problem: expect.stringContaining(`JOURNEY#${bad} / V#000001`) },
       },
     ]);
-    await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: badKey }));
+    await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: triggerKey(bad) }));
+  });
+
+  it('leaves out a trigger item it cannot read, naming it, and still matches the others', async () => {
+    // prepare
+    const shop = newId();
+    const good = ofShop(shop);
+    await journeys().putPublished(good);
+    const bad = newId();
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: { ...triggerKey(bad), journeyId: bad, version: 1, trigger: '{"detail":' },
+      }),
+    );
+    const { errors, logger } = errorLog();
+    const catalog = new JourneyCatalog(journeys(), { now: () => '2026-11-02T09:00:00.000Z' }, 60_000, logger);
+
+    // act
+    const matched = await catalog.triggeredBy(orderIn(shop));
+
+    // assess
+    expect(matched.map((j) => j.id)).toEqual([good.id]);
+    expect(errors).toEqual([
+      {
+        message: 'journey left out: it cannot be read',
+        extra: { journey: `JOURNEY#TRIGGERS / ${bad}`, problem: expect.stringContaining('not valid JSON') },
+      },
+    ]);
+    await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: triggerKey(bad) }));
+  });
+});
+
+describe('journeys published before trigger items', () => {
+  it('are read in full until a publish or a state change completes the trigger items', async () => {
+    // prepare: as a release without trigger items left them: one active, one paused, no marker
+    const shop = newId();
+    const active = ofShop(shop);
+    const paused = ofShop(shop);
+    await journeys().putPublished(active);
+    await journeys().putPublished(paused);
+    await journeys().setState(paused.id, 'paused', '2026-11-02T10:00:00.000Z');
+    for (const key of [triggerKey(active.id), completeKey])
+      await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: key }));
+    // a stray trigger item of the paused journey (left by a pause during the upgrade)
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: {
+          ...triggerKey(paused.id),
+          journeyId: paused.id,
+          version: 1,
+          trigger: JSON.stringify(paused.trigger),
+        },
+      }),
+    );
+    const catalog = new JourneyCatalog(journeys(), { now: () => '2026-11-02T11:00:00.000Z' }, 0);
+    const before = await journeys().listTriggers();
+    const matchedBefore = await catalog.triggeredBy(orderIn(shop));
+
+    // act: any publish
+    const other = ofShop(newId());
+    await journeys().putPublished(other);
+
+    // assess
+    expect(before).toBeUndefined();
+    expect(matchedBefore.map((j) => j.id)).toEqual([active.id]);
+    expect(await triggerItem(active.id)).toMatchObject({
+      version: 1,
+      trigger: JSON.stringify(active.trigger),
+    });
+    expect(await triggerItem(paused.id)).toBeUndefined();
+    expect(await triggerItem(other.id)).toMatchObject({ version: 1 });
+    expect((await catalog.triggeredBy(orderIn(shop))).map((j) => j.id)).toEqual([active.id]);
+    expect((await journeys().listTriggers())?.map((t) => t.id)).toEqual(
+      expect.arrayContaining([active.id, other.id]),
+    );
+  });
+
+  it('completing them costs one small read once they are complete', async () => {
+    // prepare
+    await journeys().putPublished(ofShop(newId()));
+    const { client, calls } = countingClient(db.endpoint);
+    const store = new DynamoJourneyStore({ doc: createDocumentClient(client), tableName: db.tableName });
+
+    // act
+    await store.completeTriggerItems();
+    await store.completeTriggerItems();
+
+    // assess
+    expect(calls).toEqual(['GetItem']);
+    client.destroy();
   });
 });
 
@@ -193,29 +418,29 @@ describe('the catalog stamp', () => {
     const store = new DynamoJourneyStore({ doc: createDocumentClient(client), tableName: db.tableName });
     let now = Date.parse('2026-11-02T09:00:00.000Z');
     const catalog = new JourneyCatalog(store, { now: () => new Date(now).toISOString() }, 60_000);
-    const event = { 'detail-type': 'Order Completed', detail: { customerId: 'c-1', total: 10 } };
-    const first = aJourney({ id: newId() });
+    const shop = newId();
+    const first = ofShop(shop);
     await store.putPublished(first);
     const matchedIds = async () => {
       now += 61_000;
       calls.length = 0;
-      return (await catalog.triggeredBy(event)).map((j) => j.id);
+      return (await catalog.triggeredBy(orderIn(shop))).map((j) => j.id);
     };
 
-    // act + assess: the first load reads everything
-    expect(await matchedIds()).toContain(first.id);
-    expect(calls).toEqual(['GetItem', 'Query']);
+    // act + assess: the first load reads the stamp, the triggers, and the matched version
+    expect(await matchedIds()).toEqual([first.id]);
+    expect(calls).toEqual(['GetItem', 'Query', 'GetItem']);
     // nothing changed: only the stamp
-    expect(await matchedIds()).toContain(first.id);
+    expect(await matchedIds()).toEqual([first.id]);
     expect(calls).toEqual(['GetItem']);
-    // a publish moves the stamp: everything again, with the new journey
-    const second = aJourney({ id: newId() });
+    // a publish moves the stamp: the triggers again, and the new journey's version
+    const second = ofShop(shop);
     await store.putPublished(second);
-    expect(await matchedIds()).toContain(second.id);
-    expect(calls).toEqual(['GetItem', 'Query']);
+    expect(await matchedIds()).toEqual(expect.arrayContaining([first.id, second.id]));
+    expect(calls).toEqual(['GetItem', 'Query', 'GetItem']);
     // a pause too: the paused journey no longer matches
     await store.setState(second.id, 'paused', '2026-11-02T10:00:00.000Z');
-    expect(await matchedIds()).not.toContain(second.id);
+    expect(await matchedIds()).toEqual([first.id]);
     expect(calls).toEqual(['GetItem', 'Query']);
     client.destroy();
   });
