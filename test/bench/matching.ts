@@ -237,7 +237,9 @@ interface SizeResult {
 export const workload = (patterns: number): { list: EventPattern[]; events: string[] } => {
   const rng = random(SEED + patterns);
   const card = cardinality(patterns);
-  const list = Array.from({ length: patterns }, () => makePattern(rng, card));
+  // Through JSON, as the catalog reads them from the table: JSON.parse hands out V8's shared
+  // (internalized) copy of each short string, which an event's values then compare to by pointer.
+  const list = Array.from({ length: patterns }, () => JSON.parse(JSON.stringify(makePattern(rng, card))));
   const events = Array.from({ length: DISTINCT_EVENTS }, (_, n) => makeEvent(rng, card, n));
   return { list, events };
 };

@@ -3,7 +3,7 @@ import { compileConditions, conditionsKey, type ValueTest } from './conditions.j
 import { chooseKeys, keyValues, type PathSlot, slotBelow } from './keys.js';
 import { FAIL, type FlatCheck, flatten, type Leaf, PASS, runCheck, UNSURE } from './leaves.js';
 import type { Term } from './terms.js';
-import { appended, childOf, type Edge, internalized, newNode, type TrieNode } from './trie.js';
+import { appended, childOf, type Edge, newNode, type TrieNode } from './trie.js';
 import type { Condition, EventPattern, Scalar } from './types.js';
 
 /**
@@ -39,9 +39,6 @@ interface Entry<T> {
   pattern: EventPattern;
   /** One per alternative of the pattern, in the order `patternTerms` spreads them. */
   terms: TermRef<T>[];
-  /** Where its terms are filed: `nodes[i]` holds `refs[i]`. */
-  nodes: TrieNode<T>[];
-  refs: TermRef<T>[];
   /** Whether some of its terms sit on the fallback list. */
   fallback: boolean;
   /** The stored filing it was added with (`addFiled`), checked against its pattern when first reached. */
@@ -56,6 +53,8 @@ export interface TermRef<T> {
   stamp: number;
   /** Which alternative of the entry's pattern it is. */
   index: number;
+  /** The trie node it is filed at, or the nodes when a field lists several values; undefined on the fallback list. */
+  at: TrieNode<T> | TrieNode<T>[] | undefined;
   /** The first leaf left to check once the trie has proven the exact fields the term is filed under. */
   check: FlatCheck | undefined;
   /** The leaves left to check, `check` first; undefined until the term is first reached (see `prepare`). */
@@ -193,8 +192,6 @@ export class PatternIndex<T> {
       stamp: 0,
       pattern,
       terms: new Array<TermRef<T>>(terms),
-      nodes: [],
-      refs: [],
       fallback: false,
       filing,
     };
@@ -217,6 +214,7 @@ export class PatternIndex<T> {
       shared: entry.terms.length > 1,
       stamp: 0,
       index: t,
+      at: undefined,
       check: undefined,
       leaves: undefined,
       node: undefined,
@@ -229,9 +227,7 @@ export class PatternIndex<T> {
     }
     for (const n of nodes)
       n.refs = n.refs === undefined ? ref : appended(Array.isArray(n.refs) ? n.refs : [n.refs], ref);
-    const refs = nodes.length === 1 ? [ref] : nodes.map(() => ref);
-    entry.nodes = entry.nodes.length === 0 ? nodes : entry.nodes.concat(nodes);
-    entry.refs = entry.refs.length === 0 ? refs : entry.refs.concat(refs);
+    ref.at = nodes.length === 1 ? nodes[0] : nodes;
   }
 
   private slotAt(path: string[]): PathSlot {
@@ -244,21 +240,10 @@ export class PatternIndex<T> {
   remove(id: string): boolean {
     const entry = this.entries.get(id);
     if (!entry) return false;
-    entry.nodes.forEach((node, i) => {
-      const ref = entry.refs[i];
-      if (node.refs === ref) {
-        node.refs = undefined;
-      } else if (Array.isArray(node.refs)) {
-        const refs = node.refs;
-        const at = refs.indexOf(ref as TermRef<T>);
-        if (at >= 0) {
-          refs[at] = refs[refs.length - 1] as TermRef<T>;
-          refs.pop();
-        }
-        if (refs.length === 0) node.refs = undefined;
-      }
-      this.prune(node);
-    });
+    for (const ref of entry.terms) {
+      if (ref.at === undefined) continue;
+      for (const node of Array.isArray(ref.at) ? ref.at : [ref.at]) this.unlink(node, ref);
+    }
     if (entry.fallback) this.fallback = this.fallback.filter((ref) => ref.entry !== entry);
     this.entries.delete(id);
     return true;
@@ -320,6 +305,21 @@ export class PatternIndex<T> {
     return true;
   }
 
+  private unlink(node: TrieNode<T>, ref: TermRef<T>): void {
+    if (node.refs === ref) {
+      node.refs = undefined;
+    } else if (Array.isArray(node.refs)) {
+      const refs = node.refs;
+      const at = refs.indexOf(ref);
+      if (at >= 0) {
+        refs[at] = refs[refs.length - 1] as TermRef<T>;
+        refs.pop();
+      }
+      if (refs.length === 0) node.refs = undefined;
+    }
+    this.prune(node);
+  }
+
   /**
    * Decide, from its whole pattern, whether an entry whose stored filing proved wrong matches the
    * event; the entry is filed again from its pattern (or dropped, if the pattern is not valid) once
@@ -370,22 +370,20 @@ export class PatternIndex<T> {
     let edge: Edge<T> | undefined;
     if (node.edges) for (const e of node.edges) if (e.slot === slot) edge = e;
     if (!edge) {
-      const key = internalized(value);
-      const child = newNode(node, undefined, key);
-      edge = { slot, value: key, child, children: undefined };
+      const child = newNode(node, undefined, value);
+      edge = { slot, value, child, children: undefined };
       child.upEdge = edge;
       node.edges = appended(node.edges, edge);
       return child;
     }
     let next = childOf(edge, value);
     if (!next) {
-      const key = internalized(value);
-      next = newNode(node, edge, key);
+      next = newNode(node, edge, value);
       if (!edge.children) {
         edge.children = new Map([[edge.value, edge.child as TrieNode<T>]]);
         edge.child = undefined;
       }
-      edge.children.set(key, next);
+      edge.children.set(value, next);
     }
     return next;
   }
@@ -470,6 +468,7 @@ export class PatternIndex<T> {
 
 const anyValue: ValueTest = () => true;
 
+
 /** Whether a stored filing of one alternative is the one `chooseKeys` gives (values in any order). */
 const sameKeys = (filed: FiledKey[] | null, keys: Leaf[]): boolean => {
   if ((filed?.length ?? 0) !== keys.length) return false;
@@ -490,23 +489,22 @@ const sameKeys = (filed: FiledKey[] | null, keys: Leaf[]): boolean => {
 const isFiling = (filing: unknown): filing is Filing => {
   if (typeof filing !== 'object' || filing === null) return false;
   const { format, terms } = filing as Partial<Filing>;
-  return (
-    format === FILING_FORMAT &&
-    Array.isArray(terms) &&
-    terms.length > 0 &&
-    terms.every(
-      (keys) =>
-        keys === null ||
-        (Array.isArray(keys) &&
-          keys.length > 0 &&
-          keys.every(
-            (key) =>
-              Array.isArray(key?.path) &&
-              key.path.every((part) => typeof part === 'string') &&
-              Array.isArray(key.values) &&
-              key.values.length > 0 &&
-              key.values.every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v)),
-          )),
-    )
-  );
+  if (format !== FILING_FORMAT || !Array.isArray(terms) || terms.length === 0) return false;
+  for (const keys of terms) {
+    if (keys === null) continue;
+    if (!Array.isArray(keys) || keys.length === 0) return false;
+    for (const key of keys) if (!isFiledKey(key)) return false;
+  }
+  return true;
+};
+
+const SCALAR_TYPES = new Set(['string', 'number', 'boolean']);
+
+const isFiledKey = (key: FiledKey | undefined): boolean => {
+  if (typeof key !== 'object' || key === null) return false;
+  const { path, values } = key;
+  if (!Array.isArray(path) || !Array.isArray(values) || values.length === 0) return false;
+  for (const part of path) if (typeof part !== 'string') return false;
+  for (const v of values) if (v !== null && !SCALAR_TYPES.has(typeof v)) return false;
+  return true;
 };
