@@ -84,6 +84,12 @@ export class JourneyCatalog {
     this.skip(ref.id, problem);
   }
 
+  /** A trigger whose stored filing was not its own: filed again from its pattern, or left out. */
+  private misfiled(journey: string, problem: Error | undefined): void {
+    if (problem) this.skip(journey, problem);
+    else this.logger?.warn('journey trigger filed again: its stored filing did not match it', { journey });
+  }
+
   private skip(journey: string, problem: unknown): void {
     this.logger?.error('journey left out: it cannot be read', {
       journey,
@@ -102,10 +108,10 @@ export class JourneyCatalog {
     }
     const skip = (journey: string, problem: unknown) => this.skip(journey, problem);
     const triggers = (await this.store.listTriggers?.(skip)) ?? (await this.fullRead(skip));
-    const index = new PatternIndex<VersionRef>();
-    for (const { id, version, trigger } of triggers) {
+    const index = new PatternIndex<VersionRef>((id, problem) => this.misfiled(id, problem));
+    for (const { id, version, trigger, filing } of triggers) {
       try {
-        index.add(id, trigger, { id, version });
+        index.addFiled(id, trigger, filing, { id, version });
       } catch (problem) {
         skip(id, problem);
       }

@@ -53,6 +53,11 @@ export interface JourneyTrigger {
   id: string;
   version: number;
   trigger: Journey['trigger'];
+  /**
+   * Where the trigger index files it, worked out at publish (`PatternIndex.filingOf`), as stored:
+   * the index checks it, and files the trigger from the pattern when it is absent or not usable.
+   */
+  filing?: unknown;
 }
 
 export interface JourneyStore {

@@ -4,6 +4,7 @@ import type { LocalStack } from '../../infra/local/stack.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoJourneyStore } from '../../shared/adapters/dynamodb/journey-store.js';
 import { defaultJourneys } from '../../shared/domain/defaults/index.js';
+import { PatternIndex } from '../../shared/domain/pattern/index.js';
 import { startTestStack } from '../support/local-stack.js';
 
 let stack: LocalStack;
@@ -28,7 +29,12 @@ describe('the journeys the local stack seeds', () => {
     // assess
     expect(triggers?.map((t) => t.id).sort()).toEqual(defaultJourneys.map((j) => j.id).sort());
     for (const journey of await store.listPublished()) {
-      expect(triggers).toContainEqual({ id: journey.id, version: journey.version, trigger: journey.trigger });
+      expect(triggers).toContainEqual({
+        id: journey.id,
+        version: journey.version,
+        trigger: journey.trigger,
+        filing: PatternIndex.filingOf(journey.trigger),
+      });
     }
     client.destroy();
   });

@@ -63,6 +63,8 @@ export const JourneyTriggerItem = z.object({
   journeyId: z.string(),
   version: z.number().int().positive(),
   trigger: z.string(),
+  /** Where the engine's index files the trigger (`PatternIndex.filingOf`), as JSON text; absent when it did not compile. */
+  filing: z.string().optional(),
 });
 
 /** The item's key, for error messages. */

@@ -148,9 +148,10 @@ export class PatternIndex<T> {
    * of published triggers at a cold start. The pattern is parsed when an event first reaches it; if
    * the filing turns out not to be the pattern's own (an item edited by hand), the match stays
    * correct for that event and the pattern is filed again from itself. A filing of another format,
-   * or none, files the pattern from itself at once, as `add` does.
+   * or none, files the pattern from itself at once, as `add` does. `filing` is taken as stored:
+   * its shape is checked here.
    */
-  addFiled(id: string, pattern: EventPattern, filing: Filing | undefined, value: T): void {
+  addFiled(id: string, pattern: EventPattern, filing: unknown, value: T): void {
     if (!isFiling(filing)) {
       this.add(id, pattern, value);
       return;
@@ -467,7 +468,6 @@ export class PatternIndex<T> {
 }
 
 const anyValue: ValueTest = () => true;
-
 
 /** Whether a stored filing of one alternative is the one `chooseKeys` gives (values in any order). */
 const sameKeys = (filed: FiledKey[] | null, keys: Leaf[]): boolean => {

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
 import { DynamoJourneyStore } from '../../../shared/adapters/dynamodb/journey-store.js';
@@ -6,6 +6,7 @@ import { JourneyCatalog } from '../../../shared/app/journey-catalog.js';
 import type { Logger } from '../../../shared/app/ports.js';
 import { ConflictError, ValidationError } from '../../../shared/domain/errors.js';
 import type { Journey, JourneyInput } from '../../../shared/domain/journey/definition.js';
+import { PatternIndex } from '../../../shared/domain/pattern/index.js';
 import { jsonBytes, MAX_PUBLISHED_BYTES, withTemplates } from '../../../shared/domain/templates/snapshot.js';
 import { useDynamoDb } from '../../support/dynamodb.js';
 import { countingClient } from './counting-client.js';
@@ -175,7 +176,7 @@ const errorLog = () => {
 };
 
 describe('trigger items', () => {
-  it('publishing writes a small trigger item: the version and the trigger, nothing else', async () => {
+  it('publishing writes a small trigger item: the version, the trigger and where the index files it', async () => {
     // prepare
     const journey = ofShop('berlin');
 
@@ -184,6 +185,7 @@ describe('trigger items', () => {
 
     // assess
     const item = await triggerItem(journey.id);
+    const filing = PatternIndex.filingOf(journey.trigger);
     expect(item).toEqual({
       ...triggerKey(journey.id),
       type: 'journeyTrigger',
@@ -191,12 +193,20 @@ describe('trigger items', () => {
       journeyId: journey.id,
       version: 1,
       trigger: JSON.stringify(journey.trigger),
+      filing: JSON.stringify(filing),
     });
-    expect(jsonBytes(item)).toBeLessThan(300);
+    expect(filing.terms).toEqual([
+      [
+        { path: ['detail-type'], values: ['Order Completed'] },
+        { path: ['detail', 'shop'], values: ['berlin'] },
+      ],
+    ]);
+    expect(jsonBytes(item)).toBeLessThan(500);
     expect(await journeys().listTriggers()).toContainEqual({
       id: journey.id,
       version: 1,
       trigger: journey.trigger,
+      filing,
     });
   });
 
@@ -212,7 +222,7 @@ describe('trigger items', () => {
     // assess
     expect(await triggerItem(v1.id)).toMatchObject({ version: 2, trigger: JSON.stringify(v2.trigger) });
     expect((await journeys().listTriggers())?.filter((t) => t.id === v1.id)).toEqual([
-      { id: v1.id, version: 2, trigger: v2.trigger },
+      { id: v1.id, version: 2, trigger: v2.trigger, filing: PatternIndex.filingOf(v2.trigger) },
     ]);
   });
 
@@ -346,6 +356,48 @@ describe('the engine catalog over trigger items', () => {
       },
     ]);
     await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: triggerKey(bad) }));
+  });
+});
+
+describe('the engine catalog over stored filings', () => {
+  it('never matches by a filing edited by hand: it logs it, files the trigger from itself and goes on', async () => {
+    // prepare: the filing of one shop's journey edited to say another shop
+    const shop = newId();
+    const other = newId();
+    const journey = ofShop(shop);
+    await journeys().putPublished(journey);
+    const wrong = PatternIndex.filingOf(ofShop(other).trigger);
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: triggerKey(journey.id),
+        UpdateExpression: 'SET filing = :f',
+        ExpressionAttributeValues: { ':f': JSON.stringify(wrong) },
+      }),
+    );
+    const warnings: unknown[] = [];
+    const logger: Logger = {
+      debug() {},
+      info() {},
+      warn: (message, extra) => warnings.push({ message, extra }),
+      error() {},
+    };
+    const catalog = new JourneyCatalog(journeys(), { now: () => '2026-11-02T09:00:00.000Z' }, 60_000, logger);
+
+    // act
+    const misrouted = await catalog.triggeredBy(orderIn(other));
+    const own = await catalog.triggeredBy(orderIn(shop));
+
+    // assess
+    expect(misrouted).toEqual([]);
+    expect(own.map((j) => j.id)).toEqual([journey.id]);
+    expect(warnings).toEqual([
+      {
+        message: 'journey trigger filed again: its stored filing did not match it',
+        extra: { journey: journey.id },
+      },
+    ]);
+    await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: triggerKey(journey.id) }));
   });
 });
 
