@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { esbuildOptions } from '../../infra/stacks/bundling.js';
 import {
   compilePattern,
   type EventPattern,
@@ -317,41 +318,95 @@ interface ColdBuild {
   wall: number;
 }
 
+/** A trigger item as the DynamoDB document client returns it (see the journey store), with or without its filing. */
+const triggerItem = (pattern: EventPattern, n: number, withFiling: boolean): Record<string, unknown> => ({
+  pk: 'JOURNEY#TRIGGERS',
+  sk: `journey-${n}`,
+  type: 'journeyTrigger',
+  schemaVersion: 1,
+  journeyId: `journey-${n}`,
+  version: 1,
+  trigger: JSON.stringify(pattern),
+  ...(withFiling ? { filing: JSON.stringify(PatternIndex.filingOf(pattern)) } : {}),
+});
+
+interface ColdWay {
+  label: string;
+  probe: string;
+  args: string[];
+}
+
 /**
- * The build at a real cold start: the index code bundled and minified as in the Lambda, loaded in a
- * fresh Node process that builds one index from the stored triggers, either from the patterns
- * (parsing each) or from the filings stored beside them at publish.
+ * The build at a real cold start: the code bundled as the stack bundles a Lambda (minified; no source map), loaded in a
+ * fresh Node process that builds one index from stored triggers, the ways taking turns. The index
+ * alone, from the patterns (parsing each) or from the filings stored beside them at publish; and
+ * the journey catalog's whole first load from the trigger items, with and without their filings.
  */
-const coldBuilds = async (): Promise<{ patterns: ColdBuild; filings: ColdBuild }> => {
+const coldBuilds = async (): Promise<{ label: string; cpu: number; wall: number }[]> => {
   const dir = mkdtempSync(join(tmpdir(), 'careflow-cold-build-'));
   try {
-    const triggers = join(dir, 'triggers.json');
     const { list } = workload(COLD_PATTERNS);
-    writeFileSync(
-      triggers,
-      JSON.stringify(list.map((pattern) => ({ pattern, filing: PatternIndex.filingOf(pattern) }))),
+    const write = (name: string, value: unknown): string => {
+      const path = join(dir, name);
+      writeFileSync(path, JSON.stringify(value));
+      return path;
+    };
+    const triggers = write(
+      'triggers.json',
+      list.map((pattern) => ({ pattern, filing: PatternIndex.filingOf(pattern) })),
     );
-    const probe = join(dir, 'probe.mjs');
-    await build({
-      entryPoints: [fileURLToPath(new URL('./fixtures/cold-build.ts', import.meta.url))],
-      outfile: probe,
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'node',
-      logLevel: 'silent',
-    });
-    const samples = { patterns: [] as ColdBuild[], filings: [] as ColdBuild[] };
+    const filed = write('items-filed.json', [
+      { pk: 'JOURNEY#TRIGGERS', sk: '#COMPLETE', type: 'journeyTriggersComplete' },
+      ...list.map((pattern, n) => triggerItem(pattern, n, true)),
+    ]);
+    const unfiled = write('items.json', [
+      { pk: 'JOURNEY#TRIGGERS', sk: '#COMPLETE', type: 'journeyTriggersComplete' },
+      ...list.map((pattern, n) => triggerItem(pattern, n, false)),
+    ]);
+    const bundle = async (fixture: string): Promise<string> => {
+      const outfile = join(dir, `${fixture}.mjs`);
+      const entry = fileURLToPath(new URL(`./fixtures/${fixture}.ts`, import.meta.url));
+      await build({ ...esbuildOptions(entry, outfile), sourcemap: false, logLevel: 'silent' });
+      return outfile;
+    };
+    const index = await bundle('cold-build');
+    const catalog = await bundle('catalog-cold-start');
+    const ways: ColdWay[] = [
+      {
+        label: 'index, from the patterns (`add`: parse, check and file each)',
+        probe: index,
+        args: [triggers, 'patterns'],
+      },
+      {
+        label: 'index, from the stored filings (`addFiled`; parsed when an event first reaches them)',
+        probe: index,
+        args: [triggers, 'filings'],
+      },
+      {
+        label: 'catalog first load, trigger items without filings (read each item, then `add`)',
+        probe: catalog,
+        args: [unfiled],
+      },
+      {
+        label: 'catalog first load, trigger items with filings (read each item, then `addFiled`)',
+        probe: catalog,
+        args: [filed],
+      },
+    ];
+    const samples = ways.map(() => [] as ColdBuild[]);
     for (let r = 0; r < COLD_RUNS; r++) {
-      for (const mode of ['patterns', 'filings'] as const) {
-        const { stdout } = await execute(process.execPath, [probe, triggers, mode]);
-        samples[mode].push(JSON.parse(stdout) as ColdBuild);
+      for (const [w, way] of ways.entries()) {
+        const { stdout } = await execute(process.execPath, [way.probe, ...way.args]);
+        samples[w]?.push(JSON.parse(stdout) as ColdBuild);
       }
     }
     const median = (runs: ColdBuild[], key: keyof ColdBuild): number =>
       [...runs].map((b) => b[key]).sort((a, b) => a - b)[Math.floor(runs.length / 2)] ?? Number.NaN;
-    const of = (runs: ColdBuild[]): ColdBuild => ({ cpu: median(runs, 'cpu'), wall: median(runs, 'wall') });
-    return { patterns: of(samples.patterns), filings: of(samples.filings) };
+    return ways.map((way, w) => ({
+      label: way.label,
+      cpu: median(samples[w] ?? [], 'cpu'),
+      wall: median(samples[w] ?? [], 'wall'),
+    }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -408,12 +463,11 @@ export async function benchMatching(): Promise<string> {
     '',
     `Per-event CPU cost from ${first?.patterns.toLocaleString('en-US')} to ${last?.patterns.toLocaleString('en-US')} patterns: ×${growth.toFixed(2)}.`,
     '',
-    `Build at a cold start, ${COLD_PATTERNS.toLocaleString('en-US')} patterns: the index code bundled and minified as in the Lambda, one build in each of ${COLD_RUNS} fresh Node processes per way, the two ways taking turns (median; the process's start-up and the reading of the triggers excluded).`,
+    `Cold start, ${COLD_PATTERNS.toLocaleString('en-US')} triggers: the code bundled as the stack bundles a Lambda (minified; no source map), one load in each of ${COLD_RUNS} fresh Node processes per way, the ways taking turns (median; the process's start-up, the module's load and the reading of the file excluded). The catalog's load reads the trigger items through the journey store as the DynamoDB document client returns them, in 1 MB pages, without the network.`,
     '',
-    '| built from | CPU | wall |',
+    '| cold start | CPU | wall |',
     '| --- | ---: | ---: |',
-    `| the patterns (\`add\`: parse, check and file each) | ${cold.patterns.cpu.toFixed(1)} ms | ${cold.patterns.wall.toFixed(1)} ms |`,
-    `| the filings stored at publish (\`addFiled\`; parsed when an event first reaches them) | ${cold.filings.cpu.toFixed(1)} ms | ${cold.filings.wall.toFixed(1)} ms |`,
+    ...cold.map((way) => `| ${way.label} | ${way.cpu.toFixed(1)} ms | ${way.wall.toFixed(1)} ms |`),
     '',
   ].join('\n');
 }

@@ -72,14 +72,19 @@ export const describeKey = (item: Record<string, unknown>): string =>
   `${String(item.pk)} / ${String(item.sk)}`;
 
 /**
- * Parse a stored value with its schema. A stored value that does not match is a bug or a
+ * Parse a stored value with its schema; `description` (or the function giving it, called only on
+ * a problem) says where the value came from. A stored value that does not match is a bug or a
  * missing migration: fail with every problem listed and where the value came from, never guess.
  */
-export const parseStored = <T>(schema: z.ZodType<T>, value: unknown, description: string): T => {
+export const parseStored = <T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  description: string | (() => string),
+): T => {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new ValidationError(
-    `${description} does not match its schema`,
+    `${typeof description === 'string' ? description : description()} does not match its schema`,
     result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
     { cause: result.error },
   );
@@ -87,7 +92,7 @@ export const parseStored = <T>(schema: z.ZodType<T>, value: unknown, description
 
 /** Parse an item read from the table; `what` names its kind in the error (e.g. `instance`). */
 export const parseItem = <T>(schema: z.ZodType<T>, item: Record<string, unknown>, what: string): T =>
-  parseStored(schema, item, `stored ${what} ${describeKey(item)}`);
+  parseStored(schema, item, () => `stored ${what} ${describeKey(item)}`);
 
 /** Provider feedback on a message item, next to the `MessageItem` fields (see message-delivery.ts). */
 export const DeliveryState = z.object({

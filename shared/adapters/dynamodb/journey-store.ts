@@ -525,7 +525,7 @@ const readTrigger = (item: Record<string, unknown>): JourneyTrigger => {
   return {
     id: journeyId,
     version,
-    trigger: parseStored(Pattern, json, `stored journey trigger ${describeKey(item)}`),
+    trigger: parseStored(Pattern, json, () => `stored journey trigger ${describeKey(item)}`),
     filing: filing === undefined ? undefined : parseJsonText(filing, item, 'journey trigger', 'filing'),
   };
 };

@@ -47,6 +47,35 @@ describe('PatternIndex loaded from stored filings', () => {
     expect(PatternIndex.filingOf({ detail: { total: [{ numeric: ['>', 100] }] } }).terms).toEqual([null]);
   });
 
+  // Filings are stored: when one of these changes, raise FILING_FORMAT, so that the filings stored
+  // by earlier releases are no longer used.
+  it('files alternatives of $or and of exists:false mixed with values separately', () => {
+    const filing = PatternIndex.filingOf({
+      'detail-type': ['order.placed'],
+      $or: [{ detail: { tier: ['gold', 'platinum'] } }, { detail: { total: [{ numeric: ['>=', 500] }] } }],
+      detail: { coupon: ['SAVE10', { exists: false }] },
+    });
+    expect(filing).toEqual({
+      format: FILING_FORMAT,
+      terms: [
+        [
+          { path: ['detail-type'], values: ['order.placed'] },
+          { path: ['detail', 'coupon'], values: ['SAVE10'] },
+          { path: ['detail', 'tier'], values: ['gold', 'platinum'] },
+        ],
+        [
+          { path: ['detail-type'], values: ['order.placed'] },
+          { path: ['detail', 'coupon'], values: ['SAVE10'] },
+        ],
+        [
+          { path: ['detail-type'], values: ['order.placed'] },
+          { path: ['detail', 'tier'], values: ['gold', 'platinum'] },
+        ],
+        [{ path: ['detail-type'], values: ['order.placed'] }],
+      ],
+    });
+  });
+
   it('never reports a match a wrong filing would suggest, and files the pattern from itself once reached', () => {
     const heard: [string, Error | undefined][] = [];
     const index = new PatternIndex<string>((id, problem) => heard.push([id, problem]));
