@@ -52,10 +52,15 @@ export interface CustomerStore {
 export interface JourneyTrigger {
   id: string;
   version: number;
-  trigger: Journey['trigger'];
   /**
-   * Where the trigger index files it, worked out at publish (`PatternIndex.filingOf`), as stored:
-   * the index checks it, and files the trigger from the pattern when it is absent or not usable.
+   * The trigger pattern, or its JSON text as stored: the index parses and checks the text when an
+   * event first reaches the trigger, or at once when it has no usable filing.
+   */
+  trigger: Journey['trigger'] | string;
+  /**
+   * Where the trigger index files it, worked out at publish (`PatternIndex.filingOf`), as stored
+   * (its JSON text): the index checks it, and files the trigger from the pattern when it is absent
+   * or not usable.
    */
   filing?: unknown;
 }
@@ -108,9 +113,11 @@ export interface MessageRecord {
   providerMessageId: string | null;
   sentAt: string;
   updatedAt: string;
-  /** What the provider reported after sending (SES events); never goes down in rank. */
+  /** What the provider reported after sending (SES events, SNS delivery logs); never goes down in rank. */
   deliveryStatus?: DeliveryStatus;
   deliveryAt?: string;
+  /** The provider's short, address-free word on it (bounce type, an SMS carrier's response), if any. */
+  deliveryDetail?: string | null;
 }
 
 export interface MessageLog {
@@ -385,7 +392,15 @@ export interface EntryCounter {
  * What the provider reported about a sent message. Kept apart from `MessageStatus`, which is the
  * outcome of the send itself and the at-most-once guard (see docs/decisions/0031-email-feedback.md).
  */
-export type DeliveryStatus = 'delivered' | 'opened' | 'clicked' | 'rejected' | 'bounced' | 'complained';
+export type DeliveryStatus =
+  | 'delivered'
+  | 'opened'
+  | 'clicked'
+  | 'rejected'
+  | 'bounced'
+  | 'complained'
+  /** An SMS the carrier or the phone did not take (SNS delivery status `FAILURE`). */
+  | 'undelivered';
 
 export interface DeliveryUpdate {
   status: DeliveryStatus;
@@ -421,6 +436,21 @@ export interface MessageDeliveryLog {
     messageId: string,
     update: DeliveryUpdate,
   ): Promise<DeliveryOutcome | undefined>;
+}
+
+/** A logged message, as found by the id its provider gave it. */
+export interface MessageKey {
+  customerId: string;
+  messageId: string;
+}
+
+/**
+ * Finds a logged message by its provider's id (the `MessageId` SNS `Publish` returned), for
+ * provider reports that carry nothing else careflow knows (SNS SMS delivery logs). Undefined when
+ * no message has that id (not careflow's, expired, erased), or when the lookup has not seen it yet.
+ */
+export interface MessageLookup {
+  findByProviderMessageId(providerMessageId: string): Promise<MessageKey | undefined>;
 }
 
 // ---- Privacy: export and erase everything careflow holds about a customer ----

@@ -702,6 +702,7 @@ const report = (o: Outcome): string => {
   const writes = sum((op, part) => !isRead(op) && !isCatalog(part), 'calls');
   const catalogReads = sum((op, part) => isRead(op) && part === 'catalog-stamp', 'calls');
   const catalogLoads = sum((op, part) => op === 'Query' && part === 'catalog', 'calls');
+  const versionReads = sum((op, part) => op === 'Get' && part === 'catalog', 'calls');
   const readUnits = sum((op, part) => isRead(op) && !isCatalog(part), 'units');
   const writeUnits = sum((op) => !isRead(op), 'units');
   // The target is the processor's: its calls per record it handles (the survey function's apart).
@@ -740,7 +741,7 @@ const report = (o: Outcome): string => {
     '',
     `DynamoDB calls of the processor per record it handles (an event or a wake-up), the journey catalog aside: **${fmt(readsPerRecord)} reads** (target ≤ 1: ${target(readsPerRecord <= 1)}) and **${fmt(writesPerRecord)} writes** (target ≤ 2: ${target(writesPerRecord <= 2)}). The survey function, per answer: ${fmt(bySurvey.reads / Math.max(1, o.surveyAnswers))} reads (the erasure check) and ${fmt(bySurvey.writes / Math.max(1, o.surveyAnswers))} writes. All functions, per producer event with everything it causes (wake-ups, survey answers, careflow's own events): ${fmt(perEvent(reads))} reads, ${fmt(perEvent(writes))} writes; ${fmt(readUnits / records)} read and ${fmt(writeUnits / records)} write units per processor record as DynamoDB Local reported them.`,
     '',
-    `The journey catalog (published journeys, cached per container for 60 s) checked its stamp ${catalogReads} times here (the replayed events are minutes apart, so nearly every one finds the cache expired) and read the ${o.publishedJourneys} published journeys ${catalogLoads === 1 ? 'once' : `${catalogLoads} times`} (the stamp moves only when a journey is published, paused, resumed or archived). At a million events a month two warm containers refresh it about ${CATALOG_REFRESHES_PER_MONTH_AT_SCALE} times (${fmt(CATALOG_REFRESHES_PER_MONTH_AT_SCALE / 1e6, 3)} reads per event) of ${fmt(catalogUnitsPerRefresh(tally), 1)} read units; the costs use that.`,
+    `The journey catalog (published journeys, cached per container for 60 s) checked its stamp ${catalogReads} times here (the replayed events are minutes apart, so nearly every one finds the cache expired) and read the triggers of the ${o.publishedJourneys} published journeys ${catalogLoads === 1 ? 'once' : `${catalogLoads} times`} (one Query of their small trigger items, decision 0078; the stamp moves only when a journey is published, paused, resumed or archived), then each journey's version the first time an event matched it (${versionReads} reads). At a million events a month two warm containers refresh it about ${CATALOG_REFRESHES_PER_MONTH_AT_SCALE} times (${fmt(CATALOG_REFRESHES_PER_MONTH_AT_SCALE / 1e6, 3)} reads per event) of ${fmt(catalogUnitsPerRefresh(tally), 1)} read units; the costs use that.`,
     '',
     `### Cost per million producer events (${PRICE_REGION} list prices as of ${PRICES_AS_OF}, test/bench/prices.ts)`,
     '',

@@ -353,7 +353,7 @@ const coldBuilds = async (): Promise<{ label: string; cpu: number; wall: number 
     };
     const triggers = write(
       'triggers.json',
-      list.map((pattern) => ({ pattern, filing: PatternIndex.filingOf(pattern) })),
+      list.map((pattern, n) => ({ id: `journey-${n}`, pattern, filing: PatternIndex.filingOf(pattern) })),
     );
     const filed = write('items-filed.json', [
       { pk: 'JOURNEY#TRIGGERS', sk: '#COMPLETE', type: 'journeyTriggersComplete' },

@@ -32,8 +32,8 @@ describe('the journeys the local stack seeds', () => {
       expect(triggers).toContainEqual({
         id: journey.id,
         version: journey.version,
-        trigger: journey.trigger,
-        filing: PatternIndex.filingOf(journey.trigger),
+        trigger: JSON.stringify(journey.trigger),
+        filing: JSON.stringify(PatternIndex.filingOf(journey.trigger)),
       });
     }
     client.destroy();

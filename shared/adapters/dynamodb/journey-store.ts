@@ -11,7 +11,7 @@ import {
 import * as z from 'zod';
 import type { JourneyAdminStore, JourneyState, JourneyTrigger, PublishedJourney } from '../../app/ports.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.js';
-import { Journey, Pattern } from '../../domain/journey/definition.js';
+import { Journey } from '../../domain/journey/definition.js';
 import { PatternIndex } from '../../domain/pattern/index.js';
 import { queryAll, type TableOptions } from './client.js';
 import { isConditionalCheckFailed, setExpression } from './conditions.js';
@@ -520,12 +520,8 @@ const readJourney = (item: Record<string, unknown>): Journey => {
 };
 
 const readTrigger = (item: Record<string, unknown>): JourneyTrigger => {
+  // The trigger and its filing stay JSON text: the catalog's index parses a trigger when an event
+  // first reaches it, and checks it then (decision 0080).
   const { journeyId, version, trigger, filing } = parseItem(JourneyTriggerItem, item, 'journey trigger');
-  const json = parseJsonText(trigger, item, 'journey trigger', 'trigger');
-  return {
-    id: journeyId,
-    version,
-    trigger: parseStored(Pattern, json, () => `stored journey trigger ${describeKey(item)}`),
-    filing: filing === undefined ? undefined : parseJsonText(filing, item, 'journey trigger', 'filing'),
-  };
+  return { id: journeyId, version, trigger, filing };
 };

@@ -1,3 +1,4 @@
+import { ValidationError } from '../errors.js';
 import { type CompiledNode, compilePattern, compileTerm, matchNode, patternTerms } from './compile.js';
 import { compileConditions, conditionsKey, type ValueTest } from './conditions.js';
 import { chooseKeys, keyValues, type PathSlot, slotBelow } from './keys.js';
@@ -35,14 +36,17 @@ interface Entry<T> {
   seq: number;
   /** The last `match` call that already reported this entry (only consulted when it has several terms). */
   stamp: number;
-  /** The pattern as added: the checks of its terms are built from it when one of them is first reached. */
-  pattern: EventPattern;
+  /**
+   * The pattern as added: the checks of its terms are built from it when one of them is first
+   * reached. Its JSON text when it was added so (`addFiled`), until then.
+   */
+  pattern: EventPattern | string;
   /** One per alternative of the pattern, in the order `patternTerms` spreads them. */
   terms: TermRef<T>[];
   /** Whether some of its terms sit on the fallback list. */
   fallback: boolean;
-  /** The stored filing it was added with (`addFiled`), checked against its pattern when first reached. */
-  filing: Filing | undefined;
+  /** Whether it was filed from a stored filing (`addFiled`), to check against its pattern when first reached. */
+  filed: boolean;
 }
 
 /** One alternative of an entry's pattern. */
@@ -124,7 +128,7 @@ export class PatternIndex<T> {
   add(id: string, pattern: EventPattern, value: T): void {
     const terms = patternTerms(pattern);
     this.remove(id);
-    const entry = this.newEntry(id, pattern, value, terms.length, undefined);
+    const entry = this.newEntry(id, pattern, value, terms.length, false);
     for (let t = 0; t < terms.length; t++) {
       const flat = flatten(terms[t] as Term, this.paths, this.scratchLeaves);
       const keys = chooseKeys(flat, this.scratchKeys);
@@ -145,25 +149,30 @@ export class PatternIndex<T> {
 
   /**
    * Add a pattern where its stored filing says, without parsing it: the cheap way to load thousands
-   * of published triggers at a cold start. The pattern is parsed when an event first reaches it; if
-   * the filing turns out not to be the pattern's own (an item edited by hand), the match stays
-   * correct for that event and the pattern is filed again from itself. A filing of another format,
-   * or none, files the pattern from itself at once, as `add` does. `filing` is taken as stored:
-   * its shape is checked here.
+   * of published triggers at a cold start. The pattern, and the filing, may be given as the JSON
+   * text they are stored as; the pattern is parsed when an event first reaches it. If the filing
+   * turns out not to be the pattern's own (an item edited by hand), the match stays correct for
+   * that event and the pattern is filed again from itself. A filing of another format, or none,
+   * files the pattern from itself at once, as `add` does (and throws as `add` does).
    */
-  addFiled(id: string, pattern: EventPattern, filing: unknown, value: T): void {
-    if (!isFiling(filing)) {
-      this.add(id, pattern, value);
+  addFiled(id: string, pattern: EventPattern | string, filing: unknown, value: T): void {
+    const usable = usableFiling(filing);
+    if (!usable) {
+      this.add(id, parsedPattern(pattern), value);
       return;
     }
     this.remove(id);
-    const entry = this.newEntry(id, pattern, value, filing.terms.length, filing);
-    for (let t = 0; t < filing.terms.length; t++) {
-      const keys = filing.terms[t];
+    const terms = usable.terms;
+    const entry = this.newEntry(id, pattern, value, terms.length, true);
+    for (let t = 0; t < terms.length; t++) {
+      const keys = terms[t];
       let nodes = keys ? [this.root] : undefined;
-      if (keys)
-        for (const key of keys)
+      if (keys) {
+        for (let k = 0; k < keys.length; k++) {
+          const key = keys[k] as FiledKey;
           nodes = this.descend(nodes as TrieNode<T>[], this.slotAt(key.path), key.values);
+        }
+      }
       this.file(entry, t, nodes);
     }
     this.entries.set(id, entry);
@@ -181,10 +190,10 @@ export class PatternIndex<T> {
 
   private newEntry(
     id: string,
-    pattern: EventPattern,
+    pattern: EventPattern | string,
     value: T,
     terms: number,
-    filing: Filing | undefined,
+    filed: boolean,
   ): Entry<T> {
     return {
       id,
@@ -194,7 +203,7 @@ export class PatternIndex<T> {
       pattern,
       terms: new Array<TermRef<T>>(terms),
       fallback: false,
-      filing,
+      filed,
     };
   }
 
@@ -274,18 +283,17 @@ export class PatternIndex<T> {
   private prepare(entry: Entry<T>): boolean {
     let terms: Term[];
     try {
-      terms = patternTerms(entry.pattern);
+      terms = patternTerms(this.patternOf(entry));
     } catch {
-      if (entry.filing) return false;
+      if (entry.filed) return false;
       throw new Error(`pattern ${entry.id} was changed after it was added`);
     }
-    if (entry.filing && entry.filing.terms.length !== terms.length) return false;
-    const refs: TermRef<T>[] = [];
+    if (entry.filed && entry.terms.length !== terms.length) return false;
     const built: FlatCheck[][] = [];
     for (let t = 0; t < terms.length; t++) {
       const flat = flatten(terms[t] as Term, this.paths, this.scratchLeaves);
       const keys = chooseKeys(flat, this.scratchKeys);
-      if (entry.filing && !sameKeys(entry.filing.terms[t] ?? null, keys)) {
+      if (entry.filed && !filedAs(entry.terms[t] as TermRef<T>, keys)) {
         flat.length = 0;
         return false;
       }
@@ -296,14 +304,19 @@ export class PatternIndex<T> {
         leaves.push({ slot: leaf.slot, absent: leaf.absent, test });
       }
       flat.length = 0;
-      refs.push(entry.terms[t] as TermRef<T>);
       built.push(leaves);
     }
-    refs.forEach((ref, t) => {
+    entry.terms.forEach((ref, t) => {
       ref.leaves = built[t];
       ref.check = built[t]?.[0];
     });
     return true;
+  }
+
+  /** The entry's pattern, parsed from its text the first time it is needed. */
+  private patternOf(entry: Entry<T>): EventPattern {
+    if (typeof entry.pattern === 'string') entry.pattern = parsedPattern(entry.pattern);
+    return entry.pattern;
   }
 
   private unlink(node: TrieNode<T>, ref: TermRef<T>): void {
@@ -331,7 +344,7 @@ export class PatternIndex<T> {
     this.misfiled.push(entry);
     let matches = false;
     try {
-      matches = compilePattern(entry.pattern)(this.event);
+      matches = compilePattern(this.patternOf(entry))(this.event);
     } catch {
       return;
     }
@@ -347,7 +360,7 @@ export class PatternIndex<T> {
     this.misfiled = [];
     for (const entry of entries) {
       try {
-        this.add(entry.id, entry.pattern, entry.value);
+        this.add(entry.id, this.patternOf(entry), entry.value);
         (this.entries.get(entry.id) as Entry<T>).seq = entry.seq;
         this.onMisfiled?.(entry.id, undefined);
       } catch (problem) {
@@ -457,7 +470,7 @@ export class PatternIndex<T> {
     }
     let outcome = clean ? runChecks(ref, this.event) : UNSURE;
     if (outcome === UNSURE) {
-      ref.node ??= compileTerm(patternTerms(ref.entry.pattern)[ref.index] as Term);
+      ref.node ??= compileTerm(patternTerms(this.patternOf(ref.entry))[ref.index] as Term);
       outcome = matchNode(ref.node, this.event) ? PASS : FAIL;
     }
     if (outcome === PASS) {
@@ -469,42 +482,85 @@ export class PatternIndex<T> {
 
 const anyValue: ValueTest = () => true;
 
-/** Whether a stored filing of one alternative is the one `chooseKeys` gives (values in any order). */
-const sameKeys = (filed: FiledKey[] | null, keys: Leaf[]): boolean => {
-  if ((filed?.length ?? 0) !== keys.length) return false;
-  return keys.every((key, k) => {
-    const stored = (filed as FiledKey[])[k] as FiledKey;
-    const path = key.slot.keys;
-    const values = keyValues(key);
-    return (
-      stored.path.length === path.length &&
-      stored.path.every((part, i) => part === path[i]) &&
-      stored.values.length === values.length &&
-      values.every((v) => stored.values.includes(v))
-    );
-  });
-};
-
-/** A stored filing this release can use: the current format, and the shape `filingOf` gives. */
-const isFiling = (filing: unknown): filing is Filing => {
-  if (typeof filing !== 'object' || filing === null) return false;
-  const { format, terms } = filing as Partial<Filing>;
-  if (format !== FILING_FORMAT || !Array.isArray(terms) || terms.length === 0) return false;
-  for (const keys of terms) {
-    if (keys === null) continue;
-    if (!Array.isArray(keys) || keys.length === 0) return false;
-    for (const key of keys) if (!isFiledKey(key)) return false;
+/**
+ * Whether an alternative filed from a stored filing sits where `chooseKeys` would file it: under
+ * the same paths, with the same values. Read from the trie: the way up from each node it is filed
+ * at names a path and a value per level.
+ */
+const filedAs = <T>(ref: TermRef<T>, keys: Leaf[]): boolean => {
+  const wanted = new Map<PathSlot, Set<Scalar>>();
+  for (const key of keys) for (const v of keyValues(key)) valuesAt(wanted, key.slot).add(v);
+  const found = new Map<PathSlot, Set<Scalar>>();
+  const nodes = ref.at === undefined ? [] : Array.isArray(ref.at) ? ref.at : [ref.at];
+  for (const node of nodes) {
+    for (let n: TrieNode<T> = node; n.up && n.upEdge; n = n.up) valuesAt(found, n.upEdge.slot).add(n.upValue);
+  }
+  if (found.size !== wanted.size) return false;
+  for (const [slot, values] of wanted) {
+    const at = found.get(slot);
+    if (at?.size !== values.size) return false;
+    for (const v of values) if (!at.has(v)) return false;
   }
   return true;
 };
 
-const SCALAR_TYPES = new Set(['string', 'number', 'boolean']);
+const valuesAt = (map: Map<PathSlot, Set<Scalar>>, slot: PathSlot): Set<Scalar> => {
+  let values = map.get(slot);
+  if (!values) {
+    values = new Set();
+    map.set(slot, values);
+  }
+  return values;
+};
+
+/** A pattern given as its JSON text, parsed; a pattern object as is. */
+const parsedPattern = (pattern: EventPattern | string): EventPattern => {
+  if (typeof pattern !== 'string') return pattern;
+  try {
+    return JSON.parse(pattern) as EventPattern;
+  } catch {
+    throw new ValidationError('pattern is not valid JSON', [{ path: '', message: 'must be JSON' }]);
+  }
+};
+
+/** A stored filing, given as is or as its JSON text, when this release can use it; undefined otherwise. */
+const usableFiling = (filing: unknown): Filing | undefined => {
+  if (typeof filing !== 'string') return isFiling(filing) ? filing : undefined;
+  try {
+    const parsed: unknown = JSON.parse(filing);
+    return isFiling(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * A stored filing this release can use: the current format, and the shape `filingOf` gives.
+ * Indexed loops, as this runs for every trigger at a cold start, before V8 optimises anything.
+ */
+const isFiling = (filing: unknown): filing is Filing => {
+  if (typeof filing !== 'object' || filing === null) return false;
+  const terms = (filing as Filing).terms;
+  if ((filing as Filing).format !== FILING_FORMAT || !Array.isArray(terms) || terms.length === 0)
+    return false;
+  for (let t = 0; t < terms.length; t++) {
+    const keys = terms[t];
+    if (keys === null) continue;
+    if (!Array.isArray(keys) || keys.length === 0) return false;
+    for (let k = 0; k < keys.length; k++) if (!isFiledKey(keys[k])) return false;
+  }
+  return true;
+};
 
 const isFiledKey = (key: FiledKey | undefined): boolean => {
   if (typeof key !== 'object' || key === null) return false;
-  const { path, values } = key;
+  const path = key.path;
+  const values = key.values;
   if (!Array.isArray(path) || !Array.isArray(values) || values.length === 0) return false;
-  for (const part of path) if (typeof part !== 'string') return false;
-  for (const v of values) if (v !== null && !SCALAR_TYPES.has(typeof v)) return false;
+  for (let i = 0; i < path.length; i++) if (typeof path[i] !== 'string') return false;
+  for (let i = 0; i < values.length; i++) {
+    const type = typeof values[i];
+    if (type !== 'string' && type !== 'number' && type !== 'boolean' && values[i] !== null) return false;
+  }
   return true;
 };

@@ -19,11 +19,17 @@ describe('PatternIndex loaded from stored filings', () => {
         (patterns, events) => {
           const parsed = new PatternIndex<number>();
           const filed = new PatternIndex<number>();
+          const texts = new PatternIndex<number>();
           patterns.forEach((p, i) => {
             parsed.add(`p${i}`, p, i);
             filed.addFiled(`p${i}`, p, stored(p), i);
+            texts.addFiled(`p${i}`, JSON.stringify(p), JSON.stringify(PatternIndex.filingOf(p)), i);
           });
-          for (const e of events) expect(filed.match(e)).toEqual(parsed.match(e));
+          for (const e of events) {
+            const expected = parsed.match(e);
+            expect(filed.match(e)).toEqual(expected);
+            expect(texts.match(e)).toEqual(expected);
+          }
         },
       ),
       { numRuns: 300 },
@@ -123,6 +129,21 @@ describe('PatternIndex loaded from stored filings', () => {
     expect(() =>
       index.addFiled('bad', { detail: { total: [{ numeric: ['>'] }] } }, undefined, 'bad'),
     ).toThrow(/numeric/);
+  });
+
+  it('takes the pattern and the filing as the JSON text they are stored as', () => {
+    const heard: [string, string | undefined][] = [];
+    const index = new PatternIndex<string>((id, problem) => heard.push([id, problem?.message]));
+    const filing = JSON.stringify(PatternIndex.filingOf({ 'detail-type': ['order.placed'] }));
+    index.addFiled('shoes', JSON.stringify(order), JSON.stringify(PatternIndex.filingOf(order)), 'shoes');
+    index.addFiled('torn', '{"detail-type": ["order.placed"', filing, 'torn');
+
+    expect(index.match(placed('shoes-1'))).toEqual(['shoes']);
+    expect(index.has('torn')).toBe(false);
+    expect(heard).toEqual([['torn', 'pattern is not valid JSON']]);
+    expect(() => index.addFiled('torn', '{"detail-type"', '{"format":', 'torn')).toThrow(
+      'pattern is not valid JSON',
+    );
   });
 
   it('drops a bad pattern that came with a filing once an event reaches it, and says why', () => {

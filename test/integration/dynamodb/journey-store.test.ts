@@ -205,8 +205,8 @@ describe('trigger items', () => {
     expect(await journeys().listTriggers()).toContainEqual({
       id: journey.id,
       version: 1,
-      trigger: journey.trigger,
-      filing,
+      trigger: JSON.stringify(journey.trigger),
+      filing: JSON.stringify(filing),
     });
   });
 
@@ -222,7 +222,12 @@ describe('trigger items', () => {
     // assess
     expect(await triggerItem(v1.id)).toMatchObject({ version: 2, trigger: JSON.stringify(v2.trigger) });
     expect((await journeys().listTriggers())?.filter((t) => t.id === v1.id)).toEqual([
-      { id: v1.id, version: 2, trigger: v2.trigger, filing: PatternIndex.filingOf(v2.trigger) },
+      {
+        id: v1.id,
+        version: 2,
+        trigger: JSON.stringify(v2.trigger),
+        filing: JSON.stringify(PatternIndex.filingOf(v2.trigger)),
+      },
     ]);
   });
 
@@ -352,7 +357,7 @@ describe('the engine catalog over trigger items', () => {
     expect(errors).toEqual([
       {
         message: 'journey left out: it cannot be read',
-        extra: { journey: `JOURNEY#TRIGGERS / ${bad}`, problem: expect.stringContaining('not valid JSON') },
+        extra: { journey: bad, problem: 'pattern is not valid JSON' },
       },
     ]);
     await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: triggerKey(bad) }));
