@@ -353,7 +353,11 @@ const coldBuilds = async (): Promise<{ label: string; cpu: number; wall: number 
     };
     const triggers = write(
       'triggers.json',
-      list.map((pattern, n) => ({ id: `journey-${n}`, pattern, filing: PatternIndex.filingOf(pattern) })),
+      list.map((pattern, n) => ({
+        id: `journey-${n}`,
+        pattern: JSON.stringify(pattern),
+        filing: JSON.stringify(PatternIndex.filingOf(pattern)),
+      })),
     );
     const filed = write('items-filed.json', [
       { pk: 'JOURNEY#TRIGGERS', sk: '#COMPLETE', type: 'journeyTriggersComplete' },
@@ -378,7 +382,8 @@ const coldBuilds = async (): Promise<{ label: string; cpu: number; wall: number 
         args: [triggers, 'patterns'],
       },
       {
-        label: 'index, from the stored filings (`addFiled`; parsed when an event first reaches them)',
+        label:
+          'index, from the stored filings (`addFiled`; each pattern parsed when an event first reaches it)',
         probe: index,
         args: [triggers, 'filings'],
       },
