@@ -13,6 +13,7 @@ import { Monitoring } from './constructs/monitoring.js';
 import { Routing } from './constructs/routing.js';
 import { Scheduling } from './constructs/scheduling.js';
 import { SesEvents } from './constructs/ses-events.js';
+import { SmsDelivery } from './constructs/sms-delivery.js';
 import { StackOutput } from './outputs.js';
 
 export interface CareflowStackProps extends StackProps {
@@ -170,6 +171,8 @@ export class CareflowStack extends Stack {
   readonly routing: Routing;
   readonly api: Api;
   readonly sesEvents: SesEvents;
+  /** SMS delivery status from SNS's delivery logs; only with the SMS channel on. */
+  readonly smsDelivery: SmsDelivery | undefined;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: CareflowStackProps) {
@@ -253,7 +256,27 @@ export class CareflowStack extends Stack {
       feedback: this.functions.feedback.fn,
     });
 
-    const { messaging, functions } = this;
+    this.smsDelivery = props.sms
+      ? new SmsDelivery(this, 'SmsDelivery', {
+          resourcePrefix,
+          table: this.data.table,
+          retentionDays,
+          logRetention,
+          functionDefaults: {
+            logRetention,
+            logRemovalPolicy,
+            tracing: props.tracing ?? false,
+            metricsNamespace,
+            platformLogs: props.platformLogs ?? false,
+          },
+        })
+      : undefined;
+
+    const { messaging, functions, smsDelivery } = this;
+    const watchedFunctions = [
+      ...functions.all,
+      ...(smsDelivery ? [{ name: 'SmsDelivery', fn: smsDelivery.handler }] : []),
+    ];
     this.monitoring = new Monitoring(this, 'Monitoring', {
       resourcePrefix,
       customerQueue: messaging.customerQueue,
@@ -292,8 +315,9 @@ export class CareflowStack extends Stack {
             'SES events (bounces, complaints, deliveries, opens, clicks) could not be forwarded or recorded.',
         },
       ],
-      functions: functions.all.map(({ name, fn }) => ({ name, fn: fn.fn })),
+      functions: watchedFunctions.map(({ name, fn }) => ({ name, fn: fn.fn })),
       processorServiceName: functions.processor.serviceName,
+      processorLogGroup: functions.processor.logGroup,
       metricsNamespace,
       configurationSetName: this.email.configurationSet.configurationSetName,
       maxMessageAge: Duration.minutes(15),
@@ -364,6 +388,13 @@ export class CareflowStack extends Stack {
       functions.linkKeyReaders.map((fn) => fn.functionName).join(','),
       'Functions that read the link-signing key; a rotation restarts them',
     );
+    if (smsDelivery) {
+      output(
+        StackOutput.smsDeliveryStatusRoleArn,
+        smsDelivery.deliveryStatusRole.roleArn,
+        'SNS writes SMS delivery status with this role once the account names it: aws sns set-sms-attributes --attributes DeliveryStatusIAMRole=<this ARN>,DeliveryStatusSuccessSamplingRate=100 (docs/operations.md)',
+      );
+    }
     output(StackOutput.alarmTopicArn, this.monitoring.topic.topicArn);
     output(StackOutput.dashboardName, this.monitoring.dashboard.dashboardName);
     if (this.email.identity) {

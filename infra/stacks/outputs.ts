@@ -21,6 +21,8 @@ export const StackOutput = {
   linkSigningSecretArn: 'LinkSigningSecretArn',
   /** The functions that read the link-signing key, comma-separated, those that only verify first. */
   linkKeyFunctions: 'LinkKeyFunctions',
+  /** With SMS on: the role to name in the account's SMS attribute `DeliveryStatusIAMRole`. */
+  smsDeliveryStatusRoleArn: 'SmsDeliveryStatusRoleArn',
 } as const;
 
 /** The stack name of a stage. */

@@ -11,9 +11,11 @@ export interface ContactHistoryEntry {
   status: MessageRecord['status'];
   reason: string | null;
   sentAt: string;
-  /** The provider's latest word on the message (delivered, opened, clicked, bounced, …), if any. */
+  /** The provider's latest word on the message (delivered, opened, clicked, bounced, undelivered, …), if any. */
   deliveryStatus: string | null;
   deliveryAt: string | null;
+  /** What the provider said with it: a bounce type, or an SMS carrier's response such as `Invalid phone number`. */
+  deliveryDetail: string | null;
 }
 
 /** What careflow sent (or chose not to send) to a customer, newest first. */
@@ -35,5 +37,6 @@ export const contactHistory = async (
     sentAt: r.sentAt,
     deliveryStatus: r.deliveryStatus ?? null,
     deliveryAt: r.deliveryAt ?? null,
+    deliveryDetail: r.deliveryDetail ?? null,
   }));
 };

@@ -227,7 +227,11 @@ describe('careflow stack', () => {
 
   it('never grants dynamodb or sqs actions on "*" and scopes them to the table and queues', () => {
     const allowed = {
-      dynamodb: [JSON.stringify(getAtt(ids.table))],
+      // The table's grants cover its index too (the provider-message-id index, decision 0081).
+      dynamodb: [
+        JSON.stringify(getAtt(ids.table)),
+        JSON.stringify({ 'Fn::Join': ['', [getAtt(ids.table), '/index/*']] }),
+      ],
       sqs: [
         ids.customerQueue,
         ids.customerDlq,

@@ -2,6 +2,10 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import {
+  providerMessageIdAttribute,
+  providerMessageIdIndex,
+} from '../../../shared/adapters/dynamodb/keys.js';
 import { acknowledgeNag } from '../nag.js';
 
 /** Name of the table's TTL attribute (epoch seconds); the adapters write it on expiring items. */
@@ -15,7 +19,8 @@ export interface DataProps {
 
 /**
  * careflow's state: the one table (profiles, journey instances, message log, journeys,
- * cases, survey tokens, suppressions, counters; key design in docs/data-model.md) and the
+ * cases, survey tokens, suppressions, counters; key design in docs/data-model.md), its index of
+ * messages by provider message id, and the
  * key that signs survey and unsubscribe links.
  */
 export class Data extends Construct {
@@ -35,6 +40,13 @@ export class Data extends Construct {
       deletionProtection: props.deletionProtection,
       // Customer data outlives the stack: deleting the stack never deletes the table.
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Message log entries by their provider's id: SNS SMS delivery logs carry only SNS's
+    // MessageId (decision 0081). Keys only and sparse: one small index write per settled send.
+    this.table.addGlobalSecondaryIndex({
+      indexName: providerMessageIdIndex,
+      partitionKey: { name: providerMessageIdAttribute, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
 
     // Generated as one plain key, read as key `0`; `npm run link-key -- rotate` turns it into the

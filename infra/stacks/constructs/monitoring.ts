@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -32,6 +33,8 @@ export interface MonitoringProps {
   readonly functions: readonly WatchedFunction[];
   /** The processor, whose custom metrics (EMF) drive the processing error rate. */
   readonly processorServiceName: string;
+  /** The processor's log group: its ERROR lines about journeys left out become a metric. */
+  readonly processorLogGroup: logs.ILogGroup;
   readonly metricsNamespace: string;
   readonly configurationSetName: string;
   /** Alarm when the oldest customer message is older than this. */
@@ -54,7 +57,15 @@ export const AlarmThresholds = {
   sesComplaintRate: 0.001,
   /** Throttled invocations of all careflow functions in five minutes. */
   throttles: 1,
+  /** Journeys the engine left out because it cannot read them, in five minutes. */
+  journeysLeftOut: 1,
 } as const;
+
+/** The processor's log line when the journey catalog cannot read a journey (shared/app/journey-catalog.ts). */
+export const JOURNEY_LEFT_OUT_MESSAGE = 'journey left out: it cannot be read';
+
+/** The metric a logged left-out journey counts in (the stack's metrics namespace). */
+export const JOURNEYS_LEFT_OUT_METRIC = 'JourneysLeftOut';
 
 const oneMinute = Duration.minutes(1);
 const fiveMinutes = Duration.minutes(5);
@@ -197,6 +208,32 @@ export class Monitoring extends Construct {
       datapointsToAlarm: 3,
     });
 
+    // --- Journeys the engine cannot read (from the processor's log lines) ----------------
+    // Powertools writes one JSON object per line, `{"level":"ERROR","message":…,"journey":…}`,
+    // and Lambda's JSON log format passes it as it is.
+    const leftOutFilter = new logs.MetricFilter(this, 'JourneysLeftOutFilter', {
+      logGroup: props.processorLogGroup,
+      filterPattern: logs.FilterPattern.all(
+        logs.FilterPattern.stringValue('$.level', '=', 'ERROR'),
+        logs.FilterPattern.stringValue('$.message', '=', JOURNEY_LEFT_OUT_MESSAGE),
+      ),
+      metricNamespace: props.metricsNamespace,
+      metricName: JOURNEYS_LEFT_OUT_METRIC,
+      metricValue: '1',
+    });
+    const journeysLeftOut = leftOutFilter.metric({
+      statistic: cloudwatch.Stats.SUM,
+      period: fiveMinutes,
+      label: 'journeys left out',
+    });
+    add('JourneysLeftOut', {
+      alarmDescription:
+        'The engine left a published journey out because it cannot read the stored journey: customers are not entered into it and its waiting instances do not move on. Find the journey in the processor logs (message "journey left out: it cannot be read", field journey), then republish or archive it (docs/operations.md).',
+      metric: journeysLeftOut,
+      threshold: AlarmThresholds.journeysLeftOut,
+      evaluationPeriods: 1,
+    });
+
     // --- SES reputation (account level, published by SES) ------------------------------
     const ses = (metricName: string, label: string) =>
       new cloudwatch.Metric({
@@ -286,6 +323,11 @@ export class Monitoring extends Construct {
       graph('SLA breaches by priority', [
         search('SLA breaches', MetricName.slaBreaches, MetricDimension.priority),
       ]),
+    );
+    this.dashboard.addWidgets(
+      graph('Journeys left out (unreadable)', [journeysLeftOut], {
+        leftAnnotations: [{ value: AlarmThresholds.journeysLeftOut, label: 'alarm' }],
+      }),
     );
     this.dashboard.addWidgets(
       graph('Customer queue', [

@@ -31,8 +31,11 @@ export const MessageItem: z.ZodType<MessageRecord> = z.object({
   providerMessageId: z.string().nullable(),
   sentAt: z.string(),
   updatedAt: z.string(),
-  deliveryStatus: z.enum(['delivered', 'opened', 'clicked', 'rejected', 'bounced', 'complained']).optional(),
+  deliveryStatus: z
+    .enum(['delivered', 'opened', 'clicked', 'rejected', 'bounced', 'complained', 'undelivered'])
+    .optional(),
   deliveryAt: z.string().optional(),
+  deliveryDetail: z.string().nullable().optional(),
 });
 
 export const SurveyAnswerItem: z.ZodType<SurveyAnswer & { revision: number }> = z.object({
@@ -96,7 +99,9 @@ export const parseItem = <T>(schema: z.ZodType<T>, item: Record<string, unknown>
 
 /** Provider feedback on a message item, next to the `MessageItem` fields (see message-delivery.ts). */
 export const DeliveryState = z.object({
-  deliveryStatus: z.enum(['delivered', 'opened', 'clicked', 'rejected', 'bounced', 'complained']).optional(),
+  deliveryStatus: z
+    .enum(['delivered', 'opened', 'clicked', 'rejected', 'bounced', 'complained', 'undelivered'])
+    .optional(),
   deliveryRank: z.number().int().nonnegative().optional(),
   deliveryAt: z.string().optional(),
   deliveryDetail: z.string().nullable().optional(),

@@ -64,6 +64,14 @@ export const ItemType = {
   journeyTriggersComplete: 'journeyTriggersComplete',
 } as const;
 
+/**
+ * The table's one index: message log entries by the id their provider gave them
+ * (`providerMessageId`, set when the send is settled), keys only. Sparse: only items with that
+ * attribute are in it. SNS SMS delivery logs name nothing else careflow knows (decision 0081).
+ */
+export const providerMessageIdIndex = 'byProviderMessageId';
+export const providerMessageIdAttribute = 'providerMessageId';
+
 /** Name of the table's TTL attribute; the CDK stack enables TTL on the same name. */
 export const ttlAttribute = 'expiresAt';
 

@@ -1,9 +1,32 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryOutcome, DeliveryUpdate, MessageDeliveryLog, MessageRecord } from '../../app/ports.js';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type {
+  DeliveryOutcome,
+  DeliveryUpdate,
+  MessageDeliveryLog,
+  MessageKey,
+  MessageLookup,
+  MessageRecord,
+} from '../../app/ports.js';
 import type { TableOptions } from './client.js';
 import { isConditionalCheckFailed } from './conditions.js';
 import { DeliveryState, FirstDelivery, MessageItem, parseItem, parseStored } from './items.js';
-import { customerPk, firstDeliveryAttribute, messageSk } from './keys.js';
+import {
+  customerPk,
+  firstDeliveryAttribute,
+  messagePrefix,
+  messageSk,
+  providerMessageIdAttribute,
+  providerMessageIdIndex,
+} from './keys.js';
+
+const customerPrefix = customerPk('');
+
+/** The customer and message ids of a message item's keys; undefined for any other item. */
+export const messageKeyOf = (pk: unknown, sk: unknown): MessageKey | undefined => {
+  if (typeof pk !== 'string' || typeof sk !== 'string') return undefined;
+  if (!pk.startsWith(customerPrefix) || !sk.startsWith(messagePrefix)) return undefined;
+  return { customerId: pk.slice(customerPrefix.length), messageId: sk.slice(messagePrefix.length) };
+};
 
 /**
  * Provider feedback on the message log entries (`C#{customerId}` / `M#{messageId}`), in at most
@@ -18,13 +41,35 @@ import { customerPk, firstDeliveryAttribute, messageSk } from './keys.js';
  *    out-of-order events never move the status down. An entry whose send was never settled
  *    (`sending` after a crash, `unknown` after a timeout) becomes `sent` with the provider's id.
  */
-export class DynamoMessageDeliveryLog implements MessageDeliveryLog {
+export class DynamoMessageDeliveryLog implements MessageDeliveryLog, MessageLookup {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
 
   constructor(options: TableOptions) {
     this.doc = options.doc;
     this.tableName = options.tableName;
+  }
+
+  /**
+   * One Query of the keys-only `byProviderMessageId` index (eventually consistent, like every
+   * index read): a send settled a moment ago may not be there yet.
+   */
+  async findByProviderMessageId(providerMessageId: string): Promise<MessageKey | undefined> {
+    const output = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: providerMessageIdIndex,
+        KeyConditionExpression: '#id = :id',
+        ExpressionAttributeNames: { '#id': providerMessageIdAttribute },
+        ExpressionAttributeValues: { ':id': providerMessageId },
+        Limit: 2,
+      }),
+    );
+    for (const item of output.Items ?? []) {
+      const key = messageKeyOf(item.pk, item.sk);
+      if (key) return key;
+    }
+    return undefined;
   }
 
   async recordDelivery(

@@ -8,6 +8,7 @@ import type { DeliveryStatus } from '../ports.js';
  * - Engagement climbs: delivered < opened < clicked.
  * - A message that was refused or bounced did not arrive: that outcome outranks engagement
  *   (a late, asynchronous bounce after a delivery report wins), and the two exclude each other.
+ *   An SMS the carrier did not deliver (`undelivered`) ranks with them.
  * - A complaint outranks everything: it is the strongest signal and can follow an open.
  */
 export const DELIVERY_RANK: Readonly<Record<DeliveryStatus, number>> = {
@@ -16,6 +17,7 @@ export const DELIVERY_RANK: Readonly<Record<DeliveryStatus, number>> = {
   clicked: 3,
   rejected: 4,
   bounced: 4,
+  undelivered: 4,
   complained: 5,
 };
 

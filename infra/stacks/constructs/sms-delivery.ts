@@ -1,0 +1,153 @@
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
+import { Construct } from 'constructs';
+import { providerMessageIdIndex } from '../../../shared/adapters/dynamodb/keys.js';
+import { Env } from '../../../shared/config/env.js';
+import { acknowledgeNag } from '../nag.js';
+import { CareflowFunction, type CareflowFunctionProps } from './careflow-function.js';
+
+/** The log groups SNS writes SMS delivery status to, in the stack's account and region. */
+export const smsDeliveryLogGroupNames = (stack: Stack): { success: string; failure: string } => {
+  const success = `sns/${stack.region}/${stack.account}/DirectPublishToPhoneNumber`;
+  return { success, failure: `${success}/Failure` };
+};
+
+export interface SmsDeliveryProps {
+  readonly resourcePrefix: string;
+  readonly table: dynamodb.ITable;
+  readonly retentionDays: number;
+  /** Retention of the two SNS log groups: they hold phone numbers, so they must expire. */
+  readonly logRetention: logs.RetentionDays;
+  /** What every careflow function shares (log retention, tracing, metrics namespace, …). */
+  readonly functionDefaults: Pick<
+    CareflowFunctionProps,
+    'logRetention' | 'logRemovalPolicy' | 'tracing' | 'metricsNamespace' | 'platformLogs'
+  >;
+}
+
+/**
+ * SMS delivery status (decision 0081). SNS reports what became of an SMS only by writing one
+ * record per message to CloudWatch Logs, with a role it assumes, once the account's SMS attribute
+ * `DeliveryStatusIAMRole` names that role (an account setting: docs/operations.md). This construct
+ * makes:
+ *
+ * - the role SNS assumes, which may write only to the two SMS delivery log groups;
+ * - the two log groups, with a retention (CDK's LogRetention resource creates a group SNS has not
+ *   created yet and sets the retention of one it has), so the subscriptions exist at deploy time;
+ * - a subscription filter on each, feeding the sms-delivery function, which may read the
+ *   provider-message-id index and update message and suppression items, and nothing else.
+ */
+export class SmsDelivery extends Construct {
+  readonly deliveryStatusRole: iam.Role;
+  readonly handler: CareflowFunction;
+  readonly logGroupNames: { success: string; failure: string };
+
+  constructor(scope: Construct, id: string, props: SmsDeliveryProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.logGroupNames = smsDeliveryLogGroupNames(stack);
+    const names = [this.logGroupNames.success, this.logGroupNames.failure];
+    const logGroupArn = (name: string) =>
+      stack.formatArn({
+        service: 'logs',
+        resource: 'log-group',
+        resourceName: name,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+
+    this.deliveryStatusRole = new iam.Role(this, 'DeliveryStatusRole', {
+      description: `${props.resourcePrefix}: SNS writes SMS delivery status to CloudWatch Logs`,
+      assumedBy: new iam.ServicePrincipal('sns.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    });
+    this.deliveryStatusRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteSmsDeliveryStatus',
+        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: names.flatMap((name) => [logGroupArn(name), `${logGroupArn(name)}:*`]),
+      }),
+    );
+    acknowledgeNag(
+      this.deliveryStatusRole,
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:sns/<AWS::Region>/<AWS::AccountId>/DirectPublishToPhoneNumber:*]',
+      'SNS names the log streams of its SMS delivery log group itself; the role may write to the streams of that one log group only.',
+    );
+    acknowledgeNag(
+      this.deliveryStatusRole,
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:sns/<AWS::Region>/<AWS::AccountId>/DirectPublishToPhoneNumber/Failure:*]',
+      'SNS names the log streams of its SMS failure log group itself; the role may write to the streams of that one log group only.',
+    );
+
+    this.handler = new CareflowFunction(this, 'Function', {
+      ...props.functionDefaults,
+      entry: 'functions/sms-delivery/handler.ts',
+      description: 'SNS SMS delivery status logs: message status in the contact history, suppressions',
+      serviceName: `${props.resourcePrefix}-sms-delivery`,
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      environment: {
+        [Env.tableName]: props.table.tableName,
+        [Env.retentionDays]: String(props.retentionDays),
+      },
+    });
+    this.handler.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'FindMessageByProviderId',
+        actions: ['dynamodb:Query'],
+        resources: [`${props.table.tableArn}/index/${providerMessageIdIndex}`],
+      }),
+    );
+    this.handler.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'RecordStatusAndSuppress',
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [props.table.tableArn],
+      }),
+    );
+    // CloudWatch Logs invokes it asynchronously; a batch that failed after the retries is
+    // counted in the function's error-rate alarm.
+    this.handler.fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
+
+    const destination = new LambdaDestination(this.handler.fn);
+    for (const [key, name] of [
+      ['Success', this.logGroupNames.success],
+      ['Failure', this.logGroupNames.failure],
+    ] as const) {
+      // Creates the group if SNS has not yet, sets the retention if it has; kept on stack deletion
+      // (the group belongs to the account's SMS, not to this stack).
+      const retention = new logs.LogRetention(this, `${key}LogGroup`, {
+        logGroupName: name,
+        retention: props.logRetention,
+      });
+      const group = logs.LogGroup.fromLogGroupName(this, `${key}Logs`, name);
+      const filter = new logs.SubscriptionFilter(this, `${key}Subscription`, {
+        logGroup: group,
+        destination,
+        filterPattern: logs.FilterPattern.allEvents(),
+        filterName: `${props.resourcePrefix}-sms-delivery`,
+      });
+      filter.node.addDependency(retention);
+    }
+    // CDK's LogRetention function, one per stack, created with the first LogRetention above.
+    const logRetentionFunction = stack.node.tryFindChild(LOG_RETENTION_SINGLETON);
+    if (logRetentionFunction) {
+      acknowledgeNag(
+        logRetentionFunction,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        "CDK's own LogRetention provider (creates the SNS SMS log groups if missing and sets their retention) writes its logs with the basic execution policy; it runs only on deploy.",
+      );
+      acknowledgeNag(
+        logRetentionFunction,
+        'AwsSolutions-IAM5[Resource::*]',
+        "CDK's own LogRetention provider sets the retention of log groups named at deploy time; CDK grants logs:PutRetentionPolicy/DeleteRetentionPolicy without a resource scope. It runs only on deploy.",
+      );
+    }
+  }
+}
+
+/** The construct id CDK gives its LogRetention provider function in a stack. */
+const LOG_RETENTION_SINGLETON = 'LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a';
