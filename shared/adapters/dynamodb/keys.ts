@@ -65,12 +65,14 @@ export const ItemType = {
 } as const;
 
 /**
- * The table's one index: message log entries by the id their provider gave them
- * (`providerMessageId`, set when the send is settled), keys only. Sparse: only items with that
- * attribute are in it. SNS SMS delivery logs name nothing else careflow knows (decision 0081).
+ * The table's one index: message log entries by the id their provider gave them, keys only. Its
+ * key is its own attribute, `providerIdKey`, a copy of `providerMessageId` written in the same
+ * update that records the provider's id (`providerMessageId` is null on a claim, and an index key
+ * cannot be null). Sparse: only settled sends are in it. SNS SMS delivery logs name nothing else
+ * careflow knows (decision 0081).
  */
 export const providerMessageIdIndex = 'byProviderMessageId';
-export const providerMessageIdAttribute = 'providerMessageId';
+export const providerMessageIdAttribute = 'providerIdKey';
 
 /** Name of the table's TTL attribute; the CDK stack enables TTL on the same name. */
 export const ttlAttribute = 'expiresAt';

@@ -119,7 +119,14 @@ export class DynamoMessageDeliveryLog implements MessageDeliveryLog, MessageLook
       'deliveryRank = :rank',
       'deliveryAt = :at',
       'deliveryDetail = :detail',
-      ...(settle ? ['#status = :sent', 'providerMessageId = :providerId', 'updatedAt = :at'] : []),
+      ...(settle
+        ? [
+            '#status = :sent',
+            'providerMessageId = :providerId',
+            '#providerIdKey = :providerId',
+            'updatedAt = :at',
+          ]
+        : []),
     ];
     try {
       const output = await this.doc.send(
@@ -129,7 +136,14 @@ export class DynamoMessageDeliveryLog implements MessageDeliveryLog, MessageLook
           UpdateExpression: `SET ${assignments.join(', ')}`,
           ConditionExpression:
             'attribute_exists(pk) AND (attribute_not_exists(deliveryRank) OR deliveryRank < :rank)',
-          ...(settle ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+          ...(settle
+            ? {
+                ExpressionAttributeNames: {
+                  '#status': 'status',
+                  '#providerIdKey': providerMessageIdAttribute,
+                },
+              }
+            : {}),
           ExpressionAttributeValues: {
             ':status': update.status,
             ':rank': update.rank,

@@ -5,7 +5,14 @@ import { ConflictError } from '../../domain/errors.js';
 import { checkRetentionDays, queryAll, type TableOptions } from './client.js';
 import { isConditionalCheckFailed, setExpression } from './conditions.js';
 import { itemSchemaVersion, MessageItem, parseItem } from './items.js';
-import { customerPk, expiryAfter, ItemType, messagePrefix, messageSk } from './keys.js';
+import {
+  customerPk,
+  expiryAfter,
+  ItemType,
+  messagePrefix,
+  messageSk,
+  providerMessageIdAttribute,
+} from './keys.js';
 
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -59,10 +66,12 @@ export class DynamoMessageLog implements MessageLog {
       at: string;
     },
   ): Promise<void> {
-    // Fields the outcome leaves out keep their value (e.g. the reason of a skipped message).
+    // Fields the outcome leaves out keep their value (e.g. the reason of a skipped message). The
+    // provider's id goes in the index key too, so its delivery reports find the entry (keys.ts).
     const update = setExpression({
       status: outcome.status,
       providerMessageId: outcome.providerMessageId,
+      [providerMessageIdAttribute]: outcome.providerMessageId,
       reason: outcome.reason,
       updatedAt: outcome.at,
     });

@@ -18,6 +18,7 @@ import {
   instancePrefix,
   messagePrefix,
   profileSk,
+  providerMessageIdAttribute,
   suppressionMarksSk,
   ttlAttribute,
 } from './keys.js';
@@ -25,8 +26,8 @@ import {
 /** BatchWriteItem takes at most 25 requests. */
 export const MAX_BATCH_WRITE = 25;
 
-/** The table's bookkeeping, left out of exports. */
-const BOOKKEEPING = new Set(['pk', 'sk', 'type', 'schemaVersion', ttlAttribute]);
+/** The table's bookkeeping, left out of exports (the index key copies `providerMessageId`). */
+const BOOKKEEPING = new Set(['pk', 'sk', 'type', 'schemaVersion', ttlAttribute, providerMessageIdAttribute]);
 
 const surveyPrefix = 'S#';
 
