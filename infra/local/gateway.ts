@@ -19,6 +19,7 @@ import { lambdaContext } from './lambda-context.js';
 import type { LocalScheduler } from './scheduler.js';
 import { type LocalSentMail, LocalSesEventError, LocalSesEventRequest, sesEvent } from './ses-events.js';
 import { relayToSesLocal } from './ses-local.js';
+import { LocalSmsDeliveryRequest, smsDeliveryPayload } from './sms-delivery.js';
 import type { LocalSmsOutbox } from './sms-outbox.js';
 import { handleSnsQuery } from './sns-wire.js';
 
@@ -41,6 +42,8 @@ export interface GatewayParts {
   ses: { url: string; sentMail: LocalSentMail; account: string; region: string };
   /** One handler per function named as a target in `httpRoutes`. */
   handlers: Record<HttpRouteSpec['target'], HttpHandler>;
+  /** The sms-delivery function, as the CloudWatch Logs subscriptions invoke it. */
+  smsDelivery?: (event: unknown) => Promise<unknown>;
   isReady: () => boolean;
   /**
    * The bearer token admin routes (auth `iam`) require, standing in for IAM. Default:
@@ -188,6 +191,8 @@ const handle = async (
       return jsonReply(200, { messages: parts.sms.messages, optedOut: parts.sms.optedOut });
     case 'POST /_local/sms/opt-out':
       return optOut(parts, body);
+    case 'POST /_local/sms/delivery':
+      return putSmsDelivery(parts, body);
     case 'POST /_local/ses/events':
       return putSesEvent(parts, body);
   }
@@ -260,6 +265,40 @@ const optOut = (parts: GatewayParts, body: string): WireResponse => {
   }
   parts.sms.optOut(phoneNumber);
   return jsonReply(200, { phoneNumber, optedOut: true });
+};
+
+/**
+ * `POST /_local/sms/delivery {"messageId", "status", "providerResponse"}`: the delivery record SNS
+ * would write about an SMS of the outbox, handed to the sms-delivery function as the log
+ * subscription hands it. Answers with the record and what the function did.
+ */
+const putSmsDelivery = async (parts: GatewayParts, body: string): Promise<WireResponse> => {
+  const input = parseJson(body);
+  if (!input.ok) return input.reply;
+  const request = LocalSmsDeliveryRequest.safeParse(input.value);
+  if (!request.success) {
+    return validationError(
+      request.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+    );
+  }
+  const sms = parts.sms.messages.find((m) => m.messageId === request.data.messageId);
+  if (!sms) {
+    return jsonReply(404, {
+      code: 'NotFound',
+      message: 'messageId: no SMS with this id is in the outbox (GET /_local/sms lists them)',
+    });
+  }
+  if (!parts.smsDelivery) {
+    return jsonReply(503, { code: 'Unavailable', message: 'the sms-delivery function is not wired' });
+  }
+  const { record, event } = smsDeliveryPayload(sms, request.data, {
+    id: randomUUID(),
+    now: parts.clock.now(),
+    account: parts.ses.account,
+    region: parts.ses.region,
+  });
+  const outcome = await parts.smsDelivery(event);
+  return jsonReply(200, { record, outcome });
 };
 
 /**

@@ -6,6 +6,7 @@ import { createApiHandler } from '../../functions/api/handler.js';
 import { createFeedbackHandler } from '../../functions/feedback/handler.js';
 import { createProcessorHandler } from '../../functions/processor/handler.js';
 import { createRouterHandler } from '../../functions/router/handler.js';
+import { createSmsDeliveryHandler } from '../../functions/sms-delivery/handler.js';
 import { createSurveyHandler } from '../../functions/survey/handler.js';
 import { createUnsubscribeHandler } from '../../functions/unsubscribe/handler.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
@@ -18,6 +19,7 @@ import { once } from '../../shared/adapters/wiring/common.js';
 import { feedbackDeps } from '../../shared/adapters/wiring/feedback.js';
 import { engineDeps } from '../../shared/adapters/wiring/processor.js';
 import { routerDeps } from '../../shared/adapters/wiring/router.js';
+import { smsDeliveryDeps } from '../../shared/adapters/wiring/sms-delivery.js';
 import { surveyDeps } from '../../shared/adapters/wiring/survey.js';
 import { unsubscribeDeps } from '../../shared/adapters/wiring/unsubscribe.js';
 import { withTemplateSnapshot } from '../../shared/app/admin/journeys.js';
@@ -129,6 +131,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       api: (event, context) => api(event, context),
       unsubscribe: (event, context) => unsubscribe(event, context),
     },
+    smsDelivery: (event) => smsDelivery(event, lambdaContext('careflow-sms-delivery')),
   });
   const port = await listen(server, options.port);
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -170,6 +173,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const processor = createProcessorHandler(once(() => engineDeps(config, wiring)));
   const router = createRouterHandler(once(() => routerDeps(config, wiring)));
   const feedback = createFeedbackHandler(once(() => feedbackDeps(config, wiring)));
+  const smsDelivery = createSmsDeliveryHandler(once(() => smsDeliveryDeps(config, wiring)));
 
   queue.setConsumer((event) => processor(event, lambdaContext('careflow-processor')));
   bus.addRoute(customerEventRoute.name, { ...customerEventRoute.pattern }, (event) =>
