@@ -269,6 +269,7 @@ const dispatch = async (
     await deps.messages.settle(customerId, messageId, {
       status: 'sent',
       providerMessageId,
+      channel,
       at: deps.clock.now(),
     });
     deps.metrics?.messageSent(channel);

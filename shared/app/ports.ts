@@ -133,6 +133,8 @@ export interface MessageLog {
     outcome: {
       status: Exclude<MessageStatus, 'sending'>;
       providerMessageId?: string;
+      /** The message's channel: an SMS is found again by its provider id, when SNS reports its delivery. */
+      channel?: Channel;
       reason?: string;
       at: string;
     },

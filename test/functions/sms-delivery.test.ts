@@ -126,6 +126,7 @@ describe('sms-delivery function (DynamoDB Local)', () => {
     await log.settle(customerId, messageId, {
       status: 'sent',
       providerMessageId: snsMessageId,
+      channel: 'sms',
       at: '2026-11-03T10:00:00.000Z',
     });
   };

@@ -119,14 +119,7 @@ export class DynamoMessageDeliveryLog implements MessageDeliveryLog, MessageLook
       'deliveryRank = :rank',
       'deliveryAt = :at',
       'deliveryDetail = :detail',
-      ...(settle
-        ? [
-            '#status = :sent',
-            'providerMessageId = :providerId',
-            '#providerIdKey = :providerId',
-            'updatedAt = :at',
-          ]
-        : []),
+      ...(settle ? ['#status = :sent', 'providerMessageId = :providerId', 'updatedAt = :at'] : []),
     ];
     try {
       const output = await this.doc.send(
@@ -138,10 +131,7 @@ export class DynamoMessageDeliveryLog implements MessageDeliveryLog, MessageLook
             'attribute_exists(pk) AND (attribute_not_exists(deliveryRank) OR deliveryRank < :rank)',
           ...(settle
             ? {
-                ExpressionAttributeNames: {
-                  '#status': 'status',
-                  '#providerIdKey': providerMessageIdAttribute,
-                },
+                ExpressionAttributeNames: { '#status': 'status' },
               }
             : {}),
           ExpressionAttributeValues: {

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { MessageLog, MessageRecord, MessageStatus } from '../../app/ports.js';
+import type { Channel, MessageLog, MessageRecord, MessageStatus } from '../../app/ports.js';
 import { ConflictError } from '../../domain/errors.js';
 import { checkRetentionDays, queryAll, type TableOptions } from './client.js';
 import { isConditionalCheckFailed, setExpression } from './conditions.js';
@@ -62,16 +62,19 @@ export class DynamoMessageLog implements MessageLog {
     outcome: {
       status: Exclude<MessageStatus, 'sending'>;
       providerMessageId?: string;
+      channel?: Channel;
       reason?: string;
       at: string;
     },
   ): Promise<void> {
-    // Fields the outcome leaves out keep their value (e.g. the reason of a skipped message). The
-    // provider's id goes in the index key too, so its delivery reports find the entry (keys.ts).
+    // Fields the outcome leaves out keep their value (e.g. the reason of a skipped message). An
+    // SMS's provider id goes in the index key too, so SNS's delivery reports find the entry
+    // (keys.ts); an email's does not (SES events carry careflow's message id), which spares the
+    // index a write per email.
     const update = setExpression({
       status: outcome.status,
       providerMessageId: outcome.providerMessageId,
-      [providerMessageIdAttribute]: outcome.providerMessageId,
+      [providerMessageIdAttribute]: outcome.channel === 'sms' ? outcome.providerMessageId : undefined,
       reason: outcome.reason,
       updatedAt: outcome.at,
     });

@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { DynamoMessageDeliveryLog } from '../../../shared/adapters/dynamodb/message-delivery.js';
 import { DynamoMessageLog } from '../../../shared/adapters/dynamodb/message-log.js';
 import { ConflictError } from '../../../shared/domain/errors.js';
 import { useDynamoDb } from '../../support/dynamodb.js';
@@ -119,6 +120,42 @@ describe('DynamoMessageLog', () => {
 
     // assess
     expect(await log().list(customerId, 10)).toEqual([{ ...record, ...expected }]);
+  });
+
+  it('finds an SMS again by the id SNS gave it, and leaves emails out of that index', async () => {
+    // prepare
+    const customerId = newCustomer();
+    const sms = aMessage({
+      customerId,
+      messageId: 'm-sms',
+      channel: 'sms',
+      to: '+4915112345678',
+      subject: null,
+    });
+    const email = aMessage({ customerId, messageId: 'm-email' });
+    await log().claim(sms);
+    await log().claim(email);
+    const deliveries = new DynamoMessageDeliveryLog({ doc: db.doc, tableName: db.tableName });
+    const snsId = `sns-${crypto.randomUUID()}`;
+    const sesId = `ses-${crypto.randomUUID()}`;
+
+    // act
+    await log().settle(customerId, 'm-sms', {
+      status: 'sent',
+      providerMessageId: snsId,
+      channel: 'sms',
+      at: '2026-11-03T09:00:00.000Z',
+    });
+    await log().settle(customerId, 'm-email', {
+      status: 'sent',
+      providerMessageId: sesId,
+      channel: 'email',
+      at: '2026-11-03T09:00:00.000Z',
+    });
+
+    // assess
+    expect(await deliveries.findByProviderMessageId(snsId)).toEqual({ customerId, messageId: 'm-sms' });
+    expect(await deliveries.findByProviderMessageId(sesId)).toBeUndefined();
   });
 
   it('refuses to settle a message that was never claimed, without creating an entry', async () => {
