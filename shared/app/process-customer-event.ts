@@ -97,8 +97,9 @@ export const processCustomerEvent = async (
     }
     const outcome = step(journey, instance, { kind: 'event', event: ref }, stepEnv(deps, profile, now));
     if (!outcome.changed) continue;
-    profile = (await applyOutcome(deps, journey, outcome, instance, profile)).profile;
-    instances.set(instance.instanceId, outcome.instance);
+    const applied = await applyOutcome(deps, journey, outcome, instance, profile);
+    profile = applied.profile;
+    instances.set(instance.instanceId, applied.instance);
     result.advanced.push(instance.instanceId);
   }
 
@@ -124,8 +125,9 @@ export const processCustomerEvent = async (
       { instanceId, customerId, trigger: ref },
       stepEnv(deps, profile, now),
     );
-    profile = (await applyOutcome(deps, journey, outcome, null, profile)).profile;
-    instances.set(instanceId, outcome.instance);
+    const applied = await applyOutcome(deps, journey, outcome, null, profile);
+    profile = applied.profile;
+    instances.set(instanceId, applied.instance);
     result.started.push(instanceId);
   }
   return result;

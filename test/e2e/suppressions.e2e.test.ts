@@ -49,9 +49,8 @@ describe('manual suppressions on the local stack', () => {
     await advance('31d'); // the survey asks once a month at most (its re-entry cooldown)
     await put('Order Completed', order('o-2'));
     await advance('24h');
-    // The first order's reminder falls due after the lift and goes out too.
+    // The first order's survey ended when its invitation was skipped: no reminder about it follows.
     expect((await mailTo('noa@example.com')).map((m) => m.subject)).toEqual([
-      expect.stringContaining('order o-1'),
       expect.stringContaining('recommend'),
     ]);
   });

@@ -3,6 +3,8 @@ import type { JourneyInput } from '../journey/definition.js';
 /**
  * Invite every buyer to an NPS survey 24 hours after the order; apologise to detractors
  * (and ask the care team to follow up), thank promoters, remind once after three days of silence.
+ * A customer the invitation could not go to (no consent, suppressed address, …) is not reminded
+ * of it: the instance ends there, with the reason.
  */
 export const postPurchaseSurvey: JourneyInput = {
   id: 'post-purchase-survey',
@@ -15,7 +17,13 @@ export const postPurchaseSurvey: JourneyInput = {
   start: 'wait',
   steps: {
     wait: { type: 'wait', duration: 'PT24H', next: 'invite' },
-    invite: { type: 'sendEmail', template: 'survey-nps', survey: { kind: 'nps' }, next: 'answer' },
+    invite: {
+      type: 'sendEmail',
+      template: 'survey-nps',
+      survey: { kind: 'nps' },
+      next: 'answer',
+      onSkipped: 'not-invited',
+    },
     answer: {
       type: 'waitForEvent',
       pattern: { 'detail-type': ['Survey Answered'] },
@@ -42,6 +50,7 @@ export const postPurchaseSurvey: JourneyInput = {
     },
     thanks: { type: 'sendEmail', template: 'thank-you-referral', next: 'end' },
     end: { type: 'exit' },
+    'not-invited': { type: 'exit' },
   },
   goal: null,
 };

@@ -37,6 +37,8 @@ export const SendEmailStep = z.object({
   /** Send the template's text part as an SMS when email is not possible (no address, no consent, suppressed). */
   fallback: z.literal('sms').optional(),
   next: StepId,
+  /** Where to go when the message is not sent (a guard skipped it, after the fallback; or the provider refused it). */
+  onSkipped: StepId.optional(),
 });
 
 /** An SMS: the text part of the template, rendered for the customer. */
@@ -46,6 +48,8 @@ export const SendSmsStep = z.object({
   /** Send the template as an email when SMS is not possible (no phone, no consent, suppressed). */
   fallback: z.literal('email').optional(),
   next: StepId,
+  /** Where to go when the message is not sent (a guard skipped it, after the fallback; or the provider refused it). */
+  onSkipped: StepId.optional(),
 });
 
 export const WaitForEventStep = z.object({
@@ -167,11 +171,12 @@ export type JourneyInput = z.input<typeof Journey>;
 export const successors = (step: Step): string[] => {
   switch (step.type) {
     case 'wait':
-    case 'sendEmail':
-    case 'sendSms':
     case 'updateProfile':
     case 'emit':
       return [step.next];
+    case 'sendEmail':
+    case 'sendSms':
+      return step.onSkipped ? [step.next, step.onSkipped] : [step.next];
     case 'waitUntil':
       return step.onMissing ? [step.next, step.onMissing] : [step.next];
     case 'waitForEvent':

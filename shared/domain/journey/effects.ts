@@ -26,6 +26,16 @@ export type SendSmsEffect = SendFields & {
 
 export type SendEffect = SendEmailEffect | SendSmsEffect;
 
+/**
+ * What became of a send, as a send step with `onSkipped` learns it: `skipped` by a guard (after
+ * the fallback channel, if any) or `failed` (the provider refused it) did not go out; `unknown`
+ * (the provider's answer was lost, or an earlier attempt handled the message) may have.
+ */
+export type SendResult = 'sent' | 'skipped' | 'failed' | 'unknown';
+
+/** Whether the customer did not get the message: the send step's `onSkipped` is taken. */
+export const notSent = (result: SendResult): boolean => result === 'skipped' || result === 'failed';
+
 export type Effect =
   | SendEmailEffect
   | SendSmsEffect

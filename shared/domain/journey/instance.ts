@@ -22,6 +22,18 @@ export const Waiting = z.discriminatedUnion('kind', [
   }),
   /** A held-out customer's instance watches the journey's goal until the conversion window ends. */
   z.object({ kind: z.literal('goal'), until: z.string() }),
+  /**
+   * A send step with `onSkipped` waits for what became of its message (the `sent` input), which
+   * the use case feeds back as soon as it has tried to send, before it saves the instance: this
+   * never stays stored. `ran` counts the steps run without waiting, so the chain stays bounded.
+   */
+  z.object({
+    kind: z.literal('send'),
+    /** When the send was asked for: its outcome is due at once. */
+    until: z.string(),
+    messageId: z.string(),
+    ran: z.number().int().nonnegative(),
+  }),
 ]);
 export type Waiting = z.infer<typeof Waiting>;
 

@@ -2,16 +2,20 @@ import { type QuietHours, quietUntil } from '../guards/quiet-hours.js';
 import { knownZone } from '../guards/zoned-time.js';
 import { compilePattern, type Matcher } from '../pattern/index.js';
 import { addDuration } from '../time/duration.js';
-import type { Journey, Step } from './definition.js';
+import { isSend, type Journey, type Step } from './definition.js';
 import { type Draw, hashDraw, inHoldout, pickByPercent } from './draw.js';
-import type { Effect } from './effects.js';
+import { type Effect, notSent, type SendResult } from './effects.js';
 import { type EventRef, type Instance, watchesGoal } from './instance.js';
 import { waitUntilTarget } from './wait-until.js';
 
 /** A journey can run at most this many steps without waiting before the instance fails. */
 export const MAX_STEPS_PER_RUN = 100;
 
-export type StepInput = { kind: 'event'; event: EventRef } | { kind: 'wake'; version: number };
+export type StepInput =
+  | { kind: 'event'; event: EventRef }
+  | { kind: 'wake'; version: number }
+  /** What became of the message a send step with `onSkipped` waits for (`waiting.kind` `send`). */
+  | { kind: 'sent'; messageId: string; result: SendResult; reason: string | null };
 
 export interface StepOutcome {
   instance: Instance;
@@ -99,7 +103,7 @@ export const startInstance = (
   }
   const treated: Instance =
     until === null ? instance : { ...instance, goalWindow: { group: 'treatment', until, convertedAt: null } };
-  return run(journey, treated, journey.start, env, false, null);
+  return run(journey, treated, journey.start, env);
 };
 
 /** When the conversion window of an instance starting `now` ends; null when the journey has none. */
@@ -134,15 +138,21 @@ export const step = (journey: Journey, instance: Instance, input: StepInput, env
   if (instance.status !== 'active') return stepAfterEnd(journey, instance, input, env);
   const waiting = instance.waiting;
   if (!waiting) return unchanged(instance);
+  // Nothing else moves an instance that waits for its send's outcome: that comes first.
+  if (waiting.kind === 'send' || input.kind === 'sent') {
+    return input.kind === 'sent' && waiting.kind === 'send' && input.messageId === waiting.messageId
+      ? afterSend(journey, instance, input, waiting.ran, env)
+      : unchanged(instance);
+  }
   if (input.kind === 'wake') {
     if (input.version !== instance.version) return unchanged(instance);
     const current = journey.steps[instance.stepId];
     if (!current) return fail(bumped(instance), env, `step "${instance.stepId}" is missing`);
     // A send deferred by quiet hours runs its own step again; the others go on to the next.
-    if (waiting.kind === 'quiet') return run(journey, instance, instance.stepId, env, true, null);
+    if (waiting.kind === 'quiet') return run(journey, instance, instance.stepId, env, { resume: true });
     const to = wakeTarget(current);
     return to
-      ? run(journey, instance, to, env, false, null)
+      ? run(journey, instance, to, env)
       : fail(bumped(instance), env, `step "${instance.stepId}" cannot wake`);
   }
   const { event } = input;
@@ -159,7 +169,32 @@ export const step = (journey: Journey, instance: Instance, input: StepInput, env
   }
   const current = journey.steps[instance.stepId];
   if (current?.type !== 'waitForEvent' || !awaits(current, instance, event)) return unchanged(instance);
-  return run(journey, { ...instance, lastEvent: event }, current.next, env, false, cancelPending(instance));
+  return run(journey, { ...instance, lastEvent: event }, current.next, env, {
+    first: cancelPending(instance),
+  });
+};
+
+/**
+ * The outcome of the message the instance's send step waits for: a message that did not go out
+ * (skipped by a guard, or refused) takes `onSkipped`, any other goes on to `next`, as every send
+ * step does. A run that ends at an `exit` right after a skipped send records why.
+ */
+const afterSend = (
+  journey: Journey,
+  instance: Instance,
+  sent: Extract<StepInput, { kind: 'sent' }>,
+  ran: number,
+  env: StepEnv,
+): StepOutcome => {
+  const current = journey.steps[instance.stepId];
+  if (!current || !isSend(current))
+    return fail(bumped(instance), env, `step "${instance.stepId}" sends nothing`);
+  if (!notSent(sent.result) || !current.onSkipped) return run(journey, instance, current.next, env, { ran });
+  const why = sent.reason ? `${sent.result}: ${sent.reason}` : sent.result;
+  return run(journey, instance, current.onSkipped, env, {
+    ran,
+    endReason: `reached exit; "${instance.stepId}" was not sent (${why})`,
+  });
 };
 
 /**
@@ -176,6 +211,7 @@ const stepHeldOut = (journey: Journey, instance: Instance, input: StepInput, env
       ? end(bumped(instance), env, 'holdout', 'held out; the goal was not reached within the window')
       : unchanged(instance);
   }
+  if (input.kind !== 'event') return unchanged(instance);
   const { event } = input;
   if (seen(instance, event) || !reachesGoal(journey, event)) return unchanged(instance);
   if (Date.parse(env.now) > Date.parse(waiting.until)) return unchanged(instance);
@@ -245,19 +281,28 @@ const visits = (path: readonly string[], stepId: string): number => {
   return count;
 };
 
+interface RunOptions {
+  /** Re-enter the step the instance waits in (a send deferred by quiet hours) without counting a second visit. */
+  resume?: boolean;
+  /** An effect that goes before the run's own (cancelling the wake-up the instance no longer needs). */
+  first?: Effect;
+  /** Steps already run without waiting, by the run that stopped for a send's outcome. */
+  ran?: number;
+  /** The end reason when the run reaches an `exit` (default `reached exit`). */
+  endReason?: string;
+}
+
 /**
- * Run steps from `from` until the instance waits or ends; bounded so a bad journey cannot spin.
- * The result carries the next version: one run is one save. `resume` re-enters the step the
- * instance waits in (a send deferred by quiet hours) without counting a second visit; `first` is an
- * effect that goes before the run's own (cancelling the wake-up the instance no longer needs).
+ * Run steps from `from` until the instance waits or ends; bounded so a bad journey cannot spin
+ * (a run that goes on after a send's outcome counts the steps before it). The result carries the
+ * next version: one run is one save, or, when a send step waits for its outcome, one part of it.
  */
 const run = (
   journey: Journey,
   start: Instance,
   from: string,
   env: StepEnv,
-  resume: boolean,
-  first: Effect | null,
+  { resume = false, first, ran = 0, endReason = 'reached exit' }: RunOptions = {},
 ): StepOutcome => {
   const version = start.version + 1;
   const instance: Instance = {
@@ -271,7 +316,7 @@ const run = (
   let profile = env.profile;
   let stepId = from;
   let entering = !resume;
-  for (let count = 0; count < MAX_STEPS_PER_RUN; count += 1) {
+  for (let count = ran; count < MAX_STEPS_PER_RUN; count += 1) {
     const current = journey.steps[stepId];
     if (!current) return fail(instance, env, `step "${stepId}" is missing`, effects);
     instance.stepId = stepId;
@@ -316,8 +361,9 @@ const run = (
       case 'sendSms': {
         const quietEnd = env.quietHours ? quietUntil(env.now, knownZone(env.timeZone), env.quietHours) : null;
         if (quietEnd) return waitFor(instance, effects, quietEnd, 'quiet');
+        const messageId = `${instance.instanceId}.${stepId}.${visits(instance.path, stepId)}`;
         const fields = {
-          messageId: `${instance.instanceId}.${stepId}.${visits(instance.path, stepId)}`,
+          messageId,
           journeyId: journey.id,
           instanceId: instance.instanceId,
           stepId,
@@ -337,6 +383,11 @@ const run = (
             ...fields,
             ...(current.fallback ? { fallback: current.fallback } : {}),
           });
+        }
+        // Which way to go depends on the message's fate: stop until the use case has tried it.
+        if (current.onSkipped) {
+          instance.waiting = { kind: 'send', until: env.now, messageId, ran: count + 1 };
+          return { instance, effects, changed: true };
         }
         stepId = current.next;
         break;
@@ -377,7 +428,7 @@ const run = (
         break;
       }
       case 'exit':
-        return { ...end(instance, env, 'completed', 'reached exit'), effects };
+        return { ...end(instance, env, 'completed', endReason), effects };
     }
   }
   return fail(instance, env, `ran ${MAX_STEPS_PER_RUN} steps without waiting`, effects);

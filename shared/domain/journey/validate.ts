@@ -30,8 +30,9 @@ const schemaProblems = (error: z.ZodError): Problem[] =>
 /**
  * Check a journey definition and list every problem with its location:
  * schema errors, pattern syntax, dangling and unreachable steps, waits over a year,
- * loops that never wait, split percentages, date attributes of `waitUntil`, entry rules, the
- * goal and conversion window a holdout needs, and a window that closes before the last message.
+ * loops that never wait, split percentages, date attributes of `waitUntil`, a send's `onSkipped`
+ * that goes where `next` does, entry rules, the goal and conversion window a holdout needs, and a
+ * window that closes before the last message.
  * (Whether templates exist is checked where templates are known: `checkJourney`.)
  */
 export const validateJourney = (input: unknown): JourneyCheck => {
@@ -43,6 +44,7 @@ export const validateJourney = (input: unknown): JourneyCheck => {
     ...edgeProblems(journey),
     ...waitProblems(journey),
     ...waitUntilProblems(journey),
+    ...sendProblems(journey),
     ...splitProblems(journey),
     ...entryProblems(journey),
     ...goalProblems(journey),
@@ -129,6 +131,20 @@ const waitUntilProblems = (journey: Journey): Problem[] => {
     }
     if (step.onMissing && step.date === undefined) {
       problems.push({ path: `steps.${id}.onMissing`, message: 'is only used with a date' });
+    }
+  }
+  return problems;
+};
+
+/** `onSkipped` is the way for a message that did not go out; one that leads where `next` does says nothing. */
+const sendProblems = (journey: Journey): Problem[] => {
+  const problems: Problem[] = [];
+  for (const [id, step] of Object.entries(journey.steps)) {
+    if (isSend(step) && step.onSkipped === step.next) {
+      problems.push({
+        path: `steps.${id}.onSkipped`,
+        message: `leads where next does ("${step.next}"): leave it out, or name the step for a message that was not sent`,
+      });
     }
   }
   return problems;

@@ -84,6 +84,36 @@ describe('journey simulation (dry run)', () => {
     expect(result.instances[0]?.status).toBe('completed');
   });
 
+  it('shows the way a skipped invitation takes: no reminder, and the instance ends saying why', async () => {
+    const { deps } = await withSurveyDraft();
+
+    const result = await simulateJourney(deps, 'post-purchase-survey', {
+      profile: mei,
+      events: [
+        order,
+        {
+          at: '2026-11-02T12:00:00Z',
+          detailType: 'Customer Profile Updated',
+          detail: { consent: { email: false } },
+        },
+      ],
+    });
+
+    const [run] = result.instances;
+    expect(run).toMatchObject({
+      status: 'completed',
+      endReason: 'reached exit; "invite" was not sent (skipped: opted-out)',
+      endedAt: '2026-11-03T10:00:00.000Z',
+    });
+    expect(run?.path.map((p) => p.stepId)).toEqual(['wait', 'invite', 'not-invited']);
+    expect(result.messages.map((m) => [m.stepId, m.status, m.reason])).toEqual([
+      ['invite', 'skipped', 'opted-out'],
+    ]);
+    const woken = result.timeline.find((t) => t.input.kind === 'wake');
+    expect(woken?.steps.map((s) => s.stepId)).toEqual(['invite', 'not-invited']);
+    expect(woken?.ended).toEqual([expect.objectContaining({ status: 'completed', reason: run?.endReason })]);
+  });
+
   it('gives the reason when a customer is not let in or a message is skipped', async () => {
     const world = adminWorld();
     await createJourney(world.deps, welcomeJourney());

@@ -4,6 +4,7 @@ import { postPurchaseSurvey } from '../../../shared/domain/defaults/post-purchas
 import { isQuiet } from '../../../shared/domain/guards/quiet-hours.js';
 import { Journey } from '../../../shared/domain/journey/definition.js';
 import { hashDraw } from '../../../shared/domain/journey/draw.js';
+import type { SendResult } from '../../../shared/domain/journey/effects.js';
 import { type EventRef, Instance } from '../../../shared/domain/journey/instance.js';
 import {
   MAX_STEPS_PER_RUN,
@@ -35,6 +36,17 @@ const answer = (id: string, nps: number, orderId = 'o-1'): EventRef => ({
 const started = () =>
   startInstance(journey, { instanceId: 'i-1', customerId: 'c-1', trigger: order }, env(T0));
 
+/** The invitation's wake-up, then what became of the invitation (the use case tells at once). */
+const invited = (result: SendResult = 'sent', reason: string | null = null) => {
+  const woken = step(journey, started().instance, { kind: 'wake', version: 1 }, env(at(24)));
+  return step(
+    journey,
+    woken.instance,
+    { kind: 'sent', messageId: 'i-1.invite.1', result, reason },
+    env(at(24)),
+  );
+};
+
 describe('journey interpreter', () => {
   it('starts in the first wait and asks for a wake-up 24 hours later', () => {
     const { instance, effects } = started();
@@ -47,15 +59,23 @@ describe('journey interpreter', () => {
     expect(effects).toEqual([{ type: 'scheduleWake', instanceId: 'i-1', version: 1, at: at(24) }]);
   });
 
-  it("sends the invitation on the wake-up and then waits for this order's answer", () => {
+  it("sends the invitation on the wake-up and, once it went out, waits for this order's answer", () => {
     const woken = step(journey, started().instance, { kind: 'wake', version: 1 }, env(at(24)));
-    expect(woken.effects.map((e) => e.type)).toEqual(['sendEmail', 'scheduleWake']);
+    expect(woken.effects.map((e) => e.type)).toEqual(['sendEmail']);
     expect(woken.effects[0]).toMatchObject({
       messageId: 'i-1.invite.1',
       template: 'survey-nps',
       survey: { kind: 'nps' },
     });
     expect(woken.instance.waiting).toEqual({
+      kind: 'send',
+      until: at(24),
+      messageId: 'i-1.invite.1',
+      ran: 1,
+    });
+    const sent = invited('sent');
+    expect(sent.effects.map((e) => e.type)).toEqual(['scheduleWake']);
+    expect(sent.instance.waiting).toEqual({
       kind: 'event',
       until: at(24 + 72),
       correlation: { field: 'orderId', value: 'o-1' },
@@ -75,15 +95,67 @@ describe('journey interpreter', () => {
     [10, 'thanks', ['cancelWake', 'sendEmail']],
     [7, 'end', ['cancelWake']],
   ])('routes an answer of %i through %s, cancelling the reminder wake-up', (nps, stepAfter, effectTypes) => {
-    const woken = step(journey, started().instance, { kind: 'wake', version: 1 }, env(at(24))).instance;
+    const woken = invited().instance;
     const answered = step(journey, woken, { kind: 'event', event: answer('e-a', nps) }, env(at(25)));
     expect(answered.instance.path).toContain(stepAfter);
     expect(answered.effects.map((e) => e.type)).toEqual(effectTypes);
     expect(answered.instance.status).toBe('completed');
   });
 
-  it('does not take the answer to another order', () => {
+  it.each([
+    ['skipped', 'suppressed', 'skipped: suppressed'],
+    ['skipped', 'frequency-cap', 'skipped: frequency-cap'],
+    ['failed', 'MessageRejected', 'failed: MessageRejected'],
+  ] as const)('ends at once, with no reminder, when the invitation was %s (%s)', (result, reason, why) => {
+    const ended = invited(result, reason);
+    expect(ended.effects).toEqual([]);
+    expect(ended.instance).toMatchObject({
+      status: 'completed',
+      stepId: 'not-invited',
+      path: ['wait', 'invite', 'not-invited'],
+      waiting: null,
+      endReason: `reached exit; "invite" was not sent (${why})`,
+    });
+  });
+
+  it('goes on to wait for the answer when the invitation may have gone out (outcome unknown)', () => {
+    expect(invited('unknown', 'TimeoutError').instance).toMatchObject({
+      stepId: 'answer',
+      waiting: { kind: 'event' },
+    });
+  });
+
+  it("waits for nothing but the invitation's outcome: other inputs and other messages leave it as it is", () => {
     const woken = step(journey, started().instance, { kind: 'wake', version: 1 }, env(at(24))).instance;
+    const inputs: StepInput[] = [
+      { kind: 'wake', version: woken.version },
+      { kind: 'event', event: answer('e-a', 3) },
+      { kind: 'sent', messageId: 'i-1.remind.1', result: 'skipped', reason: 'suppressed' },
+    ];
+    for (const input of inputs) expect(step(journey, woken, input, env(at(24))).changed).toBe(false);
+  });
+
+  it('ignores an outcome it does not wait for', () => {
+    const waiting = started().instance;
+    const outcome = step(
+      journey,
+      waiting,
+      { kind: 'sent', messageId: 'i-1.invite.1', result: 'skipped', reason: 'suppressed' },
+      env(at(1)),
+    );
+    expect(outcome.changed).toBe(false);
+  });
+
+  it('runs a version published without onSkipped as before: past the invitation in one run', () => {
+    const { onSkipped: _, ...invite } = postPurchaseSurvey.steps.invite as Record<string, unknown>;
+    const before = Journey.parse({ ...postPurchaseSurvey, steps: { ...postPurchaseSurvey.steps, invite } });
+    const woken = step(before, started().instance, { kind: 'wake', version: 1 }, env(at(24)));
+    expect(woken.effects.map((e) => e.type)).toEqual(['sendEmail', 'scheduleWake']);
+    expect(woken.instance).toMatchObject({ stepId: 'answer', waiting: { kind: 'event' } });
+  });
+
+  it('does not take the answer to another order', () => {
+    const woken = invited().instance;
     expect(step(journey, woken, { kind: 'event', event: answer('e-a', 1, 'o-2') }, env(at(25))).changed).toBe(
       false,
     );
@@ -149,12 +221,24 @@ describe('journey interpreter', () => {
         let hour = 0;
         for (const next of inputs) {
           hour += 1;
-          const outcome = step(journey, instance, next, env(at(hour)));
+          let outcome = step(journey, instance, next, env(at(hour)));
+          const effects = [...outcome.effects];
+          // The use case tells a waiting send step at once what became of its message.
+          const waiting = outcome.instance.waiting;
+          if (waiting?.kind === 'send') {
+            const result: SendResult = hour % 3 === 0 ? 'skipped' : 'sent';
+            const sent = { kind: 'sent', messageId: waiting.messageId, result, reason: null } as const;
+            outcome = step(journey, outcome.instance, sent, env(at(hour)));
+            effects.push(...outcome.effects);
+            // A customer the invitation did not reach is never reminded of it: the instance ends.
+            expect(outcome.instance.path.includes('not-invited')).toBe(result === 'skipped');
+            if (result === 'skipped') expect(outcome.instance.status).toBe('completed');
+          }
           expect(() => Instance.parse(outcome.instance)).not.toThrow();
           expect(outcome.instance.version).toBeGreaterThanOrEqual(instance.version);
           if (outcome.instance.status === 'active') expect(outcome.instance.waiting).not.toBeNull();
           else expect(outcome.instance.waiting).toBeNull();
-          for (const effect of outcome.effects) {
+          for (const effect of effects) {
             if (effect.type !== 'sendEmail') continue;
             expect(messageIds.has(effect.messageId)).toBe(false);
             messageIds.add(effect.messageId);
@@ -178,7 +262,8 @@ const everyStep = Journey.parse({
   steps: {
     settle: { type: 'wait', duration: 'PT5H', next: 'morning' },
     morning: { type: 'waitUntil', time: '09:30', next: 'offer' },
-    offer: { type: 'sendEmail', template: 'offer', fallback: 'sms', next: 'tag' },
+    offer: { type: 'sendEmail', template: 'offer', fallback: 'sms', next: 'tag', onSkipped: 'unoffered' },
+    unoffered: { type: 'emit', detailType: 'Offer Not Sent', next: 'answer' },
     tag: { type: 'updateProfile', set: { offered: true }, next: 'split' },
     split: {
       type: 'randomSplit',
@@ -246,6 +331,8 @@ describe('journey interpreter, every step type (property)', () => {
   /** What happens next: time passes, then a wake-up (the due one, or a stale one) or an event arrives. */
   const move = fc.record({
     minutes: fc.integer({ min: 0, max: 4 * 24 * 60 }),
+    /** What becomes of a message whose step waits for it (the offer). */
+    result: fc.constantFrom<SendResult>('sent', 'skipped', 'failed', 'unknown'),
     input: fc.oneof(
       fc.constant({ kind: 'due' as const }),
       fc.record({ kind: fc.constant('stale' as const), version: fc.nat(40) }),
@@ -253,7 +340,7 @@ describe('journey interpreter, every step type (property)', () => {
     ),
   });
 
-  it('stays valid, waits correctly, never sends in quiet hours and never repeats a message', () => {
+  it('stays valid, waits correctly, never sends in quiet hours, never repeats a message and follows each send the way its outcome says', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...zones),
@@ -323,8 +410,29 @@ describe('journey interpreter, every step type (property)', () => {
               }
             }
           };
+          /**
+           * As the use case does: a send step that waits for its message is told at once what
+           * became of it. The step after it is `next` exactly when the message may have gone out:
+           * a step for a skipped offer never follows a sent one, and the other way round.
+           */
+          const tell = (result: SendResult) => {
+            const previous = outcome.instance;
+            const waiting = previous.waiting;
+            if (waiting?.kind !== 'send') return;
+            expect(outcome.effects.at(-1)).toMatchObject({ messageId: waiting.messageId });
+            outcome = step(
+              everyStep,
+              previous,
+              { kind: 'sent', messageId: waiting.messageId, result, reason: null },
+              envAt(),
+            );
+            check(previous, outcome);
+            const after = outcome.instance.path[previous.path.length];
+            expect(after).toBe(result === 'skipped' || result === 'failed' ? 'unoffered' : 'tag');
+            expect(outcome.instance.waiting?.kind).not.toBe('send');
+          };
           check(null, outcome);
-          for (const { minutes, input } of moves) {
+          for (const { minutes, input, result } of moves) {
             const previous = outcome.instance;
             now += minutes * 60_000;
             let stepInput: StepInput;
@@ -343,7 +451,12 @@ describe('journey interpreter, every step type (property)', () => {
             outcome = step(everyStep, previous, stepInput, envAt());
             if (input.kind === 'stale') expect(outcome.changed).toBe(false);
             check(previous, outcome);
+            tell(result);
           }
+          // Across the whole path too: whatever came before, a skipped offer's step comes only right after the offer.
+          outcome.instance.path.forEach((id, i) => {
+            if (id === 'unoffered' || id === 'tag') expect(outcome.instance.path[i - 1]).toBe('offer');
+          });
         },
       ),
       { numRuns: 400 },

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Journey, type JourneyInput } from '../../../shared/domain/journey/definition.js';
 import { hashDraw } from '../../../shared/domain/journey/draw.js';
-import type { Effect } from '../../../shared/domain/journey/effects.js';
+import type { Effect, SendResult } from '../../../shared/domain/journey/effects.js';
 import type { EventRef, Instance } from '../../../shared/domain/journey/instance.js';
-import { type StepEnv, startInstance, step } from '../../../shared/domain/journey/interpreter.js';
+import {
+  MAX_STEPS_PER_RUN,
+  type StepEnv,
+  startInstance,
+  step,
+} from '../../../shared/domain/journey/interpreter.js';
 
 const T0 = '2026-11-02T10:00:00.000Z'; // a Monday; 11:00 in Berlin
 const order: EventRef = {
@@ -243,6 +248,101 @@ describe('sendEmail and sendSms', () => {
     const second = wake(journey, first.instance, '2026-11-03T10:00:00.000Z');
     expect(first.effects[0]).toMatchObject({ messageId: 'i-1.send.1' });
     expect(second.effects[0]).toMatchObject({ messageId: 'i-1.send.2' });
+  });
+});
+
+describe('sendEmail and sendSms with onSkipped', () => {
+  /** An offer with a fallback and a way out when it cannot go; a tag only a customer who got it is given. */
+  const offerJourney = journeyOf(
+    {
+      offer: { type: 'sendEmail', template: 'offer', fallback: 'sms', next: 'tag', onSkipped: 'other' },
+      tag: { type: 'updateProfile', set: { offered: true }, next: 'pause' },
+      pause: { type: 'wait', duration: 'P5D', next: 'remind' },
+      remind: { type: 'sendEmail', template: 'reminder', next: 'end' },
+      other: { type: 'exit' },
+      end: { type: 'exit' },
+    },
+    { category: 'marketing' },
+  );
+  const sent = (instance: Instance, result: SendResult, reason: string | null = null, e = env()) =>
+    step(offerJourney, instance, { kind: 'sent', messageId: 'i-1.offer.1', result, reason }, e);
+
+  it('asks for the message, then stops until the use case says what became of it', () => {
+    const first = start(offerJourney);
+    expect(first.effects).toEqual([
+      expect.objectContaining({ type: 'sendEmail', messageId: 'i-1.offer.1', fallback: 'sms' }),
+    ]);
+    expect(first.instance).toMatchObject({
+      status: 'active',
+      stepId: 'offer',
+      path: ['offer'],
+      waiting: { kind: 'send', until: T0, messageId: 'i-1.offer.1' },
+    });
+  });
+
+  it.each([
+    ['sent', 'tag', ['updateProfile', 'scheduleWake']],
+    ['unknown', 'tag', ['updateProfile', 'scheduleWake']],
+    ['skipped', 'other', []],
+    ['failed', 'other', []],
+  ] as const)('a message %s goes on to %s', (result, to, effects) => {
+    const outcome = sent(start(offerJourney).instance, result, result === 'skipped' ? 'no-consent' : null);
+    expect(outcome.instance.path).toEqual(['offer', to, ...(to === 'tag' ? ['pause'] : [])]);
+    expect(types(outcome.effects)).toEqual(effects);
+    expect(outcome.instance.version).toBe(2);
+  });
+
+  it('ends at an exit right after a skipped send with the reason, and only then', () => {
+    const skipped = sent(start(offerJourney).instance, 'skipped', 'frequency-cap');
+    expect(skipped.instance).toMatchObject({
+      status: 'completed',
+      endReason: 'reached exit; "offer" was not sent (skipped: frequency-cap)',
+    });
+    const went = sent(start(offerJourney).instance, 'sent');
+    const reminded = wake(offerJourney, went.instance, '2026-11-07T10:00:00.000Z');
+    expect(reminded.instance).toMatchObject({ status: 'completed', endReason: 'reached exit' });
+  });
+
+  it('asks after a send deferred by quiet hours when the wake-up sends it, not before', () => {
+    const night = '2026-11-02T21:30:00.000Z'; // 22:30 in Berlin
+    const deferred = start(offerJourney, env({ now: night }));
+    expect(deferred.instance.waiting).toEqual({ kind: 'quiet', until: '2026-11-03T07:00:00.000Z' });
+    const woken = wake(offerJourney, deferred.instance, '2026-11-03T07:00:00.000Z');
+    expect(types(woken.effects)).toEqual(['sendEmail']);
+    expect(woken.instance.waiting).toMatchObject({ kind: 'send', messageId: 'i-1.offer.1' });
+    expect(woken.instance.path).toEqual(['offer']);
+  });
+
+  it('without onSkipped, goes on past the send in the same run, as every send step did before', () => {
+    const journey = journeyOf({
+      offer: { type: 'sendEmail', template: 'offer', next: 'pause' },
+      pause: { type: 'wait', duration: 'P1D', next: 'end' },
+      end: { type: 'exit' },
+    });
+    const { instance, effects } = start(journey);
+    expect(types(effects)).toEqual(['sendEmail', 'scheduleWake']);
+    expect(instance.waiting).toMatchObject({ kind: 'timer' });
+  });
+
+  it('counts the steps before the send against the run limit, so skip loops cannot spin', () => {
+    const journey = journeyOf({
+      a: { type: 'sendSms', template: 'hello', next: 'b', onSkipped: 'b' },
+      b: { type: 'emit', detailType: 'Ping', next: 'a' },
+    });
+    let outcome = start(journey);
+    let feeds = 0;
+    while (outcome.instance.waiting?.kind === 'send') {
+      const { messageId } = outcome.instance.waiting;
+      outcome = step(
+        journey,
+        outcome.instance,
+        { kind: 'sent', messageId, result: 'skipped', reason: 'x' },
+        env(),
+      );
+      feeds += 1;
+    }
+    expect(outcome.instance).toMatchObject({ status: 'failed', endReason: 'ran 100 steps without waiting' });
+    expect(feeds).toBeLessThanOrEqual(MAX_STEPS_PER_RUN / 2);
   });
 });
 

@@ -59,6 +59,78 @@ describe('journey validation', () => {
     expect(problems.map((p) => p.message).join()).toContain('loops without a wait');
   });
 
+  describe('onSkipped', () => {
+    const skipping = (steps: Record<string, unknown>) => problemsOf({ ...base, steps });
+
+    it('accepts a send step with a way out for a message that is not sent', () => {
+      expect(
+        skipping({
+          a: { type: 'sendEmail', template: 't', fallback: 'sms', next: 'b', onSkipped: 'c' },
+          b: { type: 'wait', duration: 'P3D', next: 'c' },
+          c: { type: 'sendSms', template: 't', fallback: 'email', next: 'd', onSkipped: 'e' },
+          d: { type: 'exit' },
+          e: { type: 'exit' },
+        }),
+      ).toEqual([]);
+    });
+
+    it('lists a dangling onSkipped and the steps only it would reach, with their locations', () => {
+      expect(
+        skipping({
+          a: { type: 'sendEmail', template: 't', next: 'b', onSkipped: 'nowhere' },
+          b: { type: 'exit' },
+          orphan: { type: 'exit' },
+          c: { type: 'sendSms', template: 't', next: 'b', onSkipped: 'd' },
+          d: { type: 'exit' },
+        }),
+      ).toEqual([
+        { path: 'steps.a', message: 'leads to the step "nowhere", which does not exist' },
+        { path: 'steps.orphan', message: 'cannot be reached from the start step' },
+        { path: 'steps.c', message: 'cannot be reached from the start step' },
+        { path: 'steps.d', message: 'cannot be reached from the start step' },
+      ]);
+    });
+
+    it('counts the steps only onSkipped reaches as reachable', () => {
+      expect(
+        skipping({
+          a: { type: 'sendEmail', template: 't', next: 'b', onSkipped: 'c' },
+          b: { type: 'exit' },
+          c: { type: 'exit' },
+        }),
+      ).toEqual([]);
+    });
+
+    it('refuses an onSkipped that leads where next does', () => {
+      expect(
+        skipping({ a: { type: 'sendSms', template: 't', next: 'b', onSkipped: 'b' }, b: { type: 'exit' } }),
+      ).toEqual([
+        {
+          path: 'steps.a.onSkipped',
+          message:
+            'leads where next does ("b"): leave it out, or name the step for a message that was not sent',
+        },
+      ]);
+    });
+
+    it('refuses a loop through onSkipped that never waits', () => {
+      const problems = skipping({
+        a: { type: 'sendEmail', template: 't', next: 'b', onSkipped: 'a' },
+        b: { type: 'exit' },
+      });
+      expect(problems).toContainEqual({ path: 'steps.a', message: 'loops without a wait: a → a' });
+    });
+
+    it('names the field when onSkipped is not a step id', () => {
+      expect(
+        skipping({
+          a: { type: 'sendEmail', template: 't', next: 'b', onSkipped: 'not an id' },
+          b: { type: 'exit' },
+        }),
+      ).toEqual([{ path: 'steps.a.onSkipped', message: 'must be a step id such as "invite"' }]);
+    });
+  });
+
   it('accepts a loop that waits', () => {
     const problems = problemsOf({
       ...base,
