@@ -256,10 +256,7 @@ interface Size {
   index: Run | undefined;
 }
 
-/**
- * One round at one size: build a new index, match on it cold, warm it up, measure. Only one index
- * lives at a time, as in a Lambda; the rounds of all sizes take turns (see `benchMatching`).
- */
+/** One round at one size: build a new index, match on it cold, warm it up, measure. */
 const measureRound = (size: Size, round: number): void => {
   const cpu0 = cpuMs();
   const t0 = performance.now();
@@ -436,9 +433,10 @@ export async function benchMatching(): Promise<string> {
     firstEventsMs: 0,
     index: undefined,
   }));
-  // Sizes take turns round after round, so that a machine getting busier or quieter meanwhile
-  // weighs on every size alike: the growth from the smallest to the largest is a ratio of two.
-  for (let round = 0; round < MATCH_ROUNDS; round++) for (const size of sizes) measureRound(size, round);
+  // One size after the other, each on its own index, as in a Lambda container: taking turns round
+  // after round was tried, and the collection of the index dropped by one size then fell into the
+  // measurement of the next.
+  for (const size of sizes) for (let round = 0; round < MATCH_ROUNDS; round++) measureRound(size, round);
   const results = sizes.map(finish);
   const cold = await coldBuilds();
   const rows = results.map((r) =>
@@ -465,7 +463,7 @@ export async function benchMatching(): Promise<string> {
   return [
     '## Event-pattern matching',
     '',
-    `Seeded workload (seed ${SEED}): each pattern names a detail-type and one productId, campaignId or segment value, plus 0–2 conditions among prefix, numeric range, anything-but, exists, equals-ignore-case, wildcard and $or. Each dimension has max(20, patterns/40) values. ${DISTINCT_EVENTS.toLocaleString('en-US')} distinct events of ~${Math.round(first?.eventBytes ?? 0)} bytes are cycled; every measured event includes \`JSON.parse\`. Build: time to add every pattern to an empty index (parse, validate, file under its exact values; the checks of an alternative are built when an event first reaches it), fastest of ${MATCH_ROUNDS} builds in this process; the first, colder build is shown too, and so is the time the freshly built index takes for its first ${FIRST_EVENTS.toLocaleString('en-US')} events, where those checks are built. The build at a real cold start is below the table. "CPU" figures divide by the process's CPU time (\`process.cpuUsage\`, which also counts V8's garbage-collection helper threads), so they hold on a busy machine; "wall" figures and the per-event p50/p99 are wall-clock. Index: ${INDEX_EVENTS.toLocaleString('en-US')} events after ${WARMUP_EVENTS.toLocaleString('en-US')} warm-up on a new index, fastest of ${MATCH_ROUNDS} rounds by CPU time (p50/p99 from that round); the sizes take turns round after round, with one index in memory at a time, so that a machine getting busier or quieter weighs on every size alike. Linear scan: max(30, min(5000, 4e6/patterns)) events, fastest of ${ROUNDS} rounds. Node ${process.version}, one core.`,
+    `Seeded workload (seed ${SEED}): each pattern names a detail-type and one productId, campaignId or segment value, plus 0–2 conditions among prefix, numeric range, anything-but, exists, equals-ignore-case, wildcard and $or. Each dimension has max(20, patterns/40) values. ${DISTINCT_EVENTS.toLocaleString('en-US')} distinct events of ~${Math.round(first?.eventBytes ?? 0)} bytes are cycled; every measured event includes \`JSON.parse\`. Build: time to add every pattern to an empty index (parse, validate, file under its exact values; the checks of an alternative are built when an event first reaches it), fastest of ${MATCH_ROUNDS} builds in this process; the first, colder build is shown too, and so is the time the freshly built index takes for its first ${FIRST_EVENTS.toLocaleString('en-US')} events, where those checks are built. The build at a real cold start is below the table. "CPU" figures divide by the process's CPU time (\`process.cpuUsage\`, which also counts V8's garbage-collection helper threads), so they hold on a busy machine; "wall" figures and the per-event p50/p99 are wall-clock. Index: ${INDEX_EVENTS.toLocaleString('en-US')} events after ${WARMUP_EVENTS.toLocaleString('en-US')} warm-up on a new index, fastest of ${MATCH_ROUNDS} rounds by CPU time (p50/p99 from that round), each round on a new index. Linear scan: max(30, min(5000, 4e6/patterns)) events, fastest of ${ROUNDS} rounds. Node ${process.version}, one core.`,
     '',
     `| patterns | build (CPU) | build (wall) | first build (wall) | first ${FIRST_EVENTS.toLocaleString('en-US')} events (wall) | events/s (CPU) | events/s (wall) | p50 | p99 | matches/event | linear scan events/s (CPU) | scan p50 | speed-up | same matches |`,
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |',

@@ -488,6 +488,8 @@ const anyValue: ValueTest = () => true;
  * at names a path and a value per level.
  */
 const filedAs = <T>(ref: TermRef<T>, keys: Leaf[]): boolean => {
+  if (ref.at === undefined) return keys.length === 0;
+  if (!Array.isArray(ref.at)) return filedAtOne(ref.at, keys);
   const wanted = new Map<PathSlot, Set<Scalar>>();
   for (const key of keys) for (const v of keyValues(key)) valuesAt(wanted, key.slot).add(v);
   const found = new Map<PathSlot, Set<Scalar>>();
@@ -502,6 +504,31 @@ const filedAs = <T>(ref: TermRef<T>, keys: Leaf[]): boolean => {
     for (const v of values) if (!at.has(v)) return false;
   }
   return true;
+};
+
+/**
+ * `filedAs` for an alternative filed at a single node, the common case, without building sets: one
+ * level of the way up per key, each the key's path with its one value.
+ */
+const filedAtOne = <T>(node: TrieNode<T>, keys: Leaf[]): boolean => {
+  let levels = 0;
+  for (let n: TrieNode<T> = node; n.up && n.upEdge; n = n.up) {
+    const slot = n.upEdge.slot;
+    const value = n.upValue;
+    let proven = false;
+    for (const key of keys) if (key.slot === slot && onlyValue(key) === value) proven = true;
+    if (!proven) return false;
+    levels++;
+  }
+  return levels === keys.length;
+};
+
+/** The one value a key leaf asks for; undefined when it asks for several. */
+const onlyValue = (key: Leaf): Scalar | undefined => {
+  const only = key.conditions.length === 1 ? key.conditions[0] : undefined;
+  if (only?.kind === 'exact') return only.value;
+  const values = keyValues(key);
+  return values.length === 1 ? values[0] : undefined;
 };
 
 const valuesAt = (map: Map<PathSlot, Set<Scalar>>, slot: PathSlot): Set<Scalar> => {
