@@ -41,16 +41,17 @@ describe('PatternIndex loaded from stored filings', () => {
       'detail-type': ['order.placed', 'order.paid'],
       detail: { productId: ['shoes-1'], total: [{ numeric: ['>', 100] }] },
     });
-    expect(filing).toEqual({
-      format: FILING_FORMAT,
-      terms: [
-        [
-          { path: ['detail-type'], values: ['order.placed', 'order.paid'] },
-          { path: ['detail', 'productId'], values: ['shoes-1'] },
-        ],
+    expect(filing).toEqual([
+      FILING_FORMAT,
+      [
+        ['detail-type', ['order.placed', 'order.paid']],
+        ['detail', 'productId', ['shoes-1']],
       ],
-    });
-    expect(PatternIndex.filingOf({ detail: { total: [{ numeric: ['>', 100] }] } }).terms).toEqual([null]);
+    ]);
+    expect(PatternIndex.filingOf({ detail: { total: [{ numeric: ['>', 100] }] } })).toEqual([
+      FILING_FORMAT,
+      null,
+    ]);
   });
 
   // Filings are stored: when one of these changes, raise FILING_FORMAT, so that the filings stored
@@ -61,25 +62,23 @@ describe('PatternIndex loaded from stored filings', () => {
       $or: [{ detail: { tier: ['gold', 'platinum'] } }, { detail: { total: [{ numeric: ['>=', 500] }] } }],
       detail: { coupon: ['SAVE10', { exists: false }] },
     });
-    expect(filing).toEqual({
-      format: FILING_FORMAT,
-      terms: [
-        [
-          { path: ['detail-type'], values: ['order.placed'] },
-          { path: ['detail', 'coupon'], values: ['SAVE10'] },
-          { path: ['detail', 'tier'], values: ['gold', 'platinum'] },
-        ],
-        [
-          { path: ['detail-type'], values: ['order.placed'] },
-          { path: ['detail', 'coupon'], values: ['SAVE10'] },
-        ],
-        [
-          { path: ['detail-type'], values: ['order.placed'] },
-          { path: ['detail', 'tier'], values: ['gold', 'platinum'] },
-        ],
-        [{ path: ['detail-type'], values: ['order.placed'] }],
+    expect(filing).toEqual([
+      FILING_FORMAT,
+      [
+        ['detail-type', ['order.placed']],
+        ['detail', 'coupon', ['SAVE10']],
+        ['detail', 'tier', ['gold', 'platinum']],
       ],
-    });
+      [
+        ['detail-type', ['order.placed']],
+        ['detail', 'coupon', ['SAVE10']],
+      ],
+      [
+        ['detail-type', ['order.placed']],
+        ['detail', 'tier', ['gold', 'platinum']],
+      ],
+      [['detail-type', ['order.placed']]],
+    ]);
   });
 
   it('never reports a match a wrong filing would suggest, and files the pattern from itself once reached', () => {
@@ -117,7 +116,7 @@ describe('PatternIndex loaded from stored filings', () => {
   it('files from the pattern at once a filing of another format, or none', () => {
     const heard: string[] = [];
     const index = new PatternIndex<string>((id) => heard.push(id));
-    const older = { ...stored({ 'detail-type': ['order.placed'] }), format: FILING_FORMAT + 1 };
+    const older = [FILING_FORMAT + 1, ...stored({ 'detail-type': ['order.placed'] }).slice(1)];
     index.addFiled('older', order, older, 'older');
     index.addFiled('none', order, undefined, 'none');
     expect(index.match(placed('shoes-1'))).toEqual(['older', 'none']);
