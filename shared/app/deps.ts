@@ -146,6 +146,8 @@ export interface FeedbackDeps {
   /** To copy the run's correlation fields (orderId, ...) into emitted events. */
   customers: Pick<CustomerStore, 'load'>;
   events: EventPublisher;
+  /** The journeys' figures: delivered, bounced, complained, opened, clicked. */
+  stats?: JourneyStats;
 }
 
 /** What customer export and erasure need (see shared/app/privacy). */

@@ -424,6 +424,11 @@ export interface DeliveryOutcome {
   status: DeliveryStatus;
   /** True when this provider event is the first of its kind for the message (also on its redelivery). */
   firstOfKind: boolean;
+  /**
+   * True only for the call that recorded the first event of its kind (not on a redelivery): what
+   * the journey's figures count, so that a retried provider event is never counted twice.
+   */
+  newKind: boolean;
 }
 
 /** Provider feedback on the message log (the same `M#` entries as `MessageLog`). */

@@ -1,6 +1,14 @@
+import { recordFeedback } from './admin/stats.js';
 import { deliveryRank } from './feedback/delivery-status.js';
 import { OPTED_OUT_REASON } from './feedback/sms-opt-out.js';
-import type { DeliveryStatus, Logger, MessageDeliveryLog, MessageLookup, SuppressionList } from './ports.js';
+import type {
+  DeliveryStatus,
+  JourneyStats,
+  Logger,
+  MessageDeliveryLog,
+  MessageLookup,
+  SuppressionList,
+} from './ports.js';
 
 /** What the SMS provider reported about one SMS, already parsed from its format (SNS delivery logs). */
 export interface SmsDeliveryReport {
@@ -56,6 +64,8 @@ export interface SmsDeliveryDeps {
   logger: Logger;
   deliveries: MessageDeliveryLog & MessageLookup;
   suppressions: SuppressionList;
+  /** The journeys' figures: delivered and undelivered. */
+  stats?: JourneyStats;
 }
 
 export interface SmsDeliveryResult {
@@ -99,6 +109,7 @@ export const recordSmsDelivery = async (
     });
     return { message: 'not-found', status: null, suppressed };
   }
+  await recordFeedback(deps, outcome, status);
   return { message: 'updated', status: outcome.status, suppressed };
 };
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryJourneyStats } from '../../shared/adapters/memory/journey-stats.js';
 import type { MessageKey, MessageLookup } from '../../shared/app/ports.js';
 import {
   INVALID_NUMBER_REASON,
@@ -35,8 +36,9 @@ const setUp = () => {
       providerMessageId: 'sns-1',
     }),
   );
-  const deps: SmsDeliveryDeps = { logger: silentLogger, deliveries, suppressions };
-  return { deps, deliveries, suppressions };
+  const stats = new MemoryJourneyStats();
+  const deps: SmsDeliveryDeps = { logger: silentLogger, deliveries, suppressions, stats };
+  return { deps, deliveries, suppressions, stats };
 };
 
 const report = (overrides: Partial<SmsDeliveryReport> = {}): SmsDeliveryReport => ({
@@ -134,5 +136,23 @@ describe('recording SMS delivery', () => {
     ['Phone number is opted out', 'opted-out'],
   ])('reads "%s" as %s', (response, kind) => {
     expect(smsFailureKind(response)).toBe(kind);
+  });
+});
+
+describe("SMS delivery in the journey's figures", () => {
+  it('counts a delivered SMS once, however often SNS reports it', async () => {
+    const { deps, stats } = setUp();
+    await recordSmsDelivery(deps, report());
+    await recordSmsDelivery(deps, report());
+    expect(await stats.read('post-purchase-survey')).toEqual({ 'message.delivered': 1 });
+  });
+
+  it('counts an SMS the carrier did not take as undelivered', async () => {
+    const { deps, stats } = setUp();
+    await recordSmsDelivery(
+      deps,
+      report({ outcome: 'failed', providerResponse: 'Phone carrier has blocked this message' }),
+    );
+    expect(await stats.read('post-purchase-survey')).toEqual({ 'message.undelivered': 1 });
   });
 });

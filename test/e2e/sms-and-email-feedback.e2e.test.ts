@@ -99,6 +99,8 @@ describe('SMS and email feedback on the local stack', () => {
     expect(bounce.status).toBe(200);
 
     expect((await history('c-bo'))[0]).toMatchObject({ status: 'sent', deliveryStatus: 'bounced' });
+    const figures = await admin('GET', '/journeys/delay-notice/stats');
+    expect(figures.body.messages).toMatchObject({ sent: { email: 1 }, bounced: 1, delivered: 0 });
     await put('Delivery Delayed', { customerId: 'c-bo', parcelId: 'p-8' });
     expect(await mailTo('bo@example.com')).toHaveLength(1);
     const [next] = await history('c-bo');

@@ -79,8 +79,10 @@ export class DynamoMessageDeliveryLog implements MessageDeliveryLog, MessageLook
   ): Promise<DeliveryOutcome | undefined> {
     const key = { pk: customerPk(customerId), sk: messageSk(messageId) };
     const marker = firstDeliveryAttribute(update.status);
+    const mark = { at: update.at, eventId: update.eventId };
     let item: Record<string, unknown>;
     try {
+      // The item as it was: only the marker can change here, so it also tells whether this call set it.
       const output = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -88,8 +90,8 @@ export class DynamoMessageDeliveryLog implements MessageDeliveryLog, MessageLook
           UpdateExpression: 'SET #first = if_not_exists(#first, :first)',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#first': marker },
-          ExpressionAttributeValues: { ':first': { at: update.at, eventId: update.eventId } },
-          ReturnValues: 'ALL_NEW',
+          ExpressionAttributeValues: { ':first': mark },
+          ReturnValues: 'ALL_OLD',
         }),
       );
       item = output.Attributes ?? {};
@@ -97,22 +99,30 @@ export class DynamoMessageDeliveryLog implements MessageDeliveryLog, MessageLook
       if (isConditionalCheckFailed(error)) return undefined;
       throw error;
     }
-    const first = parseStored(FirstDelivery, item[marker], `${marker} of message ${messageId}`);
+    const newKind = item[marker] === undefined;
+    const first = newKind
+      ? mark
+      : parseStored(FirstDelivery, item[marker], `${marker} of message ${messageId}`);
     const firstOfKind = first.eventId === update.eventId;
     const state = parseItem(DeliveryState, item, 'message');
     if (state.deliveryStatus && (state.deliveryRank ?? 0) >= update.rank) {
-      return { message: parseItem(MessageItem, item, 'message'), status: state.deliveryStatus, firstOfKind };
+      return {
+        message: parseItem(MessageItem, item, 'message'),
+        status: state.deliveryStatus,
+        firstOfKind,
+        newKind,
+      };
     }
     const message = parseItem(MessageItem, item, 'message');
     const raised = await this.raise(key, message, update);
-    return { ...raised, firstOfKind };
+    return { ...raised, firstOfKind, newKind };
   }
 
   private async raise(
     key: { pk: string; sk: string },
     message: MessageRecord,
     update: DeliveryUpdate,
-  ): Promise<Omit<DeliveryOutcome, 'firstOfKind'>> {
+  ): Promise<Omit<DeliveryOutcome, 'firstOfKind' | 'newKind'>> {
     const settle = message.status === 'sending' || message.status === 'unknown';
     const assignments = [
       'deliveryStatus = :status',
@@ -157,7 +167,7 @@ export class DynamoMessageDeliveryLog implements MessageDeliveryLog, MessageLook
     key: { pk: string; sk: string },
     fallback: MessageRecord,
     update: DeliveryUpdate,
-  ): Promise<Omit<DeliveryOutcome, 'firstOfKind'>> {
+  ): Promise<Omit<DeliveryOutcome, 'firstOfKind' | 'newKind'>> {
     const output = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
     );

@@ -4,6 +4,7 @@ import type { FeedbackDeps } from '../../app/deps.js';
 import type { DeadLetters } from '../../app/ports.js';
 import { type Config, loadConfig, required } from '../../config/config.js';
 import { DynamoCustomerStore } from '../dynamodb/customer-store.js';
+import { DynamoJourneyStats } from '../dynamodb/journey-stats.js';
 import { DynamoMessageDeliveryLog } from '../dynamodb/message-delivery.js';
 import { DynamoSuppressionList } from '../dynamodb/suppression-list.js';
 import { EventBridgePublisher } from '../eventbridge/eventbridge-publisher.js';
@@ -17,7 +18,7 @@ export interface FeedbackFunctionDeps extends FeedbackDeps {
 }
 
 /**
- * The feedback function's composition root: message status and suppressions in the table,
+ * The feedback function's composition root: message status, suppressions and journey figures in the table,
  * `Email Opened`/`Email Clicked`/... on the careflow bus, invalid SES events on the
  * invalid-events queue. Needs CAREFLOW_TABLE_NAME, CAREFLOW_EVENT_BUS_NAME and
  * CAREFLOW_INVALID_EVENTS_QUEUE_URL.
@@ -33,6 +34,7 @@ export const feedbackDeps = async (
     logger,
     deliveries: new DynamoMessageDeliveryLog(table),
     suppressions: new DynamoSuppressionList(table),
+    stats: new DynamoJourneyStats(table),
     customers: new DynamoCustomerStore(table),
     events: new EventBridgePublisher(new EventBridgeClient({}), config.eventBusName),
     deadLetters: new InvalidEventsQueue(new SQSClient({}), required(config, 'invalidEventsQueueUrl')),

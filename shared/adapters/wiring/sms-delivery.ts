@@ -1,5 +1,6 @@
 import type { SmsDeliveryDeps } from '../../app/record-sms-delivery.js';
 import { type Config, loadConfig } from '../../config/config.js';
+import { DynamoJourneyStats } from '../dynamodb/journey-stats.js';
 import { DynamoMessageDeliveryLog } from '../dynamodb/message-delivery.js';
 import { DynamoSuppressionList } from '../dynamodb/suppression-list.js';
 import { basics, once, type WiringOverrides } from './common.js';
@@ -19,6 +20,7 @@ export const smsDeliveryDeps = async (
     logger,
     deliveries: new DynamoMessageDeliveryLog(table),
     suppressions: new DynamoSuppressionList(table),
+    stats: new DynamoJourneyStats(table),
   };
 };
 

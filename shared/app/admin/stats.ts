@@ -3,7 +3,14 @@ import type { Journey } from '../../domain/journey/definition.js';
 import type { Group, Instance } from '../../domain/journey/instance.js';
 import { compareConversion, type LiftComparison } from '../../domain/journey/lift.js';
 import type { AdminApiDeps } from '../deps.js';
-import type { JourneyStats, Logger, MessageStatus, StatsDelta } from '../ports.js';
+import type {
+  DeliveryOutcome,
+  DeliveryStatus,
+  JourneyStats,
+  Logger,
+  MessageStatus,
+  StatsDelta,
+} from '../ports.js';
 
 /**
  * Journey counters. The processor records one delta per instance save (one UpdateItem of `ADD`s,
@@ -123,10 +130,26 @@ export const statsDelta = (
   return delta;
 };
 
-export type FeedbackKind = 'delivered' | 'bounced' | 'complained' | 'opened' | 'clicked';
+const FEEDBACK_KINDS = ['delivered', 'bounced', 'complained', 'opened', 'clicked', 'undelivered'] as const;
+export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
 
 /** The delta for one piece of provider feedback (SES/SMS event) about a journey's message. */
 export const feedbackDelta = (kind: FeedbackKind): StatsDelta => ({ [`message.${kind}`]: 1 });
+
+/**
+ * Count provider feedback in the figures of the journey that sent the message: once per message
+ * and kind, by the call that recorded the first event of that kind (`newKind`), so a redelivered
+ * or retried provider event is never counted twice. Never fails the caller (see `recordStats`).
+ */
+export const recordFeedback = async (
+  deps: { stats?: JourneyStats; logger: Logger },
+  outcome: DeliveryOutcome,
+  kind: DeliveryStatus,
+): Promise<void> => {
+  if (!outcome.newKind || !(FEEDBACK_KINDS as readonly string[]).includes(kind)) return;
+  const { journeyId, instanceId } = outcome.message;
+  await recordStats(deps, journeyId, instanceId, feedbackDelta(kind as FeedbackKind));
+};
 
 /**
  * Record a delta and never fail the caller: the figures are a report, not state the engine
@@ -192,6 +215,8 @@ export interface JourneyFigures {
     complained: number;
     opened: number;
     clicked: number;
+    /** SMS the carrier or the phone did not take. */
+    undelivered: number;
   };
   estimatedCost: {
     currency: 'USD';
@@ -302,6 +327,7 @@ export const journeyFigures = async (
       complained: value('message.complained'),
       opened: value('message.opened'),
       clicked: value('message.clicked'),
+      undelivered: value('message.undelivered'),
     },
     estimatedCost: {
       currency: 'USD',

@@ -1,3 +1,4 @@
+import { recordFeedback } from '../admin/stats.js';
 import type { FeedbackDeps } from '../deps.js';
 import type { DeliveryOutcome, DeliveryStatus } from '../ports.js';
 import { deliveryRank, FEEDBACK_DETAIL_TYPES } from './delivery-status.js';
@@ -78,6 +79,7 @@ export const recordEmailFeedback = async (
     });
     return { suppressed, message: 'not-found', status: null, emitted: null };
   }
+  await recordFeedback(deps, found, feedback.status);
   const emitted = await announce(deps, feedback, found);
   return { suppressed, message: 'updated', status: found.status, emitted };
 };

@@ -49,7 +49,8 @@ export class MemoryDeliveryLog implements MessageDeliveryLog {
     const stored = this.messages.get(key);
     if (!stored) return undefined;
     const firstKey = `${key} ${update.status}`;
-    if (!this.firsts.has(firstKey)) this.firsts.set(firstKey, update.eventId);
+    const newKind = !this.firsts.has(firstKey);
+    if (newKind) this.firsts.set(firstKey, update.eventId);
     if ((stored.rank ?? 0) < update.rank) {
       stored.delivery = update.status;
       stored.rank = update.rank;
@@ -63,6 +64,7 @@ export class MemoryDeliveryLog implements MessageDeliveryLog {
       message,
       status: delivery ?? update.status,
       firstOfKind: this.firsts.get(firstKey) === update.eventId,
+      newKind,
     };
   }
 }

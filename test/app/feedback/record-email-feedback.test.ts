@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { MemoryJourneyStats } from '../../../shared/adapters/memory/journey-stats.js';
 import type { FeedbackDeps } from '../../../shared/app/deps.js';
 import {
   type EmailFeedback,
@@ -36,6 +37,7 @@ const world = () => {
   const suppressions = new MemorySuppressionList();
   const customers = new MemoryCustomerStore();
   const events = new RecordingPublisher();
+  const stats = new MemoryJourneyStats();
   const deps: FeedbackDeps = {
     clock: new FakeClock('2026-11-03T10:00:05.000Z'),
     logger: silentLogger,
@@ -43,8 +45,9 @@ const world = () => {
     suppressions,
     customers,
     events,
+    stats,
   };
-  return { deps, deliveries, suppressions, customers, events };
+  return { deps, deliveries, suppressions, customers, events, stats };
 };
 
 describe('suppression on provider feedback', () => {
@@ -218,5 +221,53 @@ describe('events for journeys', () => {
     await recordEmailFeedback(w.deps, feedback('opened'));
     expect(w.events.published[0]?.detail).not.toHaveProperty('orderId');
     expect(w.events.published[0]?.detail.instanceId).toBe('i-1');
+  });
+});
+
+describe("the journey's figures from provider feedback", () => {
+  let w: ReturnType<typeof world>;
+  beforeEach(() => {
+    w = world();
+    w.deliveries.add(message());
+  });
+
+  it('counts each kind of feedback once per message, in the journey that sent it', async () => {
+    await recordEmailFeedback(w.deps, feedback('delivered'));
+    await recordEmailFeedback(w.deps, feedback('opened'));
+    await recordEmailFeedback(w.deps, feedback('opened'));
+    await recordEmailFeedback(w.deps, feedback('clicked'));
+
+    expect(await w.stats.read('post-purchase-survey')).toEqual({
+      'message.delivered': 1,
+      'message.opened': 1,
+      'message.clicked': 1,
+    });
+  });
+
+  it('never counts a redelivered provider event twice', async () => {
+    const bounce = feedback('bounced', { permanentBounce: true });
+    await recordEmailFeedback(w.deps, bounce);
+    await recordEmailFeedback(w.deps, bounce);
+
+    expect(await w.stats.read('post-purchase-survey')).toEqual({ 'message.bounced': 1 });
+  });
+
+  it('counts nothing for mail it cannot map to a message, or for a rejection', async () => {
+    await recordEmailFeedback(w.deps, feedback('delivered', { messageId: null }));
+    await recordEmailFeedback(w.deps, feedback('delivered', { messageId: 'someone-else' }));
+    await recordEmailFeedback(w.deps, feedback('rejected'));
+
+    expect(await w.stats.read('post-purchase-survey')).toEqual({});
+  });
+
+  it('still records the status when the figures cannot be written', async () => {
+    w.deps.stats = {
+      record: async () => {
+        throw new Error('throttled');
+      },
+      read: async () => ({}),
+    };
+    const result = await recordEmailFeedback(w.deps, feedback('delivered'));
+    expect(result).toMatchObject({ message: 'updated', status: 'delivered' });
   });
 });

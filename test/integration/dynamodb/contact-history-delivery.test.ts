@@ -42,4 +42,31 @@ describe('contact history with provider feedback', () => {
       deliveryAt: '2026-11-03T10:00:00.000Z',
     });
   });
+
+  it('tells the call that recorded the first event of a kind from a redelivery and a later event', async () => {
+    const messages = new DynamoMessageLog({ doc: db.doc, tableName: db.tableName, retentionDays: 30 });
+    const deliveries = new DynamoMessageDeliveryLog({ doc: db.doc, tableName: db.tableName });
+    const customerId = `c-${crypto.randomUUID()}`;
+    const record = aMessage({ customerId, status: 'sent' });
+    await messages.claim(record);
+    const open = (eventId: string) => ({
+      status: 'opened' as const,
+      rank: 2,
+      at: '2026-11-03T10:00:00.000Z',
+      eventId,
+      detail: null,
+      providerMessageId: 'ses-1',
+    });
+
+    const first = await deliveries.recordDelivery(customerId, record.messageId, open('open-1'));
+    const redelivered = await deliveries.recordDelivery(customerId, record.messageId, open('open-1'));
+    const later = await deliveries.recordDelivery(customerId, record.messageId, open('open-2'));
+
+    expect([first, redelivered, later].map((o) => [o?.firstOfKind, o?.newKind])).toEqual([
+      [true, true],
+      [true, false],
+      [false, false],
+    ]);
+    expect(first?.status).toBe('opened');
+  });
 });
