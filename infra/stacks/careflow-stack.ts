@@ -260,6 +260,7 @@ export class CareflowStack extends Stack {
       ? new SmsDelivery(this, 'SmsDelivery', {
           resourcePrefix,
           table: this.data.table,
+          bus: this.messaging.bus,
           retentionDays,
           logRetention,
           functionDefaults: {

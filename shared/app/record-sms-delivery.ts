@@ -1,4 +1,5 @@
 import { recordFeedback } from './admin/stats.js';
+import { type AnnounceDeps, announceFeedback } from './feedback/announce.js';
 import { deliveryRank } from './feedback/delivery-status.js';
 import { OPTED_OUT_REASON } from './feedback/sms-opt-out.js';
 import type {
@@ -60,7 +61,7 @@ const SUPPRESSION_REASONS: Readonly<Record<SmsFailureKind, string | null>> = {
 /** The longest provider response kept as the message's delivery detail. */
 const MAX_DETAIL = 200;
 
-export interface SmsDeliveryDeps {
+export interface SmsDeliveryDeps extends AnnounceDeps {
   logger: Logger;
   deliveries: MessageDeliveryLog & MessageLookup;
   suppressions: SuppressionList;
@@ -75,6 +76,8 @@ export interface SmsDeliveryResult {
   status: DeliveryStatus | null;
   /** The reason the number was suppressed for, if it was. */
   suppressed: string | null;
+  /** The detail-type put on the bus (`SMS Undelivered`), if any. */
+  emitted: string | null;
 }
 
 /**
@@ -107,10 +110,12 @@ export const recordSmsDelivery = async (
       providerMessageId: report.providerMessageId,
       outcome: report.outcome,
     });
-    return { message: 'not-found', status: null, suppressed };
+    return { message: 'not-found', status: null, suppressed, emitted: null };
   }
   await recordFeedback(deps, outcome, status);
-  return { message: 'updated', status: outcome.status, suppressed };
+  const failure = report.outcome === 'failed' ? { failure: smsFailureKind(report.providerResponse) } : {};
+  const emitted = await announceFeedback(deps, outcome, status, report.at, failure);
+  return { message: 'updated', status: outcome.status, suppressed, emitted };
 };
 
 const suppress = async (deps: SmsDeliveryDeps, report: SmsDeliveryReport): Promise<string | null> => {

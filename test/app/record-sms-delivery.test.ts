@@ -8,8 +8,8 @@ import {
   type SmsDeliveryReport,
   smsFailureKind,
 } from '../../shared/app/record-sms-delivery.js';
-import { aMessage } from '../integration/dynamodb/fixtures.js';
-import { silentLogger } from '../support/fakes.js';
+import { aMessage, anInstance } from '../integration/dynamodb/fixtures.js';
+import { FakeClock, MemoryCustomerStore, RecordingPublisher, silentLogger } from '../support/fakes.js';
 import { MemoryDeliveryLog, MemorySuppressionList } from './feedback/fakes.js';
 
 /** The delivery log in memory, with the lookup by provider message id. */
@@ -37,8 +37,18 @@ const setUp = () => {
     }),
   );
   const stats = new MemoryJourneyStats();
-  const deps: SmsDeliveryDeps = { logger: silentLogger, deliveries, suppressions, stats };
-  return { deps, deliveries, suppressions, stats };
+  const customers = new MemoryCustomerStore();
+  const events = new RecordingPublisher();
+  const deps: SmsDeliveryDeps = {
+    clock: new FakeClock('2026-11-03T10:00:06.000Z'),
+    logger: silentLogger,
+    deliveries,
+    suppressions,
+    stats,
+    customers,
+    events,
+  };
+  return { deps, deliveries, suppressions, stats, customers, events };
 };
 
 const report = (overrides: Partial<SmsDeliveryReport> = {}): SmsDeliveryReport => ({
@@ -60,7 +70,7 @@ describe('recording SMS delivery', () => {
     const result = await recordSmsDelivery(deps, report());
 
     // assess
-    expect(result).toEqual({ message: 'updated', status: 'delivered', suppressed: null });
+    expect(result).toEqual({ message: 'updated', status: 'delivered', suppressed: null, emitted: null });
     expect(deliveries.messages.get('c-1 i-1.remind.1')?.delivery).toBe('delivered');
     expect(suppressions.calls).toEqual([]);
   });
@@ -76,7 +86,12 @@ describe('recording SMS delivery', () => {
     );
 
     // assess
-    expect(result).toEqual({ message: 'updated', status: 'undelivered', suppressed: null });
+    expect(result).toEqual({
+      message: 'updated',
+      status: 'undelivered',
+      suppressed: null,
+      emitted: 'SMS Undelivered',
+    });
     expect(deliveries.messages.get('c-1 i-1.remind.1')?.delivery).toBe('undelivered');
     expect(suppressions.calls).toEqual([]);
   });
@@ -108,7 +123,12 @@ describe('recording SMS delivery', () => {
     );
 
     // assess
-    expect(result).toEqual({ message: 'not-found', status: null, suppressed: INVALID_NUMBER_REASON });
+    expect(result).toEqual({
+      message: 'not-found',
+      status: null,
+      suppressed: INVALID_NUMBER_REASON,
+      emitted: null,
+    });
     expect(suppressions.calls).toHaveLength(1);
   });
 
@@ -154,5 +174,56 @@ describe("SMS delivery in the journey's figures", () => {
       report({ outcome: 'failed', providerResponse: 'Phone carrier has blocked this message' }),
     );
     expect(await stats.read('post-purchase-survey')).toEqual({ 'message.undelivered': 1 });
+  });
+});
+
+describe('SMS Undelivered on the bus', () => {
+  it('tells journeys that an SMS did not arrive, with the run, the message and why', async () => {
+    const { deps, customers, events } = setUp();
+    await customers.saveInstance(
+      anInstance({
+        instanceId: 'i-1',
+        customerId: 'c-1',
+        trigger: { ...anInstance().trigger, detail: { customerId: 'c-1', orderId: 'o-9' } },
+      }),
+      null,
+    );
+
+    const result = await recordSmsDelivery(
+      deps,
+      report({ outcome: 'failed', providerResponse: 'Phone is currently unreachable/unavailable' }),
+    );
+
+    expect(result.emitted).toBe('SMS Undelivered');
+    expect(events.published).toEqual([
+      {
+        source: 'careflow',
+        detailType: 'SMS Undelivered',
+        time: '2026-11-03T10:00:06.000Z',
+        detail: expect.objectContaining({
+          customerId: 'c-1',
+          orderId: 'o-9',
+          messageId: 'i-1.remind.1',
+          channel: 'sms',
+          failure: 'temporary',
+          eventKey: 'i-1.remind.1/undelivered',
+        }),
+      },
+    ]);
+    expect(JSON.stringify(events.published)).not.toContain(NUMBER);
+  });
+
+  it('announces nothing for a delivered SMS, nor for a later report of the same kind', async () => {
+    const { deps, events } = setUp();
+    await recordSmsDelivery(deps, report());
+    await recordSmsDelivery(
+      deps,
+      report({ eventId: 'log-2', outcome: 'failed', providerResponse: 'Unknown error' }),
+    );
+    await recordSmsDelivery(
+      deps,
+      report({ eventId: 'log-3', outcome: 'failed', providerResponse: 'Unknown error' }),
+    );
+    expect(events.published.map((e) => e.detailType)).toEqual(['SMS Undelivered']);
   });
 });

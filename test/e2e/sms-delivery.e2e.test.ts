@@ -6,7 +6,7 @@ import { useTestStack } from '../support/local-stack.js';
  * writes to its delivery log group about an SMS of the outbox, through the sms-delivery function,
  * and the contact history shows the outcome.
  */
-const { admin, put, advance, sms } = useTestStack('e2e-sms-delivery-token-0123456789abcdef');
+const { admin, put, advance, sms, mailTo, stack } = useTestStack('e2e-sms-delivery-token-0123456789abcdef');
 
 interface HistoryEntry {
   channel: string;
@@ -71,6 +71,68 @@ describe('SMS delivery status on the local stack', () => {
     expect(latest).toMatchObject({ deliveryStatus: 'undelivered', deliveryDetail: 'Invalid phone number' });
     await put('Pickup Ready', { customerId: 'c-ode', orderId: 'o-3' });
     expect((await sms()).messages).toHaveLength(2);
+  });
+
+  it('lets a journey send the email instead when the SMS did not arrive', async () => {
+    await admin('PUT', '/templates/parcel-waiting', {
+      subject: 'Your parcel {{ event.orderId }} is waiting',
+      html: '<p>Parcel {{ event.orderId }} is waiting for you.</p>',
+      text: 'Parcel {{ event.orderId }} is waiting for you.',
+    });
+    const journey = {
+      id: 'parcel-waiting',
+      name: 'parcel-waiting',
+      category: 'care',
+      trigger: { 'detail-type': ['Parcel Waiting'] },
+      reentry: { allowed: true },
+      start: 'text',
+      steps: {
+        text: { type: 'sendSms', template: 'parcel-waiting', next: 'arrived' },
+        arrived: {
+          type: 'waitForEvent',
+          pattern: { 'detail-type': ['SMS Undelivered'] },
+          correlate: 'orderId',
+          timeout: 'PT2H',
+          next: 'email',
+          onTimeout: 'end',
+        },
+        email: { type: 'sendEmail', template: 'parcel-waiting', next: 'end' },
+        end: { type: 'exit' },
+      },
+    };
+    expect((await admin('POST', '/journeys', journey)).status).toBe(201);
+    expect((await admin('POST', '/journeys/parcel-waiting/publish')).status).toBe(200);
+    await advance('2m');
+    for (const [customerId, phone, email] of [
+      ['c-pia', '+4915177770000', 'pia@example.com'],
+      ['c-ivo', '+4915177770001', 'ivo@example.com'],
+    ]) {
+      await put('Customer Profile Updated', {
+        customerId,
+        phone,
+        email,
+        consent: { sms: true, email: true },
+      });
+    }
+
+    await put('Parcel Waiting', { customerId: 'c-pia', orderId: 'p-1' });
+    await put('Parcel Waiting', { customerId: 'c-ivo', orderId: 'p-2' });
+    const outbox = (await sms()).messages;
+    const toPia = outbox.find((m) => m.phoneNumber === '+4915177770000');
+    const toIvo = outbox.find((m) => m.phoneNumber === '+4915177770001');
+    await admin('POST', '/_local/sms/delivery', {
+      messageId: toPia?.messageId,
+      status: 'FAILURE',
+      providerResponse: 'Phone is currently unreachable/unavailable',
+    });
+    await admin('POST', '/_local/sms/delivery', { messageId: toIvo?.messageId });
+    await stack().settle();
+    await advance('3h');
+
+    const mail = await mailTo('pia@example.com');
+    expect(mail).toHaveLength(1);
+    expect(mail[0]?.subject).toBe('Your parcel p-1 is waiting');
+    expect(await mailTo('ivo@example.com')).toEqual([]);
   });
 
   it('refuses an id that is not in the outbox', async () => {

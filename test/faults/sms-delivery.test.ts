@@ -8,16 +8,19 @@ import { lambdaContext } from '../../infra/local/lambda-context.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoMessageDeliveryLog } from '../../shared/adapters/dynamodb/message-delivery.js';
 import { DynamoSuppressionList } from '../../shared/adapters/dynamodb/suppression-list.js';
-import { silentLogger } from '../support/fakes.js';
+import { FakeClock, MemoryCustomerStore, RecordingPublisher, silentLogger } from '../support/fakes.js';
 
 const doc = createDocumentClient(new DynamoDBClient({ region: 'eu-west-1' }));
 const dynamo = mockClient(DynamoDBDocumentClient);
 const table = { doc, tableName: 'careflow-test', retentionDays: 90 };
 
 const handler = createSmsDeliveryHandler(async () => ({
+  clock: new FakeClock('2026-11-03T10:00:05.000Z'),
   logger: silentLogger,
   deliveries: new DynamoMessageDeliveryLog(table),
   suppressions: new DynamoSuppressionList(table),
+  customers: new MemoryCustomerStore(),
+  events: new RecordingPublisher(),
 }));
 
 const delivered = encodeLogsPayload({

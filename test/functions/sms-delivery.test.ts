@@ -7,6 +7,7 @@ import {
 } from '../../functions/sms-delivery/delivery-record.js';
 import { createSmsDeliveryHandler } from '../../functions/sms-delivery/handler.js';
 import { lambdaContext } from '../../infra/local/lambda-context.js';
+import { DynamoCustomerStore } from '../../shared/adapters/dynamodb/customer-store.js';
 import { DynamoMessageDeliveryLog } from '../../shared/adapters/dynamodb/message-delivery.js';
 import { DynamoMessageLog } from '../../shared/adapters/dynamodb/message-log.js';
 import { DynamoSuppressionList } from '../../shared/adapters/dynamodb/suppression-list.js';
@@ -15,7 +16,7 @@ import { contactHistory } from '../../shared/app/contact-history.js';
 import type { Logger } from '../../shared/app/ports.js';
 import { aMessage } from '../integration/dynamodb/fixtures.js';
 import { useDynamoDb } from '../support/dynamodb.js';
-import { silentLogger } from '../support/fakes.js';
+import { FakeClock, RecordingPublisher, silentLogger } from '../support/fakes.js';
 
 const db = useDynamoDb();
 const table = () => ({ doc: db.doc, tableName: db.tableName, retentionDays: 90 });
@@ -133,9 +134,12 @@ describe('sms-delivery function (DynamoDB Local)', () => {
 
   const handlerWith = (logger: Logger) =>
     createSmsDeliveryHandler(async () => ({
+      clock: new FakeClock('2026-11-03T10:00:05.000Z'),
       logger,
       deliveries: new DynamoMessageDeliveryLog(table()),
       suppressions: new DynamoSuppressionList(table()),
+      customers: new DynamoCustomerStore(table()),
+      events: new RecordingPublisher(),
     }));
 
   it('shows a delivered SMS as delivered in the contact history', async () => {

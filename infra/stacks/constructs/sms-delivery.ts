@@ -1,5 +1,6 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
@@ -18,6 +19,8 @@ export const smsDeliveryLogGroupNames = (stack: Stack): { success: string; failu
 export interface SmsDeliveryProps {
   readonly resourcePrefix: string;
   readonly table: dynamodb.ITable;
+  /** Where `SMS Undelivered` goes, for journeys to act on. */
+  readonly bus: events.IEventBus;
   readonly retentionDays: number;
   /** Retention of the two SNS log groups: they hold phone numbers, so they must expire. */
   readonly logRetention: logs.RetentionDays;
@@ -85,13 +88,15 @@ export class SmsDelivery extends Construct {
     this.handler = new CareflowFunction(this, 'Function', {
       ...props.functionDefaults,
       entry: 'functions/sms-delivery/handler.ts',
-      description: 'SNS SMS delivery status logs: message status in the contact history, suppressions',
+      description:
+        'SNS SMS delivery status logs: message status in the contact history, suppressions, SMS Undelivered on the bus',
       serviceName: `${props.resourcePrefix}-sms-delivery`,
       memorySize: 256,
       timeout: Duration.seconds(30),
       environment: {
         [Env.tableName]: props.table.tableName,
         [Env.retentionDays]: String(props.retentionDays),
+        [Env.eventBusName]: props.bus.eventBusName,
       },
     });
     this.handler.role.addToPolicy(
@@ -108,6 +113,15 @@ export class SmsDelivery extends Construct {
         resources: [props.table.tableArn],
       }),
     );
+    // The run of the message, for the correlation fields of `SMS Undelivered` (one customer Query).
+    this.handler.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTheRun',
+        actions: ['dynamodb:Query'],
+        resources: [props.table.tableArn],
+      }),
+    );
+    props.bus.grantPutEventsTo(this.handler.fn);
     // CloudWatch Logs invokes it asynchronously; a batch that failed after the retries is
     // counted in the function's error-rate alarm.
     this.handler.fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });

@@ -32,13 +32,14 @@ export const strongestStatus = (statuses: readonly DeliveryStatus[]): DeliverySt
 
 /**
  * The careflow events put on the bus when a message reaches a status for the first time, so
- * journeys can wait for them and branch on them. Deliveries are not announced (one event per
- * email, and journeys have not needed them); a rejection is an SES-side refusal with no
- * customer action behind it.
+ * journeys can wait for them and branch on them (an SMS that did not arrive: send the email
+ * instead). Deliveries are not announced (one event per message, and journeys have not needed
+ * them); a rejection is an SES-side refusal with no customer action behind it.
  */
 export const FEEDBACK_DETAIL_TYPES: Readonly<Partial<Record<DeliveryStatus, string>>> = {
   opened: 'Email Opened',
   clicked: 'Email Clicked',
   bounced: 'Email Bounced',
   complained: 'Email Complaint Received',
+  undelivered: 'SMS Undelivered',
 };

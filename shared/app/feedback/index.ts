@@ -1,3 +1,4 @@
+export * from './announce.js';
 export * from './delivery-status.js';
 export * from './errors.js';
 export * from './record-email-feedback.js';

@@ -1,9 +1,8 @@
 import { recordFeedback } from '../admin/stats.js';
 import type { FeedbackDeps } from '../deps.js';
 import type { DeliveryOutcome, DeliveryStatus } from '../ports.js';
-import { deliveryRank, FEEDBACK_DETAIL_TYPES } from './delivery-status.js';
-
-export const FEEDBACK_SOURCE = 'careflow';
+import { announceFeedback } from './announce.js';
+import { deliveryRank } from './delivery-status.js';
 
 /** One provider event about one email, already parsed from the provider's format. */
 export interface EmailFeedback {
@@ -46,9 +45,6 @@ export const suppressionReason = (feedback: EmailFeedback): SuppressionReason | 
   return null;
 };
 
-/** The correlation fields of a run, as the interpreter copies them into emitted events. */
-const CORRELATION_FIELDS = ['orderId', 'ticketId', 'caseId', 'surveyId'] as const;
-
 /**
  * Record what the email provider reported about a message: suppress addresses that bounced hard
  * or complained, move the message's delivery status up (never down), and announce the first
@@ -80,7 +76,8 @@ export const recordEmailFeedback = async (
     return { suppressed, message: 'not-found', status: null, emitted: null };
   }
   await recordFeedback(deps, found, feedback.status);
-  const emitted = await announce(deps, feedback, found);
+  const bounce = feedback.status === 'bounced' ? { permanent: feedback.permanentBounce } : {};
+  const emitted = await announceFeedback(deps, found, feedback.status, feedback.at, bounce);
   return { suppressed, message: 'updated', status: found.status, emitted };
 };
 
@@ -117,53 +114,4 @@ const findAndUpdate = async (
     if (outcome) return outcome;
   }
   return undefined;
-};
-
-const announce = async (
-  deps: FeedbackDeps,
-  feedback: EmailFeedback,
-  outcome: DeliveryOutcome,
-): Promise<string | null> => {
-  const detailType = FEEDBACK_DETAIL_TYPES[feedback.status];
-  if (!detailType || !outcome.firstOfKind) return null;
-  const { message } = outcome;
-  const correlation = await correlationOf(deps, message.customerId, message.instanceId);
-  await deps.events.publish([
-    {
-      source: FEEDBACK_SOURCE,
-      detailType,
-      time: deps.clock.now(),
-      detail: {
-        ...correlation,
-        customerId: message.customerId,
-        messageId: message.messageId,
-        journeyId: message.journeyId,
-        instanceId: message.instanceId,
-        stepId: message.stepId,
-        template: message.template,
-        channel: message.channel,
-        at: feedback.at,
-        ...(feedback.status === 'bounced' ? { permanent: feedback.permanentBounce } : {}),
-        eventKey: `${message.messageId}/${feedback.status}`,
-      },
-    },
-  ]);
-  return detailType;
-};
-
-/** The run's correlation fields, so `waitForEvent` with `correlate: "orderId"` can wait for an open. */
-const correlationOf = async (
-  deps: FeedbackDeps,
-  customerId: string,
-  instanceId: string,
-): Promise<Record<string, unknown>> => {
-  const state = await deps.customers.load(customerId);
-  const instance = state.instances.find((i) => i.instanceId === instanceId);
-  if (!instance) return {};
-  const correlation: Record<string, unknown> = {};
-  for (const key of CORRELATION_FIELDS) {
-    const value = instance.lastEvent?.detail[key] ?? instance.trigger.detail[key];
-    if (value !== undefined) correlation[key] = value;
-  }
-  return correlation;
 };
