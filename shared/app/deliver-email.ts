@@ -19,7 +19,7 @@ import { snapshotTemplate } from '../domain/templates/snapshot.js';
 import { renderSms, sendSms, smsTextProblem } from './deliver-sms.js';
 import type { EngineDeps } from './deps.js';
 import { SendDeferredError, SendRejectedError } from './errors.js';
-import type { MessageRecord, MessageStatus, Profile } from './ports.js';
+import type { MessageRecord, MessageStatus, Profile, SuppressionMarks } from './ports.js';
 import { surveyLinks } from './survey-links.js';
 import { listUnsubscribeHeaders, unsubscribeUrl } from './unsubscribe.js';
 
@@ -27,6 +27,8 @@ export interface DeliveryContext {
   journey: Journey;
   instance: Instance;
   profile: Profile | null;
+  /** The suppression marks loaded with the customer (`CustomerState.suppressions`). */
+  suppressions?: SuppressionMarks;
 }
 
 /** What became of one send effect. */
@@ -51,10 +53,10 @@ export const timeZoneOf = (profile: Profile | null, policy: SendPolicy): string 
 const channelProblem = async (
   deps: EngineDeps,
   channel: Channel,
-  journey: Journey,
-  customerId: string,
-  profile: Profile | null,
+  context: DeliveryContext,
 ): Promise<SkipReason | null> => {
+  const { journey, profile } = context;
+  const { customerId } = context.instance;
   const blocked = channelBlock({
     channel,
     category: journey.category,
@@ -64,7 +66,9 @@ const channelProblem = async (
   if (blocked) return blocked;
   if (channel === 'sms' && !deps.sms) return 'channel-unavailable';
   const address = addressFor(channel, profile);
-  const suppressed = address ? await suppressionOf(deps, channel, customerId, address, profile) : null;
+  const suppressed = address
+    ? await suppressionOf(deps, channel, customerId, address, context.suppressions)
+    : null;
   if (suppressed) {
     deps.logger.debug('address suppressed', { channel, reason: suppressed });
     return 'suppressed';
@@ -85,7 +89,7 @@ const templateFor = async (
   journey.templates ? snapshotTemplate(journey, id) : deps.templates.get(id);
 
 /**
- * Why the address is suppressed, or null. The marks loaded with the profile answer without a
+ * Why the address is suppressed, or null. The marks loaded with the customer answer without a
  * request; an address the customer never watched (new, or from before the marks) is watched once,
  * which registers the customer for later suppressions and answers in the same call.
  */
@@ -94,9 +98,9 @@ const suppressionOf = async (
   channel: Channel,
   customerId: string,
   address: string,
-  profile: Profile | null,
+  suppressions: SuppressionMarks | undefined,
 ): Promise<string | null> => {
-  const marks = profile?.suppressions?.[channel];
+  const marks = suppressions?.[channel];
   const key = normaliseAddress(address);
   if (marks && Object.hasOwn(marks, key)) return marks[key] ?? null;
   return deps.suppressions ? deps.suppressions.watch(customerId, channel, address) : null;
@@ -110,9 +114,7 @@ const templateContext = (
   channel: Channel,
   now: string,
 ) => {
-  const { journey, instance } = context;
-  // Templates see the customer, not careflow's bookkeeping about their addresses.
-  const { suppressions: _marks, ...profile } = context.profile ?? {};
+  const { journey, instance, profile } = context;
   const survey =
     effect.type === 'sendEmail' && effect.survey
       ? surveyLinks(
@@ -130,7 +132,7 @@ const templateContext = (
         )
       : undefined;
   return {
-    profile: context.profile ? profile : null,
+    profile,
     trigger: instance.trigger.detail,
     event: (instance.lastEvent ?? instance.trigger).detail,
     journey: { id: journey.id, name: journey.name },
@@ -167,12 +169,8 @@ export const deliverMessage = async (
   const now = deps.clock.now();
   const primary: Channel = effect.type === 'sendEmail' ? 'email' : 'sms';
   let channel = primary;
-  let skip = await channelProblem(deps, primary, journey, instance.customerId, profile);
-  if (
-    skip &&
-    effect.fallback &&
-    !(await channelProblem(deps, effect.fallback, journey, instance.customerId, profile))
-  ) {
+  let skip = await channelProblem(deps, primary, context);
+  if (skip && effect.fallback && !(await channelProblem(deps, effect.fallback, context))) {
     deps.logger.debug('message falls back to another channel', { messageId: effect.messageId, reason: skip });
     channel = effect.fallback;
     skip = null;

@@ -13,8 +13,6 @@ export interface Clock {
 export type Profile = CustomerProfileUpdated & {
   createdAt: string;
   updatedAt: string;
-  /** Read with the profile from the customer's partition, never saved with it (see SuppressionList). */
-  suppressions?: SuppressionMarks;
 };
 
 /**
@@ -30,6 +28,11 @@ export interface CustomerState {
   instances: Instance[];
   /** When the customer was erased: their tombstone, read in the same Query (decision 0075). */
   erasedAt?: string;
+  /**
+   * The suppression marks of the customer's addresses, read in the same Query (decision 0071);
+   * absent when none was checked yet (see SuppressionList).
+   */
+  suppressions?: SuppressionMarks;
   /**
    * The customer's counted marketing sends (`ContactCounter`), when the store reads them in the
    * same request; absent when it does not, and then the frequency cap asks the counter.
@@ -242,7 +245,7 @@ export type Channel = 'email' | 'sms';
 /**
  * Addresses that must not be contacted again: hard bounces, complaints, opt-outs, erased customers.
  * The list is keyed by address and is the source of truth. Each customer's partition mirrors it for
- * the customer's own addresses (`Profile.suppressions`), so a send needs no lookup: a customer
+ * the customer's own addresses (`CustomerState.suppressions`), so a send needs no lookup: a customer
  * *watches* an address once, and every later suppression of it marks the partitions of its watchers
  * (docs/decisions/0071-suppression-marks-in-the-customer-partition.md).
  */

@@ -97,7 +97,7 @@ export const processCustomerEvent = async (
     }
     const outcome = step(journey, instance, { kind: 'event', event: ref }, stepEnv(deps, profile, now));
     if (!outcome.changed) continue;
-    const applied = await applyOutcome(deps, journey, outcome, instance, profile);
+    const applied = await applyOutcome(deps, journey, outcome, instance, profile, state.suppressions);
     profile = applied.profile;
     instances.set(instance.instanceId, applied.instance);
     result.advanced.push(instance.instanceId);
@@ -125,7 +125,7 @@ export const processCustomerEvent = async (
       { instanceId, customerId, trigger: ref },
       stepEnv(deps, profile, now),
     );
-    const applied = await applyOutcome(deps, journey, outcome, null, profile);
+    const applied = await applyOutcome(deps, journey, outcome, null, profile, state.suppressions);
     profile = applied.profile;
     instances.set(instanceId, applied.instance);
     result.started.push(instanceId);

@@ -23,6 +23,6 @@ export const processWake = async (engine: EngineDeps, wake: Wake): Promise<WakeR
   const env = stepEnv(deps, state.profile, deps.clock.now());
   const outcome = step(journey, instance, { kind: 'wake', version: wake.version }, env);
   if (!outcome.changed) return 'stale';
-  await applyOutcome(deps, journey, outcome, instance, state.profile);
+  await applyOutcome(deps, journey, outcome, instance, state.profile, state.suppressions);
   return 'advanced';
 };

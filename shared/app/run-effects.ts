@@ -12,7 +12,7 @@ import {
 import { recordStats, statsDelta } from './admin/stats.js';
 import { deliverMessage, policyOf, type SendOutcome, timeZoneOf } from './deliver-email.js';
 import type { EngineDeps } from './deps.js';
-import type { Profile } from './ports.js';
+import type { Profile, SuppressionMarks } from './ports.js';
 
 export const CAREFLOW_SOURCE = 'careflow';
 
@@ -80,11 +80,13 @@ export const applyOutcome = async (
   outcome: StepOutcome,
   previous: Instance | null,
   profile: Profile | null,
+  /** The suppression marks loaded with the customer (`CustomerState.suppressions`). */
+  suppressions: SuppressionMarks | undefined,
 ): Promise<AppliedOutcome> => {
   const applied: AppliedOutcome = { profile, sends: [], instance: outcome.instance };
   if (!outcome.changed) return applied;
   let current = outcome;
-  await carryOut(deps, journey, current, applied);
+  await carryOut(deps, journey, current, applied, suppressions);
   // Bounded twice over: the interpreter also fails a chain of runs past MAX_STEPS_PER_RUN steps.
   for (let round = 0; round < MAX_STEPS_PER_RUN; round += 1) {
     const sent = sentInput(current.instance, applied.sends);
@@ -92,7 +94,7 @@ export const applyOutcome = async (
     // The same instant the send was decided at, with the profile as the effects left it.
     const env = stepEnv(deps, applied.profile, current.instance.updatedAt);
     current = step(journey, current.instance, sent, env);
-    await carryOut(deps, journey, current, applied);
+    await carryOut(deps, journey, current, applied, suppressions);
   }
   const { instance } = current;
   applied.instance = instance;
@@ -123,13 +125,19 @@ const carryOut = async (
   journey: Journey,
   outcome: StepOutcome,
   applied: AppliedOutcome,
+  suppressions: SuppressionMarks | undefined,
 ): Promise<void> => {
   const { instance } = outcome;
   for (const effect of outcome.effects) {
     switch (effect.type) {
       case 'sendEmail':
       case 'sendSms': {
-        const sent = await deliverMessage(deps, effect, { journey, instance, profile: applied.profile });
+        const sent = await deliverMessage(deps, effect, {
+          journey,
+          instance,
+          profile: applied.profile,
+          suppressions,
+        });
         applied.sends.push({ type: effect.type, messageId: effect.messageId, ...sent });
         break;
       }

@@ -55,11 +55,12 @@ export class MemoryCustomerStore implements CustomerStore {
     const profile = this.profiles.get(customerId);
     const suppressions = this.marks.get(customerId);
     return structuredClone({
-      profile: profile ? { ...profile, ...(suppressions ? { suppressions } : {}) } : null,
+      profile: profile ?? null,
       instances: [...this.instances.values()].filter((i) => i.customerId === customerId),
+      ...(suppressions ? { suppressions } : {}),
     });
   }
-  async saveProfile({ suppressions: _marks, ...profile }: Profile): Promise<void> {
+  async saveProfile(profile: Profile): Promise<void> {
     this.profiles.set(profile.customerId, structuredClone(profile));
   }
   async saveInstance(instance: Instance, expectedVersion: number | null): Promise<void> {

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { CustomerState, CustomerStore, Profile, SuppressionMarks } from '../../app/ports.js';
+import type { CustomerState, CustomerStore, Profile } from '../../app/ports.js';
 import { ConflictError } from '../../domain/errors.js';
 import { Instance } from '../../domain/journey/instance.js';
 import { checkRetentionDays, queryAll, type TableOptions } from './client.js';
@@ -40,7 +40,7 @@ const expiryOf = (instance: Instance, retentionDays: number): number | undefined
  * Profiles and journey instances, in the customer's partition. `load` is one strongly
  * consistent Query (the event before may have written a moment ago); it also returns the
  * suppression marks of the customer's addresses (`#SUPPRESSED`, written by the suppression list)
- * as `profile.suppressions`.
+ * as `suppressions`.
  */
 export class DynamoCustomerStore implements CustomerStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -63,24 +63,22 @@ export class DynamoCustomerStore implements CustomerStore {
     });
     // No `#CONTACTS` item: no marketing send counted in the window (the item expires with its last).
     const state: CustomerState = { profile: null, instances: [], contacts: [] };
-    let suppressions: SuppressionMarks | undefined;
     for (const item of items) {
       const sk = String(item.sk);
       if (sk === profileSk) state.profile = parseItem(ProfileItem, item, 'profile');
       else if (sk.startsWith(instancePrefix)) state.instances.push(parseItem(Instance, item, 'instance'));
       else if (sk === contactsSk) state.contacts = contactsIn(item);
       else if (sk === suppressionMarksSk)
-        suppressions = parseItem(SuppressionMarksItem, item, 'suppression marks');
+        state.suppressions = parseItem(SuppressionMarksItem, item, 'suppression marks');
     }
-    if (state.profile && suppressions) state.profile.suppressions = suppressions;
     // The erasure tombstone sorts below the load bound too (decision 0075).
     const erasedAt = erasedAtIn(items);
     if (erasedAt !== undefined) state.erasedAt = erasedAt;
     return state;
   }
 
-  /** The profile only: its suppression marks are kept apart, by the suppression list. */
-  async saveProfile({ suppressions: _marks, ...profile }: Profile): Promise<void> {
+  /** The profile only: the suppression marks are the suppression list's. */
+  async saveProfile(profile: Profile): Promise<void> {
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,

@@ -11,7 +11,7 @@ const db = useDynamoDb();
 const list = () => new DynamoSuppressionList({ doc: db.doc, tableName: db.tableName });
 const customers = () => new DynamoCustomerStore({ doc: db.doc, tableName: db.tableName, retentionDays: 30 });
 const at = '2026-11-02T09:00:00.000Z';
-const marksOf = async (customerId: string) => (await customers().load(customerId)).profile?.suppressions;
+const marksOf = async (customerId: string) => (await customers().load(customerId)).suppressions;
 const rawMarks = async (customerId: string) =>
   (
     await db.doc.send(
@@ -140,7 +140,7 @@ describe('suppression marks in the customer partition', () => {
     // act
     const state = await counted.load('w-6');
     // assess
-    expect(state.profile?.suppressions).toEqual({ email: { 'ada@example.com': null } });
+    expect(state.suppressions).toEqual({ email: { 'ada@example.com': null } });
     expect(counting.calls).toEqual(['Query']);
   });
 
