@@ -83,7 +83,8 @@ const runChecks = <T>(ref: TermRef<T>, event: unknown): number => {
  * Adding a pattern checks it and files it; the checks of an alternative are only built when an event
  * first reaches it, as most of thousands of triggers are reached by few events, or none, in the
  * life of a container. The index therefore keeps the pattern object it was given: do not change it
- * after adding it.
+ * after adding it. A pattern added with its stored filing (`addFiled`, decision 0080) is not even
+ * parsed until then.
  */
 export class PatternIndex<T> {
   private readonly entries = new Map<string, Entry<T>>();
