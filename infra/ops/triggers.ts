@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// Completes the journey trigger items after an upgrade. See docs/operations.md, "Upgrading".
+//   npm run triggers -- complete [--stage prod]
+import { parseArgs } from 'node:util';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { DynamoJourneyStore } from '../../shared/adapters/dynamodb/journey-store.js';
+import { StackOutput, stackNameFor } from '../stacks/outputs.js';
+import { runAsCommand } from './command.js';
+import { readStackOutputs } from './stack-outputs.js';
+
+export const usage = `Usage: npm run triggers -- complete [options]
+
+  complete    give every active journey published by a release before trigger items its
+              trigger item, then let the engine read trigger items at a cold start
+              (decisions 0078, 0080); does nothing when they are complete already
+
+Options:
+  --stage <stage>        stack careflow-<stage> (default dev); its outputs name the table
+  --stack-name <name>    another stack name
+  --table <name>         the table, instead of the stack output
+  --region <region>      AWS region (default: the AWS_REGION / profile region)
+`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface TriggersOptions {
+  stackName: string;
+  tableName?: string;
+  region?: string;
+}
+
+export interface TriggersClients {
+  cloudFormation: CloudFormationClient;
+  doc: DynamoDBDocumentClient;
+}
+
+/** The command line as options; throws UsageError with what is wrong. */
+export const parseTriggersArgs = (argv: string[]): TriggersOptions => {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        stage: { type: 'string', default: 'dev' },
+        'stack-name': { type: 'string' },
+        table: { type: 'string' },
+        region: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1 || positionals[0] !== 'complete') {
+    throw new UsageError(positionals.length === 0 ? '' : `unknown action: ${positionals.join(' ')}`);
+  }
+  const text = (name: string): string | undefined => {
+    const value = values[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  return {
+    stackName: text('stack-name') ?? stackNameFor(text('stage') ?? 'dev'),
+    ...(text('table') ? { tableName: text('table') } : {}),
+    ...(text('region') ? { region: text('region') } : {}),
+  };
+};
+
+/** Completes the trigger items; returns the lines to print. */
+export const completeTriggers = async (
+  options: TriggersOptions,
+  clients: TriggersClients,
+): Promise<string[]> => {
+  let tableName = options.tableName;
+  if (!tableName) {
+    const outputs = await readStackOutputs(clients.cloudFormation, options.stackName);
+    tableName = outputs[StackOutput.tableName];
+    if (!tableName) throw new Error(`stack ${options.stackName} has no output ${StackOutput.tableName}`);
+  }
+  const store = new DynamoJourneyStore({ doc: clients.doc, tableName });
+  const before = await store.listTriggers();
+  if (before !== undefined) {
+    return [`trigger items of ${tableName} are complete: ${before.length} active journeys; nothing to do`];
+  }
+  await store.completeTriggerItems();
+  const after = (await store.listTriggers()) ?? [];
+  return [
+    `trigger items of ${tableName} completed: ${after.length} active journeys`,
+    '  containers read the trigger items from their next catalog refresh (within a minute)',
+  ];
+};
+
+/** The command: returns the exit code (0 done, 1 failed, 2 usage). */
+export const main = async (
+  argv: string[],
+  makeClients: (region?: string) => TriggersClients,
+  print: (text: string) => void,
+): Promise<number> => {
+  let options: TriggersOptions;
+  try {
+    options = parseTriggersArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    print(`${error.message ? `${error.message}\n\n` : ''}${usage}`);
+    return 2;
+  }
+  try {
+    print((await completeTriggers(options, makeClients(options.region))).join('\n'));
+    return 0;
+  } catch (error) {
+    print(`triggers complete failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+};
+
+if (runAsCommand(import.meta.url)) {
+  const makeClients = (region?: string): TriggersClients => {
+    const config = region ? { region } : {};
+    return {
+      cloudFormation: new CloudFormationClient(config),
+      doc: createDocumentClient(new DynamoDBClient(config)),
+    };
+  };
+  process.exitCode = await main(process.argv.slice(2), makeClients, (text) => console.log(text));
+}
