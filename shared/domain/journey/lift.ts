@@ -77,8 +77,10 @@ const withWindows = (verdict: string, treatment: GroupRate, control: GroupRate):
   return `${verdict} (provisional: ${customers(treatment.openWindows, 'treated')} and ${customers(control.openWindows, 'held-out')} still have an open conversion window, so the rates may still rise and the lift may change)`;
 };
 
+/** Enough outcomes for the normal approximation: a customer whose window is still open has none yet. */
 const enough = (group: GroupCounts): boolean =>
-  group.converted >= MIN_OUTCOMES_PER_GROUP && group.entered - group.converted >= MIN_OUTCOMES_PER_GROUP;
+  group.converted >= MIN_OUTCOMES_PER_GROUP &&
+  group.entered - group.converted - (group.openWindows ?? 0) >= MIN_OUTCOMES_PER_GROUP;
 
 /** Compare the conversion of the treated group with the held-out group. */
 export const compareConversion = (treatment: GroupCounts, control: GroupCounts): LiftComparison => {

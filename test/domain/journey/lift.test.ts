@@ -136,6 +136,20 @@ describe('lift while conversion windows are open', () => {
     expect(lift.verdict).toMatch(/^too few customers to tell.*\(provisional: .*may still rise/);
   });
 
+  it('does not count a customer whose window is still open as one who did not convert', () => {
+    const closed = compareConversion({ entered: 1000, converted: 200 }, { entered: 40, converted: 5 });
+    const open = compareConversion(
+      { entered: 1000, converted: 200 },
+      { entered: 40, converted: 5, openWindows: 31 },
+    );
+
+    expect(closed.verdict).not.toMatch(/^too few/);
+    expect(open.significant).toBe(false);
+    expect(open.verdict).toMatch(
+      /^too few customers to tell: each group needs at least 5 who converted and 5 who did not \(provisional/,
+    );
+  });
+
   it('is provisional even before there is anything to compare', () => {
     const lift = compareConversion(
       { entered: 5, converted: 0, openWindows: 5 },
