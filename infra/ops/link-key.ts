@@ -2,7 +2,6 @@
 // Rotates the key that signs survey and unsubscribe links. See docs/operations.md, "Rotating the link-signing key".
 //   npm run link-key -- show|rotate [--stage prod] [--grace-days 730] [--revoke] [--dry-run]
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import {
   GetFunctionConfigurationCommand,
@@ -21,7 +20,7 @@ import {
   type SigningSecret,
 } from '../../shared/domain/links/keyring.js';
 import { StackOutput, stackNameFor } from '../stacks/outputs.js';
-import { runAsCommand } from './command.js';
+import { parseCommandLine, runAsCommand, runCommand, UsageError } from './command.js';
 import { readStackOutputs } from './stack-outputs.js';
 
 /**
@@ -49,10 +48,6 @@ Options:
   --region <region>      AWS region (default: the AWS_REGION / profile region)
 `;
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 export interface LinkKeyOptions {
   action: 'show' | 'rotate';
   stackName: string;
@@ -65,27 +60,16 @@ export interface LinkKeyOptions {
 
 /** The command line as options; throws UsageError with what is wrong. */
 export const parseLinkKeyArgs = (argv: string[]): LinkKeyOptions => {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        stage: { type: 'string', default: 'dev' },
-        'stack-name': { type: 'string' },
-        'secret-id': { type: 'string' },
-        'grace-days': { type: 'string' },
-        revoke: { type: 'boolean', default: false },
-        'dry-run': { type: 'boolean', default: false },
-        region: { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    stage: { type: 'string', default: 'dev' },
+    'stack-name': { type: 'string' },
+    'secret-id': { type: 'string' },
+    'grace-days': { type: 'string' },
+    revoke: { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
+    region: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  });
   if (values.help) throw new UsageError('');
   const action = positionals[0];
   if ((action !== 'show' && action !== 'rotate') || positionals.length > 1) {
@@ -204,28 +188,20 @@ export const linkKey = async (
 };
 
 /** The command: returns the exit code (0 done, 1 failed, 2 usage). */
-export const main = async (
+export const main = (
   argv: string[],
   makeClients: (region?: string) => LinkKeyClients,
   environment: LinkKeyEnvironment,
   print: (text: string) => void,
-): Promise<number> => {
-  let options: LinkKeyOptions;
-  try {
-    options = parseLinkKeyArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    print(`${error.message ? `${error.message}\n\n` : ''}${usage}`);
-    return 2;
-  }
-  try {
-    print((await linkKey(options, makeClients(options.region), environment)).join('\n'));
-    return 0;
-  } catch (error) {
-    print(`link-key ${options.action} failed: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  }
-};
+): Promise<number> =>
+  runCommand(argv, print, {
+    usage,
+    parse: parseLinkKeyArgs,
+    name: (options) => `link-key ${options.action}`,
+    run: async (options) => ({
+      text: (await linkKey(options, makeClients(options.region), environment)).join('\n'),
+    }),
+  });
 
 if (runAsCommand(import.meta.url)) {
   const makeClients = (region?: string): LinkKeyClients => {

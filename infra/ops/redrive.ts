@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 // Moves dead letters back once their cause is fixed. See docs/operations.md, "Redrive".
 //   npm run redrive -- --queue customer|ingest|invalid|wake|ses [--dry-run] [--stage prod]
-import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { StackOutput, stackNameFor } from '../stacks/outputs.js';
-import { runAsCommand } from './command.js';
+import { parseCommandLine, runAsCommand, runCommand, UsageError } from './command.js';
 import {
   eventFromIngestMessage,
   eventFromInvalidMessage,
@@ -44,10 +43,6 @@ Options:
   --region <region>      AWS region (default: the AWS_REGION / profile region)
 `;
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 export interface RedriveOptions {
   queue: RedriveQueue;
   dryRun: boolean;
@@ -72,31 +67,25 @@ const positive = (flag: string, value: string | undefined): number | undefined =
 
 /** The command line as options; throws UsageError with what is wrong. */
 export const parseRedriveArgs = (argv: string[]): RedriveOptions => {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        queue: { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-        stage: { type: 'string', default: 'dev' },
-        'stack-name': { type: 'string' },
-        'queue-url': { type: 'string' },
-        'destination-url': { type: 'string' },
-        'event-bus': { type: 'string' },
-        function: { type: 'string' },
-        max: { type: 'string' },
-        rate: { type: 'string' },
-        wait: { type: 'boolean', default: false },
-        region: { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseCommandLine(
+    argv,
+    {
+      queue: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      stage: { type: 'string', default: 'dev' },
+      'stack-name': { type: 'string' },
+      'queue-url': { type: 'string' },
+      'destination-url': { type: 'string' },
+      'event-bus': { type: 'string' },
+      function: { type: 'string' },
+      max: { type: 'string' },
+      rate: { type: 'string' },
+      wait: { type: 'boolean', default: false },
+      region: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    false,
+  );
   if (values.help) throw new UsageError('');
   const queue = values.queue;
   if (typeof queue !== 'string' || !(redriveQueues as readonly string[]).includes(queue)) {
@@ -192,28 +181,20 @@ export const formatReport = (queue: RedriveQueue, report: RedriveReport): string
 };
 
 /** The command: returns the exit code (0 all moved, 1 something failed, 2 usage). */
-export const main = async (
+export const main = (
   argv: string[],
   makeClients: (region?: string) => RedriveClients,
   print: (text: string) => void,
-): Promise<number> => {
-  let options: RedriveOptions;
-  try {
-    options = parseRedriveArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    print(`${error.message ? `${error.message}\n\n` : ''}${usage}`);
-    return 2;
-  }
-  try {
-    const report = await redrive(options, makeClients(options.region));
-    print(formatReport(options.queue, report));
-    return report.failures.length > 0 ? 1 : 0;
-  } catch (error) {
-    print(`redrive ${options.queue} failed: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  }
-};
+): Promise<number> =>
+  runCommand(argv, print, {
+    usage,
+    parse: parseRedriveArgs,
+    name: (options) => `redrive ${options.queue}`,
+    run: async (options) => {
+      const report = await redrive(options, makeClients(options.region));
+      return { text: formatReport(options.queue, report), failed: report.failures.length > 0 };
+    },
+  });
 
 if (runAsCommand(import.meta.url)) {
   const makeClients = (region?: string): RedriveClients => {

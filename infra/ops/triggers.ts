@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 // Completes the journey trigger items after an upgrade. See docs/operations.md, "Upgrading".
 //   npm run triggers -- complete [--stage prod]
-import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoJourneyStore } from '../../shared/adapters/dynamodb/journey-store.js';
 import { StackOutput, stackNameFor } from '../stacks/outputs.js';
-import { runAsCommand } from './command.js';
+import { parseCommandLine, runAsCommand, runCommand, UsageError } from './command.js';
 import { readStackOutputs } from './stack-outputs.js';
 
 export const usage = `Usage: npm run triggers -- complete [options]
@@ -24,10 +23,6 @@ Options:
   --region <region>      AWS region (default: the AWS_REGION / profile region)
 `;
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 export interface TriggersOptions {
   stackName: string;
   tableName?: string;
@@ -41,23 +36,12 @@ export interface TriggersClients {
 
 /** The command line as options; throws UsageError with what is wrong. */
 export const parseTriggersArgs = (argv: string[]): TriggersOptions => {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        stage: { type: 'string', default: 'dev' },
-        'stack-name': { type: 'string' },
-        table: { type: 'string' },
-        region: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    stage: { type: 'string', default: 'dev' },
+    'stack-name': { type: 'string' },
+    table: { type: 'string' },
+    region: { type: 'string' },
+  });
   if (positionals.length !== 1 || positionals[0] !== 'complete') {
     throw new UsageError(positionals.length === 0 ? '' : `unknown action: ${positionals.join(' ')}`);
   }
@@ -97,27 +81,19 @@ export const completeTriggers = async (
 };
 
 /** The command: returns the exit code (0 done, 1 failed, 2 usage). */
-export const main = async (
+export const main = (
   argv: string[],
   makeClients: (region?: string) => TriggersClients,
   print: (text: string) => void,
-): Promise<number> => {
-  let options: TriggersOptions;
-  try {
-    options = parseTriggersArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    print(`${error.message ? `${error.message}\n\n` : ''}${usage}`);
-    return 2;
-  }
-  try {
-    print((await completeTriggers(options, makeClients(options.region))).join('\n'));
-    return 0;
-  } catch (error) {
-    print(`triggers complete failed: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  }
-};
+): Promise<number> =>
+  runCommand(argv, print, {
+    usage,
+    parse: parseTriggersArgs,
+    name: () => 'triggers complete',
+    run: async (options) => ({
+      text: (await completeTriggers(options, makeClients(options.region))).join('\n'),
+    }),
+  });
 
 if (runAsCommand(import.meta.url)) {
   const makeClients = (region?: string): TriggersClients => {
