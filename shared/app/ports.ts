@@ -249,6 +249,15 @@ export type Channel = 'email' | 'sms';
  * *watches* an address once, and every later suppression of it marks the partitions of its watchers
  * (docs/decisions/0071-suppression-marks-in-the-customer-partition.md).
  */
+/** An address to suppress, why and when; `unwatch` names a customer who stops watching it. */
+export interface SuppressionEntry {
+  channel: Channel;
+  address: string;
+  reason: string;
+  at: string;
+  unwatch?: string;
+}
+
 export interface SuppressionList {
   /** The reason an address is suppressed, or null when it may be contacted. */
   reasonFor(channel: Channel, address: string): Promise<string | null>;
@@ -256,13 +265,7 @@ export interface SuppressionList {
    * Suppress an address and mark it in the partition of every customer watching it. `unwatch`: a
    * customer who stops watching it at the same time (one being erased), so no link to them is kept.
    */
-  suppress(entry: {
-    channel: Channel;
-    address: string;
-    reason: string;
-    at: string;
-    unwatch?: string;
-  }): Promise<void>;
+  suppress(entry: SuppressionEntry): Promise<void>;
   /**
    * Make the customer a watcher of the address and mark its state in their partition; returns the
    * reason it is suppressed now, or null. Needed once per address a customer has: from then on the

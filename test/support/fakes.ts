@@ -17,6 +17,7 @@ import type {
   OutgoingSms,
   Profile,
   SmsSender,
+  SuppressionEntry,
   SuppressionList,
   SuppressionMarks,
   SurveyAnswer,
@@ -25,6 +26,7 @@ import type {
   WakeScheduler,
 } from '../../shared/app/ports.js';
 import { ConflictError } from '../../shared/domain/errors.js';
+import { normaliseAddress } from '../../shared/domain/guards/send.js';
 import type { Journey } from '../../shared/domain/journey/definition.js';
 import type { Instance } from '../../shared/domain/journey/instance.js';
 
@@ -212,16 +214,10 @@ export class MemorySuppressionList implements SuppressionList {
 
   async reasonFor(channel: Channel, address: string): Promise<string | null> {
     this.lookups += 1;
-    return this.entries.get(`${channel}#${address.trim().toLowerCase()}`) ?? null;
+    return this.entries.get(`${channel}#${normaliseAddress(address)}`) ?? null;
   }
-  async suppress(entry: {
-    channel: Channel;
-    address: string;
-    reason: string;
-    at: string;
-    unwatch?: string;
-  }): Promise<void> {
-    const key = `${entry.channel}#${entry.address.trim().toLowerCase()}`;
+  async suppress(entry: SuppressionEntry): Promise<void> {
+    const key = `${entry.channel}#${normaliseAddress(entry.address)}`;
     this.entries.set(key, entry.reason);
     if (entry.unwatch) this.watchers.get(key)?.delete(entry.unwatch);
     for (const customerId of this.watchers.get(key) ?? [])
@@ -229,25 +225,25 @@ export class MemorySuppressionList implements SuppressionList {
   }
   async watch(customerId: string, channel: Channel, address: string): Promise<string | null> {
     this.watches += 1;
-    const key = `${channel}#${address.trim().toLowerCase()}`;
+    const key = `${channel}#${normaliseAddress(address)}`;
     this.watchers.set(key, (this.watchers.get(key) ?? new Set<string>()).add(customerId));
     const reason = this.entries.get(key) ?? null;
     this.mark(customerId, channel, address, reason);
     return reason;
   }
   async lift(channel: Channel, address: string): Promise<boolean> {
-    const key = `${channel}#${address.trim().toLowerCase()}`;
+    const key = `${channel}#${normaliseAddress(address)}`;
     if (!this.entries.delete(key)) return false;
     for (const customerId of this.watchers.get(key) ?? []) {
       const marks = this.customers?.marks.get(customerId)?.[channel];
-      if (marks) delete marks[address.trim().toLowerCase()];
+      if (marks) delete marks[normaliseAddress(address)];
     }
     return true;
   }
   private mark(customerId: string, channel: Channel, address: string, reason: string | null): void {
     if (!this.customers) return;
     const marks = this.customers.marks.get(customerId) ?? {};
-    const normalised = address.trim().toLowerCase();
+    const normalised = normaliseAddress(address);
     const current = marks[channel]?.[normalised];
     marks[channel] = { ...marks[channel], [normalised]: current ?? reason };
     this.customers.marks.set(customerId, marks);

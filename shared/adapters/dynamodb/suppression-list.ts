@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Channel, SuppressionList } from '../../app/ports.js';
+import type { Channel, SuppressionEntry, SuppressionList } from '../../app/ports.js';
 import { normaliseAddress } from '../../domain/guards/send.js';
 import type { TableOptions } from './client.js';
 import { isConditionalCheckFailed } from './conditions.js';
@@ -46,13 +46,7 @@ export class DynamoSuppressionList implements SuppressionList {
     return result.Item ? (parseItem(SuppressionItem, result.Item, 'suppression').reason ?? null) : null;
   }
 
-  async suppress(entry: {
-    channel: Channel;
-    address: string;
-    reason: string;
-    at: string;
-    unwatch?: string;
-  }): Promise<void> {
+  async suppress(entry: SuppressionEntry): Promise<void> {
     const address = normaliseAddress(entry.address);
     const key = { pk: suppressionPk(entry.channel, address), sk: suppressionSk };
     const updated = await this.doc.send(
