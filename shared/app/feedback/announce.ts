@@ -1,10 +1,8 @@
+import { correlationOf } from '../../domain/journey/interpreter.js';
 import type { Clock, CustomerStore, DeliveryOutcome, DeliveryStatus, EventPublisher } from '../ports.js';
 import { FEEDBACK_DETAIL_TYPES } from './delivery-status.js';
 
 export const FEEDBACK_SOURCE = 'careflow';
-
-/** The correlation fields of a run, as the interpreter copies them into emitted events. */
-const CORRELATION_FIELDS = ['orderId', 'ticketId', 'caseId', 'surveyId'] as const;
 
 export interface AnnounceDeps {
   clock: Clock;
@@ -29,7 +27,7 @@ export const announceFeedback = async (
   const detailType = FEEDBACK_DETAIL_TYPES[status];
   if (!detailType || !outcome.firstOfKind) return null;
   const { message } = outcome;
-  const correlation = await correlationOf(deps, message.customerId, message.instanceId);
+  const correlation = await runCorrelation(deps, message.customerId, message.instanceId);
   await deps.events.publish([
     {
       source: FEEDBACK_SOURCE,
@@ -54,18 +52,12 @@ export const announceFeedback = async (
 };
 
 /** The run's correlation fields, so `waitForEvent` with `correlate: "orderId"` can wait for the event. */
-const correlationOf = async (
+const runCorrelation = async (
   deps: AnnounceDeps,
   customerId: string,
   instanceId: string,
 ): Promise<Record<string, unknown>> => {
   const state = await deps.customers.load(customerId);
   const instance = state.instances.find((i) => i.instanceId === instanceId);
-  if (!instance) return {};
-  const correlation: Record<string, unknown> = {};
-  for (const key of CORRELATION_FIELDS) {
-    const value = instance.lastEvent?.detail[key] ?? instance.trigger.detail[key];
-    if (value !== undefined) correlation[key] = value;
-  }
-  return correlation;
+  return instance ? correlationOf(instance) : {};
 };

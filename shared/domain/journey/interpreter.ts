@@ -461,14 +461,22 @@ export const branchView = (
   profile,
 });
 
-const emittedDetail = (journey: Journey, instance: Instance, extra: Record<string, unknown> | undefined) => {
+/** The fields that tie a run to its order, ticket, case or survey, as events about the run carry them. */
+const CORRELATION_FIELDS = ['orderId', 'ticketId', 'caseId', 'surveyId'] as const;
+
+/** The run's correlation fields, from its latest event or else its trigger. */
+export const correlationOf = (instance: Instance): Record<string, unknown> => {
   const correlation: Record<string, unknown> = {};
-  for (const key of ['orderId', 'ticketId', 'caseId', 'surveyId']) {
+  for (const key of CORRELATION_FIELDS) {
     const value = instance.lastEvent?.detail[key] ?? instance.trigger.detail[key];
     if (value !== undefined) correlation[key] = value;
   }
+  return correlation;
+};
+
+const emittedDetail = (journey: Journey, instance: Instance, extra: Record<string, unknown> | undefined) => {
   return {
-    ...correlation,
+    ...correlationOf(instance),
     ...extra,
     customerId: instance.customerId,
     journeyId: journey.id,
