@@ -109,11 +109,12 @@ export class JourneyCatalog {
     const skip = (journey: string, problem: unknown) => this.skip(journey, problem);
     const triggers = (await this.store.listTriggers?.(skip)) ?? (await this.fullRead(skip));
     const index = new PatternIndex<VersionRef>((id, problem) => this.misfiled(id, problem));
-    for (const { id, version, trigger, filing } of triggers) {
+    // Each trigger is its own value (a VersionRef): no object more per trigger at a cold start.
+    for (const ref of triggers) {
       try {
-        index.addFiled(id, trigger, filing, { id, version });
+        index.addFiled(ref.id, ref.trigger, ref.filing, ref);
       } catch (problem) {
-        skip(id, problem);
+        skip(ref.id, problem);
       }
     }
     this.index = index;
