@@ -1,10 +1,8 @@
 import { ValidationError } from '../domain/errors.js';
 import type { Journey } from '../domain/journey/definition.js';
 import { PatternIndex } from '../domain/pattern/index.js';
+import { loadCatalogSnapshot, type VersionRef } from './catalog-snapshot.js';
 import type { Clock, JourneyStore, JourneyTrigger, Logger } from './ports.js';
-
-/** A journey at one version, as the trigger index files it. */
-type VersionRef = Pick<JourneyTrigger, 'id' | 'version'>;
 
 const keyOf = ({ id, version }: VersionRef): string => `${id}@${version}`;
 
@@ -12,6 +10,9 @@ const keyOf = ({ id, version }: VersionRef): string => `${id}@${version}`;
  * The published journeys' triggers, compiled once into an index and cached per container.
  * Refreshed after `ttlMs`, so a newly published journey takes effect within that time; a store
  * with a catalog stamp is asked for that first, and the triggers are read again only when it moved.
+ * A store that keeps a snapshot of the index for that stamp is read for it, and the index loaded
+ * from it without filing each trigger (decision 0082); the catalog falls back to the triggers when
+ * the snapshot is missing (not written yet for this stamp) or cannot be loaded.
  * A store that keeps the triggers apart (`listTriggers`) is read for those only, and a journey's
  * version is read the first time an event matches it, then kept (versions are immutable); other
  * stores are read in full (`listPublished`).
@@ -106,6 +107,34 @@ export class JourneyCatalog {
       this.loadedAt = now;
       return this.index;
     }
+    const index = (stamp !== undefined && (await this.fromSnapshot(stamp))) || (await this.fromTriggers());
+    this.index = index;
+    this.unreadable = new Set();
+    this.loadedAt = now;
+    this.stamp = stamp;
+    return index;
+  }
+
+  /** The index as the store's snapshot for the stamp has it; undefined when there is none, or it cannot be loaded. */
+  private async fromSnapshot(stamp: number): Promise<PatternIndex<VersionRef> | undefined> {
+    try {
+      const text = await this.store.catalogSnapshot?.(stamp);
+      if (text === undefined) return undefined;
+      const { index, leftOut } = loadCatalogSnapshot(text, (id, problem) => this.misfiled(id, problem));
+      for (const { journey, problem } of leftOut) this.skip(journey, problem);
+      return index;
+    } catch (problem) {
+      // A stored snapshot this release cannot read is only a lost shortcut; a failed read is retried.
+      if (!(problem instanceof ValidationError)) throw problem;
+      this.logger?.warn('catalog snapshot not loaded: filing the triggers instead', {
+        stamp,
+        problem: problem instanceof Error ? problem.message : String(problem),
+      });
+      return undefined;
+    }
+  }
+
+  private async fromTriggers(): Promise<PatternIndex<VersionRef>> {
     const skip = (journey: string, problem: unknown) => this.skip(journey, problem);
     const triggers = (await this.store.listTriggers?.(skip)) ?? (await this.fullRead(skip));
     const index = new PatternIndex<VersionRef>((id, problem) => this.misfiled(id, problem));
@@ -117,10 +146,6 @@ export class JourneyCatalog {
         skip(ref.id, problem);
       }
     }
-    this.index = index;
-    this.unreadable = new Set();
-    this.loadedAt = now;
-    this.stamp = stamp;
     return index;
   }
 

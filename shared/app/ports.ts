@@ -88,6 +88,11 @@ export interface JourneyStore {
    * whose cache expired reads it, and reloads only when it moved; without it, it always reloads.
    */
   catalogStamp?(): Promise<number>;
+  /**
+   * Optional: the catalog's trigger index as made when the stamp moved to `stamp`
+   * (`catalogSnapshotText`, decision 0082); undefined when none was kept for that stamp.
+   */
+  catalogSnapshot?(stamp: number): Promise<string | undefined>;
   /** One published version, kept for as long as instances may run on it. */
   getVersion(id: string, version: number): Promise<Journey | undefined>;
   /** Publish a version: it becomes the current one and is kept under its number. */

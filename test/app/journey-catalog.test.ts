@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryJourneyStore } from '../../shared/adapters/memory/journey-store.js';
+import { catalogSnapshotText } from '../../shared/app/catalog-snapshot.js';
 import { JourneyCatalog } from '../../shared/app/journey-catalog.js';
 import type { Logger } from '../../shared/app/ports.js';
 import { ValidationError } from '../../shared/domain/errors.js';
@@ -161,5 +162,75 @@ describe('journey catalog', () => {
     expect(matched).toEqual([berlin]);
     expect(store.fullReads).toBe(1);
     expect(store.versionsRead).toEqual([]);
+  });
+});
+
+/** A store that keeps an index snapshot for its stamp, as the DynamoDB store does (decision 0082). */
+class SnapshotStore extends CountingStore {
+  triggerReads = 0;
+
+  constructor(
+    journeys: readonly Journey[],
+    private readonly snapshot: string | undefined,
+  ) {
+    super(journeys);
+  }
+
+  async catalogStamp(): Promise<number> {
+    return 7;
+  }
+
+  async catalogSnapshot(stamp: number): Promise<string | undefined> {
+    return stamp === 7 ? this.snapshot : undefined;
+  }
+
+  override async listTriggers(): ReturnType<MemoryJourneyStore['listTriggers']> {
+    this.triggerReads += 1;
+    return super.listTriggers();
+  }
+}
+
+describe('journey catalog from an index snapshot', () => {
+  const shoes = ofShop('shoes', 'shop-1');
+  const boots = ofShop('boots', 'shop-2');
+
+  it('matches the journeys of the snapshot at their versions, reading no trigger', async () => {
+    const store = new SnapshotStore([shoes, boots], catalogSnapshotText([shoes, boots]));
+    const catalog = new JourneyCatalog(store, clock);
+
+    expect((await catalog.triggeredBy(orderIn('shop-2'))).map((j) => j.id)).toEqual(['boots']);
+    expect(store.versionsRead).toEqual(['boots@1']);
+    expect(store.triggerReads).toBe(0);
+  });
+
+  it('logs the triggers the snapshot left out, each time it loads it', async () => {
+    const broken = { id: 'broken', version: 1, trigger: '{"detail":' };
+    const store = new SnapshotStore([shoes], catalogSnapshotText([shoes, broken]));
+    const { errors, logger } = errorLog();
+    const catalog = new JourneyCatalog(store, clock, 60_000, logger);
+
+    expect((await catalog.triggeredBy(orderIn('shop-1'))).map((j) => j.id)).toEqual(['shoes']);
+    expect(errors).toEqual([
+      ['journey left out: it cannot be read', { journey: 'broken', problem: 'pattern is not valid JSON' }],
+    ]);
+  });
+
+  it.each([
+    ['not JSON', '{"versions":'],
+    ['of another format', JSON.stringify({ versions: [], leftOut: [], index: { format: 99 } })],
+  ])('files the triggers instead of a snapshot %s, and says so', async (_, text) => {
+    const store = new SnapshotStore([shoes], text);
+    const warnings: unknown[] = [];
+    const logger: Logger = { debug() {}, info() {}, warn: (...args) => warnings.push(args), error() {} };
+    const catalog = new JourneyCatalog(store, clock, 60_000, logger);
+
+    expect((await catalog.triggeredBy(orderIn('shop-1'))).map((j) => j.id)).toEqual(['shoes']);
+    expect(store.triggerReads).toBe(1);
+    expect(warnings).toEqual([
+      [
+        'catalog snapshot not loaded: filing the triggers instead',
+        { stamp: 7, problem: expect.stringContaining('snapshot') },
+      ],
+    ]);
   });
 });

@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { esbuildOptions } from '../../infra/stacks/bundling.js';
+import { catalogSnapshotText } from '../../shared/app/catalog-snapshot.js';
 import {
   compilePattern,
   type EventPattern,
@@ -359,6 +361,20 @@ const coldBuilds = async (): Promise<{ label: string; cpu: number; wall: number;
       })),
     );
     const firstEvents = write('events.json', events.slice(0, FIRST_EVENTS));
+    const built = new PatternIndex<number>();
+    list.forEach((pattern, n) => {
+      built.add(`journey-${n}`, JSON.parse(JSON.stringify(pattern)), n);
+    });
+    const snapshot = write('snapshot.json', built.snapshot());
+    const catalogSnapshot = join(dir, 'catalog-snapshot.gz');
+    writeFileSync(
+      catalogSnapshot,
+      gzipSync(
+        catalogSnapshotText(
+          list.map((pattern, n) => ({ id: `journey-${n}`, version: 1, trigger: JSON.stringify(pattern) })),
+        ),
+      ),
+    );
     const filed = write('items-filed.json', [
       { pk: 'JOURNEY#TRIGGERS', sk: '#COMPLETE', type: 'journeyTriggersComplete' },
       ...list.map((pattern, n) => triggerItem(pattern, n, true)),
@@ -388,6 +404,12 @@ const coldBuilds = async (): Promise<{ label: string; cpu: number; wall: number;
         args: [triggers, 'filings', firstEvents],
       },
       {
+        label:
+          'index, from the catalog snapshot (`fromSnapshot`: one `JSON.parse`; each trigger made when an event first reaches it)',
+        probe: index,
+        args: [snapshot, 'snapshot', firstEvents],
+      },
+      {
         label: 'catalog first load, trigger items without filings (read each item, then `add`)',
         probe: catalog,
         args: [unfiled],
@@ -396,6 +418,11 @@ const coldBuilds = async (): Promise<{ label: string; cpu: number; wall: number;
         label: 'catalog first load, trigger items with filings (read each item, then `addFiled`)',
         probe: catalog,
         args: [filed],
+      },
+      {
+        label: 'catalog first load, from the index snapshot (read one item, gunzip, load)',
+        probe: catalog,
+        args: [filed, catalogSnapshot],
       },
     ];
     const samples = ways.map(() => [] as ColdBuild[]);

@@ -70,6 +70,14 @@ export const JourneyTriggerItem = z.object({
   filing: z.string().optional(),
 });
 
+/** One part of the catalog's index snapshot (decision 0082): gzip-compressed JSON text. */
+export const CatalogSnapshotPart = z.object({
+  stamp: z.number().int().nonnegative(),
+  part: z.number().int().nonnegative(),
+  parts: z.number().int().positive(),
+  data: z.instanceof(Uint8Array),
+});
+
 /** The item's key, for error messages. */
 export const describeKey = (item: Record<string, unknown>): string =>
   `${String(item.pk)} / ${String(item.sk)}`;

@@ -9,10 +9,12 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { catalogSnapshotText } from '../../app/catalog-snapshot.js';
 import type { JourneyAdminStore, JourneyState, JourneyTrigger, PublishedJourney } from '../../app/ports.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import { Journey } from '../../domain/journey/definition.js';
 import { PatternIndex } from '../../domain/pattern/index.js';
+import { readCatalogSnapshot, writeCatalogSnapshot } from './catalog-snapshots.js';
 import { queryAll, type TableOptions } from './client.js';
 import { isConditionalCheckFailed, setExpression } from './conditions.js';
 import {
@@ -93,9 +95,9 @@ export class DynamoJourneyStore implements JourneyAdminStore {
   /** Whether this store saw the trigger items complete (they stay so). */
   private triggersComplete = false;
 
-  constructor(options: TableOptions) {
-    this.doc = options.doc;
-    this.tableName = options.tableName;
+  constructor(private readonly table: TableOptions) {
+    this.doc = table.doc;
+    this.tableName = table.tableName;
   }
 
   /** The journeys that admit new customers (state `active`), current version. */
@@ -198,17 +200,44 @@ export class DynamoJourneyStore implements JourneyAdminStore {
     return parseItem(CatalogStampItem, result.Item ?? {}, 'catalog stamp').changes;
   }
 
-  /** Move the catalog stamp on, after the change it announces is written (a reader that sees it sees the change). */
+  async catalogSnapshot(stamp: number): Promise<string | undefined> {
+    return readCatalogSnapshot(this.table, stamp);
+  }
+
+  /**
+   * Move the catalog stamp on, after the change it announces is written (a reader that sees it sees
+   * the change), then keep the index snapshot for the new stamp (decision 0082). The triggers are
+   * read after the stamp moved, so the snapshot holds every change announced up to it: a change
+   * written before its own stamp move is committed before this read.
+   */
   private async touchCatalog(): Promise<void> {
-    await this.doc.send(
+    const moved = await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: catalogStampKey,
         UpdateExpression: 'ADD #changes :one SET #type = :type',
         ExpressionAttributeNames: { '#changes': 'changes', '#type': 'type' },
         ExpressionAttributeValues: { ':one': 1, ':type': ItemType.catalogStamp },
+        ReturnValues: 'UPDATED_NEW',
       }),
     );
+    await this.keepSnapshot(parseItem(CatalogStampItem, moved.Attributes ?? {}, 'catalog stamp').changes);
+  }
+
+  /**
+   * Make the catalog's index snapshot again for the current stamp, from the trigger items as they
+   * are now (an operator's command: after an upgrade, or after editing trigger items by hand).
+   * Returns the stamp, or undefined when the trigger items are not complete yet (no snapshot then).
+   */
+  async refreshCatalogSnapshot(): Promise<number | undefined> {
+    const stamp = await this.catalogStamp();
+    return (await this.keepSnapshot(stamp)) ? stamp : undefined;
+  }
+
+  private async keepSnapshot(stamp: number): Promise<boolean> {
+    const triggers = await this.listTriggers();
+    if (triggers) await writeCatalogSnapshot(this.table, stamp, catalogSnapshotText(triggers));
+    return triggers !== undefined;
   }
 
   async getVersion(id: string, version: number): Promise<Journey | undefined> {

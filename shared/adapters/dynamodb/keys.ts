@@ -29,7 +29,19 @@ export const publishedSk = (journeyId: string): string => journeyId;
  * One item whose `changes` counter moves on with every publish and state change of any journey:
  * the engine's catalog reads it, not every journey, to learn whether to reload.
  */
-export const catalogStampKey = { pk: 'CATALOG', sk: 'STAMP' } as const;
+export const catalogPk = 'CATALOG';
+export const catalogStampKey = { pk: catalogPk, sk: 'STAMP' } as const;
+
+/**
+ * The parts of the catalog's index snapshot made when the stamp moved to `stamp` (decision 0082),
+ * beside the stamp: its JSON text gzip-compressed, cut into parts that fit an item. Zero-padded,
+ * so that the parts of one stamp sort in order and older stamps sort first.
+ */
+export const catalogSnapshotPrefix = 'INDEX#';
+export const catalogSnapshotStampPrefix = (stamp: number): string =>
+  `${catalogSnapshotPrefix}${String(stamp).padStart(12, '0')}#`;
+export const catalogSnapshotSk = (stamp: number, part: number): string =>
+  `${catalogSnapshotStampPrefix(stamp)}${String(part).padStart(4, '0')}`;
 
 /**
  * Partition of the trigger items: one small item per journey that admits new customers (active),
@@ -60,6 +72,7 @@ export const ItemType = {
   publishedJourney: 'publishedJourney',
   journeyVersion: 'journeyVersion',
   catalogStamp: 'catalogStamp',
+  catalogSnapshot: 'catalogSnapshot',
   journeyTrigger: 'journeyTrigger',
   journeyTriggersComplete: 'journeyTriggersComplete',
 } as const;

@@ -3,6 +3,15 @@ import { type CompiledNode, compilePattern, compileTerm, matchNode, patternTerms
 import { compileConditions, conditionsKey, type ValueTest } from './conditions.js';
 import { chooseKeys, keyValues, type PathSlot, slotBelow } from './keys.js';
 import { FAIL, type FlatCheck, flatten, type Leaf, PASS, runCheck, UNSURE } from './leaves.js';
+import {
+  type IndexSnapshot,
+  isIndexSnapshot,
+  isStoredEdge,
+  isStoredNode,
+  SNAPSHOT_FORMAT,
+  type StoredEdge,
+  type StoredNode,
+} from './snapshot.js';
 import type { Term } from './terms.js';
 import { appended, childOf, type Edge, newNode, type TrieNode } from './trie.js';
 import type { Condition, EventPattern, Scalar } from './types.js';
@@ -65,6 +74,16 @@ export interface TermRef<T> {
   node: CompiledNode | undefined;
 }
 
+/** What an index loaded from a snapshot has not yet turned into entries (see `fromSnapshot`). */
+interface Loaded<T> {
+  snapshot: IndexSnapshot;
+  valueFor: (id: string, position: number) => T;
+  /** The snapshot's paths, as the index's path slots. */
+  slots: PathSlot[];
+  /** The entries made so far, by position in the snapshot. */
+  entries: (Entry<T> | undefined)[];
+}
+
 const runChecks = <T>(ref: TermRef<T>, event: unknown): number => {
   if (ref.check === undefined) return PASS;
   let outcome = runCheck(ref.check, event);
@@ -106,6 +125,8 @@ export class PatternIndex<T> {
   private found: Entry<T>[] = [];
   /** Entries added with a filing that proved wrong during the current `match`. */
   private misfiled: Entry<T>[] = [];
+  /** The snapshot the index was loaded from, until all of it is made into entries and nodes. */
+  private loaded: Loaded<T> | undefined;
 
   /**
    * `onMisfiled` hears of every pattern added with a stored filing that was not its own, once an
@@ -116,16 +137,18 @@ export class PatternIndex<T> {
 
   /** How many patterns the index holds. */
   get size(): number {
-    return this.entries.size;
+    return this.loaded ? this.loaded.snapshot.ids.length : this.entries.size;
   }
 
   has(id: string): boolean {
+    this.materialize();
     return this.entries.has(id);
   }
 
   /** Add a pattern, replacing any pattern under the same id; throws ValidationError on a bad pattern. */
   add(id: string, pattern: EventPattern, value: T): void {
     const terms = patternTerms(pattern);
+    this.materialize();
     this.remove(id);
     const entry = this.newEntry(id, pattern, value, terms.length, false);
     for (let t = 0; t < terms.length; t++) {
@@ -160,6 +183,7 @@ export class PatternIndex<T> {
       this.add(id, parsedPattern(pattern), value);
       return;
     }
+    this.materialize();
     this.remove(id);
     const entry = this.newEntry(id, pattern, value, usable.length - 1, true);
     for (let t = 1; t < usable.length; t++) {
@@ -184,6 +208,168 @@ export class PatternIndex<T> {
       return keys.length === 0 ? null : keys.map((key): FiledKey => [...key.slot.keys, keyValues(key)]);
     });
     return [FILING_FORMAT, ...terms];
+  }
+
+  /**
+   * Everything the index holds, as plain data for `fromSnapshot`. Every pattern must have been
+   * checked: one added from a stored filing that no event has reached yet makes it throw, as its
+   * filing would be carried over unchecked.
+   */
+  snapshot(): IndexSnapshot {
+    this.materialize();
+    const entries = [...this.entries.values()].sort((a, b) => a.seq - b.seq);
+    const position = new Map<Entry<T>, number>();
+    let patterns = '';
+    const ends: number[] = [];
+    entries.forEach((entry, p) => {
+      if (entry.filed && entry.terms.some((ref) => ref.leaves === undefined))
+        throw new Error(`pattern ${entry.id} was added from a stored filing not checked yet`);
+      position.set(entry, p);
+      patterns += typeof entry.pattern === 'string' ? entry.pattern : JSON.stringify(entry.pattern);
+      ends.push(patterns.length);
+    });
+    const pairs = (refs: TermRef<T>[]): number[] =>
+      refs.flatMap((ref) => [position.get(ref.entry) as number, ref.index]);
+    const paths: string[][] = [];
+    const pathOf = new Map<PathSlot, number>();
+    const store = (node: TrieNode<T>): StoredNode => {
+      const refs = node.refs === undefined ? [] : Array.isArray(node.refs) ? node.refs : [node.refs];
+      const edges = (node.edges ?? []).map((edge): StoredEdge => {
+        let path = pathOf.get(edge.slot);
+        if (path === undefined) {
+          path = paths.push(edge.slot.keys) - 1;
+          pathOf.set(edge.slot, path);
+        }
+        const children = edge.children
+          ? [...edge.children]
+          : [[edge.value, edge.child as TrieNode<T>] as const];
+        return [path, children.map(([value]) => value), children.map(([, child]) => store(child))];
+      });
+      return [refs.length > 0 ? pairs(refs) : 0, edges.length > 0 ? edges : 0];
+    };
+    const root = store(this.root);
+    return {
+      format: SNAPSHOT_FORMAT,
+      filing: FILING_FORMAT,
+      ids: entries.map((entry) => entry.id),
+      patterns,
+      ends,
+      terms: entries.map((entry) => entry.terms.length),
+      paths,
+      fallback: pairs(this.fallback),
+      root,
+    };
+  }
+
+  /**
+   * An index as `snapshot` described it, loaded without any work per pattern (decision 0082): a
+   * trie node is made from the snapshot when a match first reaches it, and a pattern's entry (and
+   * its value, from `valueFor`) when a match first reaches one of its nodes. Changing the index
+   * (`add`, `addFiled`, `remove`), or asking `has`, makes the rest at once. Throws ValidationError
+   * when the value is not a snapshot this release can load.
+   */
+  static fromSnapshot<T>(
+    snapshot: unknown,
+    valueFor: (id: string, position: number) => T,
+    onMisfiled?: (id: string, problem: Error | undefined) => void,
+  ): PatternIndex<T> {
+    if (!isIndexSnapshot(snapshot, FILING_FORMAT)) {
+      throw new ValidationError('not an index snapshot this release can load', [
+        { path: '', message: `must be an index snapshot of format ${SNAPSHOT_FORMAT}` },
+      ]);
+    }
+    const index = new PatternIndex<T>(onMisfiled);
+    const slots = snapshot.paths.map((keys) => keys.reduce(slotBelow, index.paths));
+    index.loaded = { snapshot, valueFor, slots, entries: new Array(snapshot.ids.length) };
+    index.seq = snapshot.ids.length;
+    index.root.stored = snapshot.root;
+    const { fallback } = snapshot;
+    for (let k = 0; k < fallback.length; k += 2) {
+      const ref = index.storedTerm(fallback[k], fallback[k + 1]);
+      ref.entry.fallback = true;
+      index.fallback.push(ref);
+    }
+    return index;
+  }
+
+  /** The alternative of the pattern at `position` in the snapshot, its entry made on first use. */
+  private storedTerm(position: number | undefined, term: number | undefined): TermRef<T> {
+    const loaded = this.loaded as Loaded<T>;
+    const { ids, ends, terms, patterns } = loaded.snapshot;
+    let entry = loaded.entries[position as number];
+    if (entry === undefined) {
+      const id = ids[position as number];
+      const count = terms[position as number];
+      if (typeof id !== 'string' || typeof count !== 'number' || count < 1)
+        throw malformed(`pattern ${position}`);
+      const start = position === 0 ? 0 : (ends[(position as number) - 1] as number);
+      entry = {
+        id,
+        value: loaded.valueFor(id, position as number),
+        seq: (position as number) + 1,
+        stamp: 0,
+        pattern: patterns.slice(start, ends[position as number]),
+        terms: new Array<TermRef<T>>(count),
+        fallback: false,
+        filed: false,
+      };
+      for (let t = 0; t < count; t++) entry.terms[t] = newRef(entry, t);
+      loaded.entries[position as number] = entry;
+    }
+    const ref = entry.terms[term as number];
+    if (ref === undefined) throw malformed(`alternative ${term} of pattern ${entry.id}`);
+    return ref;
+  }
+
+  /** Make a node loaded from a snapshot: the alternatives filed there, and its edges with their children still stored. */
+  private hydrate(node: TrieNode<T>): void {
+    const stored = node.stored;
+    node.stored = undefined;
+    if (!isStoredNode(stored)) throw malformed('a trie node');
+    const [alternatives, edges] = stored;
+    if (alternatives !== 0) {
+      for (let k = 0; k < alternatives.length; k += 2) {
+        const ref = this.storedTerm(alternatives[k], alternatives[k + 1]);
+        node.refs =
+          node.refs === undefined ? ref : appended(Array.isArray(node.refs) ? node.refs : [node.refs], ref);
+        ref.at = ref.at === undefined ? node : Array.isArray(ref.at) ? [...ref.at, node] : [ref.at, node];
+      }
+    }
+    if (edges !== 0) node.edges = edges.map((edge) => this.storedEdge(node, edge));
+  }
+
+  private storedEdge(node: TrieNode<T>, stored: unknown): Edge<T> {
+    const slot = isStoredEdge(stored) ? (this.loaded as Loaded<T>).slots[stored[0]] : undefined;
+    if (!slot || !isStoredEdge(stored)) throw malformed('a trie edge');
+    const [, values, children] = stored;
+    const edge: Edge<T> = { slot, value: values[0] as Scalar, child: undefined, children: undefined };
+    const nodes = children.map((child, i) => {
+      const made = newNode(node, edge, values[i] as Scalar);
+      made.stored = child;
+      return made;
+    });
+    if (nodes.length === 1) edge.child = nodes[0];
+    else edge.children = new Map(values.map((value, i) => [value, nodes[i] as TrieNode<T>]));
+    return edge;
+  }
+
+  /** Make whatever of the snapshot the index was loaded from is still stored, before it changes. */
+  private materialize(): void {
+    const loaded = this.loaded;
+    if (!loaded) return;
+    const pending = [this.root];
+    for (let node = pending.pop(); node; node = pending.pop()) {
+      if (node.stored !== undefined) this.hydrate(node);
+      for (const edge of node.edges ?? []) {
+        if (edge.child) pending.push(edge.child);
+        if (edge.children) pending.push(...edge.children.values());
+      }
+    }
+    for (let p = 0; p < loaded.snapshot.ids.length; p++) {
+      const { entry } = this.storedTerm(p, 0);
+      this.entries.set(entry.id, entry);
+    }
+    this.loaded = undefined;
   }
 
   private newEntry(
@@ -217,16 +403,7 @@ export class PatternIndex<T> {
 
   /** File alternative `t` of the entry at the trie nodes, or on the fallback list when there are none. */
   private file(entry: Entry<T>, t: number, nodes: TrieNode<T>[] | undefined): void {
-    const ref: TermRef<T> = {
-      entry,
-      shared: entry.terms.length > 1,
-      stamp: 0,
-      index: t,
-      at: undefined,
-      check: undefined,
-      leaves: undefined,
-      node: undefined,
-    };
+    const ref = newRef(entry, t);
     entry.terms[t] = ref;
     if (nodes === undefined) {
       entry.fallback = true;
@@ -247,6 +424,7 @@ export class PatternIndex<T> {
 
   /** Remove the pattern filed under `id`; tells whether there was one. */
   remove(id: string): boolean {
+    this.materialize();
     const entry = this.entries.get(id);
     if (!entry) return false;
     for (const ref of entry.terms) {
@@ -422,6 +600,7 @@ export class PatternIndex<T> {
   private visit(node: TrieNode<T>, clean: boolean): void {
     if (node.stamp === this.epoch) return;
     node.stamp = this.epoch;
+    if (node.stored !== undefined) this.hydrate(node);
     const refs = node.refs;
     if (refs !== undefined) {
       if (Array.isArray(refs)) for (const ref of refs) this.check(ref, clean);
@@ -480,6 +659,20 @@ export class PatternIndex<T> {
 }
 
 const anyValue: ValueTest = () => true;
+
+/** Alternative `t` of the entry, not filed anywhere yet. */
+const newRef = <T>(entry: Entry<T>, t: number): TermRef<T> => ({
+  entry,
+  shared: entry.terms.length > 1,
+  stamp: 0,
+  index: t,
+  at: undefined,
+  check: undefined,
+  leaves: undefined,
+  node: undefined,
+});
+
+const malformed = (what: string): Error => new Error(`index snapshot is malformed at ${what}`);
 
 /**
  * Whether an alternative filed from a stored filing sits where `chooseKeys` would file it: under

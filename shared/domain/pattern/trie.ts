@@ -1,5 +1,6 @@
 import type { PathSlot } from './keys.js';
 import type { TermRef } from './pattern-index.js';
+import type { StoredNode } from './snapshot.js';
 import type { Scalar } from './types.js';
 
 /** The values of one path below a node: a single child inline, a map once there are more. */
@@ -18,6 +19,11 @@ export interface TrieNode<T> {
   up: TrieNode<T> | undefined;
   upEdge: Edge<T> | undefined;
   upValue: Scalar;
+  /**
+   * What an index loaded from a snapshot holds here and below, as stored: turned into terms and
+   * edges when a match or a change first reaches the node; undefined once it has.
+   */
+  stored: StoredNode | undefined;
 }
 
 export const newNode = <T>(
@@ -31,6 +37,7 @@ export const newNode = <T>(
   up,
   upEdge,
   upValue,
+  stored: undefined,
 });
 
 /** Add to a list; short lists are copied at their exact size, as most trie nodes hold one or two items. */

@@ -1,6 +1,10 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  readCatalogSnapshot,
+  writeCatalogSnapshot,
+} from '../../../shared/adapters/dynamodb/catalog-snapshots.js';
+import { createDocumentClient, queryAll } from '../../../shared/adapters/dynamodb/client.js';
 import { DynamoJourneyStore } from '../../../shared/adapters/dynamodb/journey-store.js';
 import { JourneyCatalog } from '../../../shared/app/journey-catalog.js';
 import type { Logger } from '../../../shared/app/ports.js';
@@ -163,6 +167,19 @@ const triggerItem = async (id: string) =>
   (await db.doc.send(new GetCommand({ TableName: db.tableName, Key: triggerKey(id), ConsistentRead: true })))
     .Item;
 const completeKey = { pk: 'JOURNEY#TRIGGERS', sk: '#COMPLETE' };
+/** The parts of every index snapshot kept (decision 0082). */
+const snapshotParts = () =>
+  queryAll(db.doc, {
+    TableName: db.tableName,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :index)',
+    ExpressionAttributeValues: { ':pk': 'CATALOG', ':index': 'INDEX#' },
+    ConsistentRead: true,
+  });
+/** Drop the index snapshots, so that a catalog files the trigger items themselves. */
+const dropSnapshots = async () => {
+  for (const part of await snapshotParts())
+    await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: { pk: part.pk, sk: part.sk } }));
+};
 
 const errorLog = () => {
   const errors: { message: string; extra?: Record<string, unknown> }[] = [];
@@ -315,6 +332,7 @@ describe('the engine catalog over trigger items', () => {
         Item: { ...badVersion, journeyId: bad, version: 1, definition: '{"id":"x"}' },
       }),
     );
+    await journeys().refreshCatalogSnapshot();
     const { errors, logger } = errorLog();
     const catalog = new JourneyCatalog(journeys(), { now: () => '2026-11-02T09:00:00.000Z' }, 60_000, logger);
 
@@ -334,34 +352,46 @@ describe('the engine catalog over trigger items', () => {
     await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: triggerKey(bad) }));
   });
 
-  it('leaves out a trigger item it cannot read, naming it, and still matches the others', async () => {
-    // prepare
-    const shop = newId();
-    const good = ofShop(shop);
-    await journeys().putPublished(good);
-    const bad = newId();
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.tableName,
-        Item: { ...triggerKey(bad), journeyId: bad, version: 1, trigger: '{"detail":' },
-      }),
-    );
-    const { errors, logger } = errorLog();
-    const catalog = new JourneyCatalog(journeys(), { now: () => '2026-11-02T09:00:00.000Z' }, 60_000, logger);
+  it.each([
+    ['its index snapshot', () => journeys().refreshCatalogSnapshot()],
+    ['the trigger items', dropSnapshots],
+  ])(
+    'leaves out a trigger item it cannot read, naming it, and still matches the others: loading %s',
+    async (_, load) => {
+      // prepare
+      const shop = newId();
+      const good = ofShop(shop);
+      await journeys().putPublished(good);
+      const bad = newId();
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.tableName,
+          Item: { ...triggerKey(bad), journeyId: bad, version: 1, trigger: '{"detail":' },
+        }),
+      );
+      await load();
+      const { errors, logger } = errorLog();
+      const catalog = new JourneyCatalog(
+        journeys(),
+        { now: () => '2026-11-02T09:00:00.000Z' },
+        60_000,
+        logger,
+      );
 
-    // act
-    const matched = await catalog.triggeredBy(orderIn(shop));
+      // act
+      const matched = await catalog.triggeredBy(orderIn(shop));
 
-    // assess
-    expect(matched.map((j) => j.id)).toEqual([good.id]);
-    expect(errors).toEqual([
-      {
-        message: 'journey left out: it cannot be read',
-        extra: { journey: bad, problem: 'pattern is not valid JSON' },
-      },
-    ]);
-    await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: triggerKey(bad) }));
-  });
+      // assess
+      expect(matched.map((j) => j.id)).toEqual([good.id]);
+      expect(errors).toEqual([
+        {
+          message: 'journey left out: it cannot be read',
+          extra: { journey: bad, problem: 'pattern is not valid JSON' },
+        },
+      ]);
+      await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: triggerKey(bad) }));
+    },
+  );
 });
 
 describe('the engine catalog over stored filings', () => {
@@ -380,6 +410,8 @@ describe('the engine catalog over stored filings', () => {
         ExpressionAttributeValues: { ':f': JSON.stringify(wrong) },
       }),
     );
+    // The snapshot files every trigger from its pattern: only the trigger items carry filings.
+    await dropSnapshots();
     const warnings: unknown[] = [];
     const logger: Logger = {
       debug() {},
@@ -500,6 +532,95 @@ describe('the catalog stamp', () => {
     expect(await matchedIds()).toEqual([first.id]);
     expect(calls).toEqual(['GetItem', 'Query']);
     client.destroy();
+  });
+});
+
+describe('the engine catalog from its index snapshot (decision 0082)', () => {
+  const at = { now: () => '2026-11-02T09:00:00.000Z' };
+
+  it('loads the index kept at the last change, without reading any trigger item', async () => {
+    // prepare
+    const shop = newId();
+    const journey = ofShop(shop);
+    await journeys().putPublished(journey);
+    const store = journeys();
+    const listTriggers = vi.spyOn(store, 'listTriggers');
+
+    // act
+    const matched = await new JourneyCatalog(store, at).triggeredBy(orderIn(shop));
+
+    // assess
+    expect(matched).toEqual([journey]);
+    expect(listTriggers).not.toHaveBeenCalled();
+  });
+
+  it('keeps the snapshot of the current stamp only, and a paused journey is not in it', async () => {
+    // prepare
+    const shop = newId();
+    const first = ofShop(shop);
+    const second = ofShop(shop);
+    await journeys().putPublished(first);
+    await journeys().putPublished(second);
+
+    // act
+    await journeys().setState(first.id, 'paused', '2026-11-02T10:00:00.000Z');
+
+    // assess
+    const stamp = await journeys().catalogStamp();
+    expect((await snapshotParts()).map((part) => part.stamp)).toEqual([stamp]);
+    const store = journeys();
+    const matched = await new JourneyCatalog(store, at).triggeredBy(orderIn(shop));
+    expect(matched.map((j) => j.id)).toEqual([second.id]);
+  });
+
+  it.each([
+    ['missing', dropSnapshots],
+    [
+      'not complete',
+      async () => {
+        const [part] = await snapshotParts();
+        await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { ...part, parts: 2 } }));
+      },
+    ],
+  ])('files the trigger items instead when the snapshot is %s', async (_, spoil) => {
+    // prepare
+    const shop = newId();
+    const journey = ofShop(shop);
+    await journeys().putPublished(journey);
+    await spoil();
+    const store = journeys();
+    const listTriggers = vi.spyOn(store, 'listTriggers');
+
+    // act
+    const matched = await new JourneyCatalog(store, at).triggeredBy(orderIn(shop));
+
+    // assess
+    expect(matched).toEqual([journey]);
+    expect(listTriggers).toHaveBeenCalledOnce();
+  });
+
+  it('cuts a large snapshot into parts and reads it back whole, or not at all', async () => {
+    // prepare: text that does not compress, cut into parts of 1,000 bytes
+    const text = JSON.stringify(Array.from({ length: 400 }, () => crypto.randomUUID()));
+    const stamp = 1_000_000 + Math.floor(Math.random() * 1_000_000);
+
+    // act
+    await writeCatalogSnapshot(db, stamp, text, 1_000);
+
+    // assess
+    const parts = (await snapshotParts()).filter((part) => part.stamp === stamp);
+    expect(parts.length).toBeGreaterThan(5);
+    expect(await readCatalogSnapshot(db, stamp)).toBe(text);
+    await db.doc.send(
+      new DeleteCommand({ TableName: db.tableName, Key: { pk: 'CATALOG', sk: parts[1]?.sk } }),
+    );
+    expect(await readCatalogSnapshot(db, stamp)).toBeUndefined();
+    await db.doc.send(
+      new PutCommand({ TableName: db.tableName, Item: { ...parts[2], sk: parts[1]?.sk, part: 1 } }),
+    );
+    expect(await readCatalogSnapshot(db, stamp)).toBeUndefined();
+    expect(await readCatalogSnapshot(db, stamp + 1)).toBeUndefined();
+    await dropSnapshots();
   });
 });
 
