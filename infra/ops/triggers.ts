@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Completes the journey trigger items after an upgrade. See docs/operations.md, "Upgrading".
+// Completes the journey trigger items after an upgrade, and keeps the catalog's index snapshot.
+// See docs/operations.md, "Upgrading".
 //   npm run triggers -- complete [--stage prod]
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -14,7 +15,9 @@ export const usage = `Usage: npm run triggers -- complete [options]
 
   complete    give every active journey published by a release before trigger items its
               trigger item, then let the engine read trigger items at a cold start
-              (decisions 0078, 0080); does nothing when they are complete already
+              (decisions 0078, 0080); then keep the index snapshot the engine loads
+              at a cold start (decision 0082), made anew from the trigger items: run
+              it after an upgrade, or after editing trigger items by hand
 
 Options:
   --stage <stage>        stack careflow-<stage> (default dev); its outputs name the table
@@ -69,15 +72,20 @@ export const completeTriggers = async (
   }
   const store = new DynamoJourneyStore({ doc: clients.doc, tableName });
   const before = await store.listTriggers();
+  const lines: string[] = [];
   if (before !== undefined) {
-    return [`trigger items of ${tableName} are complete: ${before.length} active journeys; nothing to do`];
+    lines.push(`trigger items of ${tableName} are complete: ${before.length} active journeys`);
+  } else {
+    await store.completeTriggerItems();
+    const after = (await store.listTriggers()) ?? [];
+    lines.push(`trigger items of ${tableName} completed: ${after.length} active journeys`);
   }
-  await store.completeTriggerItems();
-  const after = (await store.listTriggers()) ?? [];
-  return [
-    `trigger items of ${tableName} completed: ${after.length} active journeys`,
-    '  containers read the trigger items from their next catalog refresh (within a minute)',
-  ];
+  const stamp = await store.refreshCatalogSnapshot();
+  lines.push(
+    `index snapshot kept for catalog stamp ${stamp}`,
+    '  containers load it from their next catalog refresh (within a minute)',
+  );
+  return lines;
 };
 
 /** The command: returns the exit code (0 done, 1 failed, 2 usage). */

@@ -49,6 +49,9 @@ describe('npm run triggers -- complete', () => {
     // assess
     expect(first).toEqual({ code: 0, printed: expect.stringContaining('completed: 1 active journeys') });
     expect(second).toEqual({ code: 0, printed: expect.stringContaining('are complete: 1 active journeys') });
+    const stamp = await store.catalogStamp();
+    expect(second.printed).toContain(`index snapshot kept for catalog stamp ${stamp}`);
+    expect(await store.catalogSnapshot(stamp)).toContain(journey.id);
     const item = await db.doc.send(
       new GetCommand({ TableName: db.tableName, Key: { pk: 'JOURNEY#TRIGGERS', sk: journey.id } }),
     );
