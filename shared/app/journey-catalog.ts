@@ -7,6 +7,13 @@ import type { Clock, JourneyStore, JourneyTrigger, Logger } from './ports.js';
 const keyOf = ({ id, version }: VersionRef): string => `${id}@${version}`;
 
 /**
+ * Versions a catalog keeps at most, the least recently used dropped first and read again when
+ * needed: a published version may carry up to 300 KB of templates, and a container that meets
+ * thousands of journeys in its life must not keep them all.
+ */
+export const MAX_CACHED_VERSIONS = 500;
+
+/**
  * The published journeys' triggers, compiled once into an index and cached per container.
  * Refreshed after `ttlMs`, so a newly published journey takes effect within that time; a store
  * with a catalog stamp is asked for that first, and the triggers are read again only when it moved.
@@ -14,7 +21,8 @@ const keyOf = ({ id, version }: VersionRef): string => `${id}@${version}`;
  * from it without filing each trigger (decision 0082); the catalog falls back to the triggers when
  * the snapshot is missing (not written yet for this stamp) or cannot be loaded.
  * A store that keeps the triggers apart (`listTriggers`) is read for those only, and a journey's
- * version is read the first time an event matches it, then kept (versions are immutable); other
+ * version is read the first time an event matches it, then kept (versions are immutable; at most
+ * `maxVersions`, the least recently used dropped first); other
  * stores are read in full (`listPublished`).
  * A journey that cannot be read or whose trigger does not compile (an item edited by hand, or
  * written by a release that allowed what this one refuses) is left out and logged at ERROR, once
@@ -34,6 +42,7 @@ export class JourneyCatalog {
     private readonly clock: Clock,
     private readonly ttlMs = 60_000,
     private readonly logger?: Logger,
+    private readonly maxVersions = MAX_CACHED_VERSIONS,
   ) {}
 
   /** Journeys whose trigger matches the event (in bus shape), each at its current version. */
@@ -48,10 +57,10 @@ export class JourneyCatalog {
   async get(id: string, version: number): Promise<Journey | undefined> {
     await this.current();
     const key = keyOf({ id, version });
-    const cached = this.byKey.get(key);
+    const cached = this.recall(key);
     if (cached) return cached;
     const stored = await this.store.getVersion(id, version);
-    if (stored) this.byKey.set(key, stored);
+    if (stored) this.remember(key, stored);
     return stored;
   }
 
@@ -61,7 +70,7 @@ export class JourneyCatalog {
    */
   private async matchedVersion(ref: VersionRef): Promise<Journey | undefined> {
     const key = keyOf(ref);
-    const cached = this.byKey.get(key);
+    const cached = this.recall(key);
     if (cached) return cached;
     if (this.unreadable.has(key)) return undefined;
     let journey: Journey | undefined;
@@ -76,8 +85,24 @@ export class JourneyCatalog {
       this.leaveOut(ref, `version ${ref.version} is not stored`);
       return undefined;
     }
-    this.byKey.set(key, journey);
+    this.remember(key, journey);
     return journey;
+  }
+
+  /** A kept version, now the most recently used. */
+  private recall(key: string): Journey | undefined {
+    const journey = this.byKey.get(key);
+    if (journey) {
+      this.byKey.delete(key);
+      this.byKey.set(key, journey);
+    }
+    return journey;
+  }
+
+  private remember(key: string, journey: Journey): void {
+    this.byKey.delete(key);
+    this.byKey.set(key, journey);
+    if (this.byKey.size > this.maxVersions) this.byKey.delete(this.byKey.keys().next().value as string);
   }
 
   private leaveOut(ref: VersionRef, problem: unknown): void {
@@ -152,7 +177,7 @@ export class JourneyCatalog {
   /** Every journey in full, for a store without separate triggers: its versions are kept at once. */
   private async fullRead(skip: (journey: string, problem: unknown) => void): Promise<JourneyTrigger[]> {
     const journeys = await this.store.listPublished(skip);
-    for (const journey of journeys) this.byKey.set(keyOf(journey), journey);
+    for (const journey of journeys) this.remember(keyOf(journey), journey);
     return journeys;
   }
 }

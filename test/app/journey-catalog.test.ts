@@ -90,6 +90,20 @@ describe('journey catalog', () => {
     expect(store.fullReads).toBe(0);
   });
 
+  it('keeps at most `maxVersions` versions, dropping the least recently used first', async () => {
+    // prepare
+    const shops = ['berlin', 'paris', 'rome'];
+    const store = new CountingStore(shops.map((shop) => ofShop(`${shop}-survey`, shop)));
+    const catalog = new JourneyCatalog(store, clock, 60_000, undefined, 2);
+
+    // act: berlin, paris, berlin again (now the most recent), rome (paris dropped), then both
+    for (const shop of ['berlin', 'paris', 'berlin', 'rome', 'berlin', 'paris'])
+      await catalog.triggeredBy(orderIn(shop));
+
+    // assess
+    expect(store.versionsRead).toEqual(['berlin-survey@1', 'paris-survey@1', 'rome-survey@1', 'paris-survey@1']);
+  });
+
   it('reads no journey for an event that matches none', async () => {
     // prepare
     const store = new CountingStore([ofShop('berlin-survey', 'berlin')]);
