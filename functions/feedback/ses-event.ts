@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { decodeTagValue, MESSAGE_ID_TAG } from '../../shared/adapters/ses/ses-email-sender.js';
 import type { EmailFeedback } from '../../shared/app/feedback/record-email-feedback.js';
 import type { DeliveryStatus } from '../../shared/app/ports.js';
 import { BusEvent, describeProblems, type FieldProblem } from '../../shared/domain/events/envelope.js';
+import * as z from '../../shared/domain/zod.js';
 
 /**
  * SES events as SES publishes them to EventBridge (configuration set → default bus → careflow
@@ -19,33 +19,33 @@ const Tags = z.record(z.string(), z.array(z.string()));
 
 export const SesMail = z.looseObject({
   timestamp: z.string(),
-  messageId: z.string().min(1),
-  destination: z.array(z.string()).default([]),
-  tags: Tags.default({}),
+  messageId: z.string().check(z.minLength(1)),
+  destination: z._default(z.array(z.string()), []),
+  tags: z._default(Tags, {}),
 });
 
-const Recipient = z.looseObject({ emailAddress: z.string().min(1) });
+const Recipient = z.looseObject({ emailAddress: z.string().check(z.minLength(1)) });
 
 export const SesBounce = z.looseObject({
   bounceType: z.enum(['Undetermined', 'Permanent', 'Transient']),
   bounceSubType: z.string(),
-  bouncedRecipients: z.array(Recipient).min(1),
+  bouncedRecipients: z.array(Recipient).check(z.minLength(1)),
   timestamp: z.string(),
 });
 
 export const SesComplaint = z.looseObject({
-  complainedRecipients: z.array(Recipient).min(1),
+  complainedRecipients: z.array(Recipient).check(z.minLength(1)),
   timestamp: z.string(),
-  complaintFeedbackType: z.string().optional(),
+  complaintFeedbackType: z.optional(z.string()),
 });
 
 export const SesDelivery = z.looseObject({ timestamp: z.string() });
 export const SesOpen = z.looseObject({ timestamp: z.string() });
-export const SesClick = z.looseObject({ timestamp: z.string(), link: z.string().optional() });
-export const SesReject = z.looseObject({ reason: z.string().optional() });
-export const SesRenderingFailure = z.looseObject({ errorMessage: z.string().optional() });
+export const SesClick = z.looseObject({ timestamp: z.string(), link: z.optional(z.string()) });
+export const SesReject = z.looseObject({ reason: z.optional(z.string()) });
+export const SesRenderingFailure = z.looseObject({ errorMessage: z.optional(z.string()) });
 
-const detail = <T extends z.ZodRawShape>(eventType: string, shape: T) =>
+const detail = <T extends z.core.$ZodShape>(eventType: string, shape: T) =>
   z.looseObject({ eventType: z.literal(eventType), mail: SesMail, ...shape });
 
 export const SesDeliveryDetail = detail('Delivery', { delivery: SesDelivery });
@@ -68,11 +68,11 @@ interface Reading {
 type Reader = (
   detail: unknown,
   time: string,
-) => { ok: true; mail: Mail; reading: Reading } | { ok: false; error: z.ZodError };
+) => { ok: true; mail: Mail; reading: Reading } | { ok: false; error: z.core.$ZodError };
 
 /** A reader of one detail-type: parse with its schema, then say what it means for the message. */
 const reader =
-  <S extends z.ZodType<{ mail: Mail }>>(
+  <S extends z.ZodMiniType<{ mail: Mail }>>(
     schema: S,
     read: (detail: z.infer<S>, time: string) => Reading,
   ): Reader =>
@@ -135,7 +135,7 @@ export type SesEventParse =
   | { kind: 'ignored'; detailType: string }
   | { kind: 'invalid'; problems: FieldProblem[] };
 
-const problemsOf = (error: z.ZodError, prefix: string): FieldProblem[] =>
+const problemsOf = (error: z.core.$ZodError, prefix: string): FieldProblem[] =>
   error.issues.map((issue) => ({
     path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
     message: issue.message,

@@ -1,7 +1,6 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
 import {
   correlationIdOf,
   createMetrics,
@@ -16,13 +15,14 @@ import { processCustomerEvent } from '../../shared/app/process-customer-event.js
 import { processWake } from '../../shared/app/process-wake.js';
 import { ValidationError } from '../../shared/domain/errors.js';
 import { describeProblems, parseCustomerEvent } from '../../shared/domain/events/envelope.js';
+import * as z from '../../shared/domain/zod.js';
 import { RecordTally } from './record-tally.js';
 
 const Wake = z.object({
   kind: z.literal('wake'),
-  customerId: z.string().min(1),
-  instanceId: z.string().min(1),
-  version: z.number().int().nonnegative(),
+  customerId: z.string().check(z.minLength(1)),
+  instanceId: z.string().check(z.minLength(1)),
+  version: z.int().check(z.nonnegative()),
 });
 
 /** Instance ids are `<journeyId>.<hash of the trigger event>` (see instanceIdFor). */

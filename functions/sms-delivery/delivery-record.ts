@@ -1,6 +1,6 @@
 import * as zlib from 'node:zlib';
-import * as z from 'zod';
 import type { SmsDeliveryReport } from '../../shared/app/record-sms-delivery.js';
+import * as z from '../../shared/domain/zod.js';
 
 /**
  * SNS SMS delivery status logs, as a CloudWatch Logs subscription hands them to Lambda:
@@ -17,30 +17,35 @@ import type { SmsDeliveryReport } from '../../shared/app/record-sms-delivery.js'
  * Only the fields careflow reads are required; everything else passes through unchecked.
  */
 
-export const CloudWatchLogsEvent = z.object({ awslogs: z.object({ data: z.string().min(1) }) });
+export const CloudWatchLogsEvent = z.object({
+  awslogs: z.object({ data: z.string().check(z.minLength(1)) }),
+});
 export type CloudWatchLogsEvent = z.infer<typeof CloudWatchLogsEvent>;
 
 export const LogEvent = z.looseObject({
-  id: z.string().min(1),
-  timestamp: z.number().int().nonnegative(),
+  id: z.string().check(z.minLength(1)),
+  timestamp: z.int().check(z.nonnegative()),
   message: z.string(),
 });
 export type LogEvent = z.infer<typeof LogEvent>;
 
 export const LogsPayload = z.looseObject({
   messageType: z.enum(['DATA_MESSAGE', 'CONTROL_MESSAGE']),
-  logGroup: z.string().default(''),
-  logEvents: z.array(LogEvent).default([]),
+  logGroup: z._default(z.string(), ''),
+  logEvents: z._default(z.array(LogEvent), []),
 });
 export type LogsPayload = z.infer<typeof LogsPayload>;
 
 export const SmsDeliveryRecord = z.looseObject({
-  notification: z.looseObject({ messageId: z.string().min(1), timestamp: z.string().optional() }),
+  notification: z.looseObject({
+    messageId: z.string().check(z.minLength(1)),
+    timestamp: z.optional(z.string()),
+  }),
   delivery: z.looseObject({
-    destination: z.string().min(1),
-    providerResponse: z.string().default(''),
-    priceInUSD: z.number().optional(),
-    smsType: z.string().optional(),
+    destination: z.string().check(z.minLength(1)),
+    providerResponse: z._default(z.string(), ''),
+    priceInUSD: z.optional(z.number()),
+    smsType: z.optional(z.string()),
   }),
   status: z.enum(['SUCCESS', 'FAILURE']),
 });
@@ -48,7 +53,7 @@ export type SmsDeliveryRecord = z.infer<typeof SmsDeliveryRecord>;
 
 export type PayloadParse = { ok: true; payload: LogsPayload } | { ok: false; reason: string };
 
-const issuesOf = (error: z.ZodError): string =>
+const issuesOf = (error: z.core.$ZodError): string =>
   error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ');
 
 /** Decode and check the subscription payload (base64, gzip, JSON). */

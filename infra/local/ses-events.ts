@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { decodeTagValue, MESSAGE_ID_TAG } from '../../shared/adapters/ses/ses-email-sender.js';
 import type { BusEvent } from '../../shared/domain/events/envelope.js';
+import * as z from '../../shared/domain/zod.js';
 
 /**
  * SES's delivery, bounce, complaint, open and click events, for the local stack. The SES emulator
@@ -26,28 +26,31 @@ export interface SentMail {
 
 /** The part of an SES v2 `SendEmail` request the events draw on. */
 const SendEmailRequest = z.looseObject({
-  FromEmailAddress: z.string().default(''),
-  Destination: z.looseObject({ ToAddresses: z.array(z.string()).default([]) }).default({ ToAddresses: [] }),
-  Content: z
-    .looseObject({
-      Simple: z
-        .looseObject({
-          Subject: z.looseObject({ Data: z.string() }).optional(),
-          Body: z
-            .looseObject({
-              Html: z.looseObject({ Data: z.string() }).optional(),
-              Text: z.looseObject({ Data: z.string() }).optional(),
-            })
-            .optional(),
-        })
-        .optional(),
-    })
-    .default({}),
-  EmailTags: z.array(z.looseObject({ Name: z.string(), Value: z.string() })).default([]),
-  ConfigurationSetName: z.string().optional(),
+  FromEmailAddress: z._default(z.string(), ''),
+  Destination: z._default(z.looseObject({ ToAddresses: z._default(z.array(z.string()), []) }), {
+    ToAddresses: [],
+  }),
+  Content: z._default(
+    z.looseObject({
+      Simple: z.optional(
+        z.looseObject({
+          Subject: z.optional(z.looseObject({ Data: z.string() })),
+          Body: z.optional(
+            z.looseObject({
+              Html: z.optional(z.looseObject({ Data: z.string() })),
+              Text: z.optional(z.looseObject({ Data: z.string() })),
+            }),
+          ),
+        }),
+      ),
+    }),
+    {},
+  ),
+  EmailTags: z._default(z.array(z.looseObject({ Name: z.string(), Value: z.string() })), []),
+  ConfigurationSetName: z.optional(z.string()),
 });
 
-const SendEmailResponse = z.looseObject({ MessageId: z.string().min(1) });
+const SendEmailResponse = z.looseObject({ MessageId: z.string().check(z.minLength(1)) });
 
 /** How many sent mails are remembered (the oldest go first); like the mailbox, not kept on restart. */
 const KEEP = 10_000;
@@ -107,8 +110,8 @@ const decodedOrNull = (value: string): string | null => {
   }
 };
 
-const messageId = z.string().min(1, 'is required');
-const recipient = z.email().optional();
+const messageId = z.string().check(z.minLength(1, 'is required'));
+const recipient = z.optional(z.email());
 
 /** The body of `POST /_local/ses/events`. */
 export const LocalSesEventRequest = z.discriminatedUnion('type', [
@@ -116,18 +119,18 @@ export const LocalSesEventRequest = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('Bounce'),
     messageId,
-    bounceType: z.enum(['Permanent', 'Transient', 'Undetermined']).default('Permanent'),
-    bounceSubType: z.string().min(1).optional(),
+    bounceType: z._default(z.enum(['Permanent', 'Transient', 'Undetermined']), 'Permanent'),
+    bounceSubType: z.optional(z.string().check(z.minLength(1))),
     recipient,
   }),
   z.object({
     type: z.literal('Complaint'),
     messageId,
-    complaintFeedbackType: z.string().min(1).default('abuse'),
+    complaintFeedbackType: z._default(z.string().check(z.minLength(1)), 'abuse'),
     recipient,
   }),
   z.object({ type: z.literal('Open'), messageId }),
-  z.object({ type: z.literal('Click'), messageId, link: z.url().optional() }),
+  z.object({ type: z.literal('Click'), messageId, link: z.optional(z.url()) }),
 ]);
 export type LocalSesEventRequest = z.infer<typeof LocalSesEventRequest>;
 

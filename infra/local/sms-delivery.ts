@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { encodeLogsPayload } from '../../functions/sms-delivery/delivery-record.js';
+import * as z from '../../shared/domain/zod.js';
 import type { LocalSms } from './sms-outbox.js';
 
 /**
@@ -13,10 +13,10 @@ import type { LocalSms } from './sms-outbox.js';
 /** The body of `POST /_local/sms/delivery`. */
 export const LocalSmsDeliveryRequest = z.object({
   /** The outbox message id: the `MessageId` SNS `Publish` returned. */
-  messageId: z.string().min(1, 'is required'),
-  status: z.enum(['SUCCESS', 'FAILURE']).default('SUCCESS'),
+  messageId: z.string().check(z.minLength(1, 'is required')),
+  status: z._default(z.enum(['SUCCESS', 'FAILURE']), 'SUCCESS'),
   /** The carrier's response; defaults to what SNS reports for each status. */
-  providerResponse: z.string().min(1).optional(),
+  providerResponse: z.optional(z.string().check(z.minLength(1))),
 });
 export type LocalSmsDeliveryRequest = z.infer<typeof LocalSmsDeliveryRequest>;
 

@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { ValidationError } from '../domain/errors.js';
 import { marketingAttribute, UNSUBSCRIBED, unsubscribedFromMarketing } from '../domain/guards/send.js';
 import { signToken, verifyToken } from '../domain/links/signed-token.js';
+import * as z from '../domain/zod.js';
 import type { LinkSettings } from './deps.js';
 import type { Clock, CustomerStore, EventPublisher, Logger, Profile } from './ports.js';
 
@@ -153,7 +153,7 @@ export const unsubscribe = async (
 
 /** The detail of `Customer Unsubscribed`, as the processor reads it. */
 export const CustomerUnsubscribed = z.object({
-  customerId: z.string().min(1),
+  customerId: z.string().check(z.minLength(1)),
   channel: z.enum(['email', 'sms']),
   scope: UnsubscribeScopeInput,
 });

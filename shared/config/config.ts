@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import { ValidationError } from '../domain/errors.js';
 import { parseDuration } from '../domain/time/duration.js';
+import * as z from '../domain/zod.js';
 import { Env } from './env.js';
 
-const optional = z.string().min(1).optional();
+const optional = z.optional(z.string().check(z.minLength(1)));
 
 const isTimeZone = (zone: string): boolean => {
   try {
@@ -17,54 +17,76 @@ const isTimeZone = (zone: string): boolean => {
 /** Settings every function may need; each function checks the ones it uses at cold start. */
 export const Config = z.object({
   tableName: optional,
-  eventBusName: z.string().min(1).default('careflow'),
+  eventBusName: z._default(z.string().check(z.minLength(1)), 'careflow'),
   customerQueueUrl: optional,
   customerQueueArn: optional,
   invalidEventsQueueUrl: optional,
-  schedulerGroupName: z.string().min(1).default('careflow'),
+  schedulerGroupName: z._default(z.string().check(z.minLength(1)), 'careflow'),
   schedulerRoleArn: optional,
   sesConfigurationSet: optional,
-  senderEmail: z.email().default('noreply@example.com'),
-  publicBaseUrl: z.url().default('http://127.0.0.1:3000'),
+  senderEmail: z._default(z.email(), 'noreply@example.com'),
+  publicBaseUrl: z._default(z.url(), 'http://127.0.0.1:3000'),
   signingSecretArn: optional,
-  signingSecret: z.string().min(16).optional(),
+  signingSecret: z.optional(z.string().check(z.minLength(16))),
   // As long as an unsubscribe link lives, so rotating the key never breaks one already sent.
-  linkKeyGraceDays: z.coerce.number().int().positive().default(730),
-  retentionDays: z.coerce.number().int().positive().default(180),
+  linkKeyGraceDays: z._default(z.coerce.number().check(z.int(), z.positive()), 730),
+  retentionDays: z._default(z.coerce.number().check(z.int(), z.positive()), 180),
   wakeDlqArn: optional,
-  frequencyCap: z
-    .string()
-    .regex(/^[1-9]\d*\/P\S+$/, 'must be N/<ISO duration>, e.g. 3/P7D')
-    .refine(
-      (text) => parseDuration(text.slice(text.indexOf('/') + 1)) !== undefined,
-      'has an invalid duration',
-    )
-    .transform((text) => {
-      const [max, window] = text.split('/');
-      return { max: Number(max), window: window ?? '' };
-    })
-    .optional(),
-  quietHours: z
-    .string()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM-HH:MM, e.g. 21:00-08:00')
-    .transform((text) => {
-      const [start, end] = text.split('-');
-      return { start: start ?? '', end: end ?? '' };
-    })
-    .optional(),
-  defaultTimeZone: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin').optional(),
-  adminToken: z.string().min(16, 'must be at least 16 characters').optional(),
-  smsSenderId: z
-    .string()
-    .regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, 'must be 1 to 11 letters and digits, at least one letter')
-    .optional(),
-  smsOriginationNumber: z
-    .string()
-    .regex(
-      /^(\+[1-9]\d{6,14}|arn:aws[a-z-]*:sms-voice:\S+)$/,
-      'must be an E.164 number or an origination identity ARN',
-    )
-    .optional(),
+  frequencyCap: z.optional(
+    z.pipe(
+      z.string().check(
+        z.regex(/^[1-9]\d*\/P\S+$/, 'must be N/<ISO duration>, e.g. 3/P7D'),
+        z.refine(
+          (text) => parseDuration(text.slice(text.indexOf('/') + 1)) !== undefined,
+          'has an invalid duration',
+        ),
+      ),
+      z.transform((text) => {
+        const [max, window] = text.split('/');
+        return { max: Number(max), window: window ?? '' };
+      }),
+    ),
+  ),
+  quietHours: z.optional(
+    z.pipe(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/,
+            'must be HH:MM-HH:MM, e.g. 21:00-08:00',
+          ),
+        ),
+      z.transform((text) => {
+        const [start, end] = text.split('-');
+        return { start: start ?? '', end: end ?? '' };
+      }),
+    ),
+  ),
+  defaultTimeZone: z.optional(
+    z.string().check(z.refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin')),
+  ),
+  adminToken: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
+  smsSenderId: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/,
+          'must be 1 to 11 letters and digits, at least one letter',
+        ),
+      ),
+  ),
+  smsOriginationNumber: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^(\+[1-9]\d{6,14}|arn:aws[a-z-]*:sms-voice:\S+)$/,
+          'must be an E.164 number or an origination identity ARN',
+        ),
+      ),
+  ),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -5,8 +5,9 @@
  * `import * as z from '…/domain/zod.js'`: a bundle then keeps only the functions it calls
  * (decision 0083).
  */
-import { config } from 'zod/mini';
+
 import { en } from 'zod/locales';
+import { config } from 'zod/mini';
 
 config(en());
 

@@ -101,7 +101,12 @@ describe('journey catalog', () => {
       await catalog.triggeredBy(orderIn(shop));
 
     // assess
-    expect(store.versionsRead).toEqual(['berlin-survey@1', 'paris-survey@1', 'rome-survey@1', 'paris-survey@1']);
+    expect(store.versionsRead).toEqual([
+      'berlin-survey@1',
+      'paris-survey@1',
+      'rome-survey@1',
+      'paris-survey@1',
+    ]);
   });
 
   it('reads no journey for an event that matches none', async () => {

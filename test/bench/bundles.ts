@@ -1,10 +1,10 @@
 // Bundle size and module initialisation time of every Lambda, built the way the CDK stack builds
-// them (infra/stacks/bundling.ts), next to a naive build, the earlier zod import and a what-if.
+// them (infra/stacks/bundling.ts), next to a naive build, classic zod and a what-if.
 // Run alone: npx tsx -e "import('./test/bench/bundles.ts').then(async m => console.log(await m.benchBundles()))"
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
@@ -29,21 +29,20 @@ const lambdaEnv = {
 };
 
 /**
- * careflow's files as they were until they imported zod as a namespace: `import { z } from 'zod'`
- * names zod's namespace object, which esbuild cannot tree-shake, so all of zod is kept, its
- * 40-odd locales included.
+ * careflow's zod module (`shared/domain/zod.ts`) re-exporting classic zod instead of `zod/mini`,
+ * as careflow used until decision 0083. Classic zod has the functions of `zod/mini` (and the
+ * methods on top), so the code runs unchanged; its schema classes carry every method, which
+ * esbuild cannot drop, and it loads its English messages itself.
  */
-const namedZodImports: Plugin = {
-  name: 'named-zod-imports',
+const classicZod: Plugin = {
+  name: 'classic-zod',
   setup(builder) {
-    builder.onLoad({ filter: /\.ts$/ }, (args) => {
-      if (args.path.includes('node_modules')) return undefined;
-      const source = readFileSync(args.path, 'utf8');
-      return {
-        contents: source.replace(/import \* as z from 'zod';/g, "import { z } from 'zod';"),
-        loader: 'ts',
-      };
-    });
+    builder.onLoad({ filter: /[\\/]shared[\\/]domain[\\/]zod\.ts$/ }, (args) => ({
+      // Classic zod has no top-level object helpers: those come from zod/mini, and clone the schema given.
+      contents: "export * from 'zod'; export { extend, omit, partial, pick, required } from 'zod/mini';",
+      loader: 'ts',
+      resolveDir: dirname(args.path),
+    }));
   },
 };
 
@@ -76,7 +75,7 @@ const literalSchemaKeys: Plugin = {
   },
 };
 
-type Variant = 'naive' | 'namedZod' | 'current' | 'literalKeys';
+type Variant = 'naive' | 'classicZod' | 'current' | 'literalKeys';
 
 /** esbuild options of each variant; `current` is what the stack builds. */
 const variantOptions = (variant: Variant, entry: string, outfile: string): BuildOptions => {
@@ -84,8 +83,8 @@ const variantOptions = (variant: Variant, entry: string, outfile: string): Build
   switch (variant) {
     case 'current':
       return current;
-    case 'namedZod':
-      return { ...current, plugins: [namedZodImports] };
+    case 'classicZod':
+      return { ...current, plugins: [classicZod] };
     case 'literalKeys':
       return { ...current, plugins: [literalSchemaKeys] };
     case 'naive':
@@ -175,7 +174,7 @@ const topPackages = (metafile: Metafile, count: number): string => {
     .join(', ');
 };
 
-const VARIANTS: readonly Variant[] = ['naive', 'namedZod', 'current', 'literalKeys'];
+const VARIANTS: readonly Variant[] = ['naive', 'classicZod', 'current', 'literalKeys'];
 
 interface Measured {
   variant: Variant;
@@ -227,11 +226,11 @@ export async function benchBundles(): Promise<string> {
       `Each handler bundled with esbuild as the CDK stack bundles it, then imported in ${RUNS} fresh Node processes per variant, the variants taking turns (median of the \`import()\` alone, process start-up excluded; a Lambda's init adds the runtime's own start-up). Node runs with \`NODE_OPTIONS=${lambdaNodeOptions}\` as the functions do, so the time includes reading the source map. Init is CPU time (user + system), wall-clock in brackets: on a shared machine the wall-clock figures vary up to ×2 from one run to the next. Sizes are the \`.mjs\` files; the source maps are separate files.`,
       '',
       "- **naive**: `esbuild --bundle --platform=node` (CommonJS, the packages' CommonJS builds, not minified)",
-      "- **`import { z }`**: the current settings, with careflow's files importing `{ z }` from zod as they did until they imported it as a namespace (all of zod is kept)",
+      "- **classic zod**: the current settings, with careflow's zod module re-exporting classic zod instead of `zod/mini`, as until decision 0083",
       '- **current**: what the stack builds (`infra/stacks/bundling.ts`)',
       "- **literal keys** (what-if, not applied): current, with the SDK clients' generated schemas using literal instead of computed trait keys, which lets esbuild drop the schemas of operations a function never calls",
       '',
-      '| function | naive | `import { z }` | current | literal keys | init naive | init `import { z }` | init current | init literal keys |',
+      '| function | naive | classic zod | current | literal keys | init naive | init classic zod | init current | init literal keys |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...rows,
       '',

@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import type { MessageRecord, Profile, SuppressionMarks, SurveyAnswer } from '../../app/ports.js';
 import { ValidationError } from '../../domain/errors.js';
 import { CustomerProfileUpdated } from '../../domain/events/schemas.js';
+import * as z from '../../domain/zod.js';
 
 /**
  * Schemas of what the adapters read back from the table. `z.object` drops unknown keys, so
@@ -11,50 +11,50 @@ import { CustomerProfileUpdated } from '../../domain/events/schemas.js';
 /** Version of the item layouts written by these adapters (instances carry their own). */
 export const itemSchemaVersion = 1;
 
-export const ProfileItem: z.ZodType<Profile> = CustomerProfileUpdated.extend({
+export const ProfileItem: z.ZodMiniType<Profile> = z.extend(CustomerProfileUpdated, {
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 
-export const MessageItem: z.ZodType<MessageRecord> = z.object({
+export const MessageItem: z.ZodMiniType<MessageRecord> = z.object({
   messageId: z.string(),
   customerId: z.string(),
   channel: z.enum(['email', 'sms']),
-  to: z.string().nullable(),
-  subject: z.string().nullable(),
+  to: z.nullable(z.string()),
+  subject: z.nullable(z.string()),
   journeyId: z.string(),
   instanceId: z.string(),
   stepId: z.string(),
   template: z.string(),
   status: z.enum(['sending', 'sent', 'failed', 'skipped', 'unknown']),
-  reason: z.string().nullable(),
-  providerMessageId: z.string().nullable(),
+  reason: z.nullable(z.string()),
+  providerMessageId: z.nullable(z.string()),
   sentAt: z.string(),
   updatedAt: z.string(),
-  deliveryStatus: z
-    .enum(['delivered', 'opened', 'clicked', 'rejected', 'bounced', 'complained', 'undelivered'])
-    .optional(),
-  deliveryAt: z.string().optional(),
-  deliveryDetail: z.string().nullable().optional(),
+  deliveryStatus: z.optional(
+    z.enum(['delivered', 'opened', 'clicked', 'rejected', 'bounced', 'complained', 'undelivered']),
+  ),
+  deliveryAt: z.optional(z.string()),
+  deliveryDetail: z.optional(z.nullable(z.string())),
 });
 
-export const SurveyAnswerItem: z.ZodType<SurveyAnswer & { revision: number }> = z.object({
+export const SurveyAnswerItem: z.ZodMiniType<SurveyAnswer & { revision: number }> = z.object({
   surveyId: z.string(),
   customerId: z.string(),
   kind: z.enum(['nps', 'csat']),
   score: z.number(),
-  comment: z.string().nullable(),
-  journeyId: z.string().nullable(),
-  instanceId: z.string().nullable(),
-  orderId: z.string().nullable(),
+  comment: z.nullable(z.string()),
+  journeyId: z.nullable(z.string()),
+  instanceId: z.nullable(z.string()),
+  orderId: z.nullable(z.string()),
   answeredAt: z.string(),
-  revision: z.number().int().positive(),
+  revision: z.int().check(z.positive()),
 });
 
 /** A journey version as stored: the definition is kept as the JSON text that was published. */
 export const JourneyItem = z.object({
   journeyId: z.string(),
-  version: z.number().int().positive(),
+  version: z.int().check(z.positive()),
   definition: z.string(),
 });
 
@@ -64,17 +64,17 @@ export const JourneyItem = z.object({
  */
 export const JourneyTriggerItem = z.object({
   journeyId: z.string(),
-  version: z.number().int().positive(),
+  version: z.int().check(z.positive()),
   trigger: z.string(),
   /** Where the engine's index files the trigger (`PatternIndex.filingOf`), as JSON text; absent when it did not compile. */
-  filing: z.string().optional(),
+  filing: z.optional(z.string()),
 });
 
 /** One part of the catalog's index snapshot (decision 0082): gzip-compressed JSON text. */
 export const CatalogSnapshotPart = z.object({
-  stamp: z.number().int().nonnegative(),
-  part: z.number().int().nonnegative(),
-  parts: z.number().int().positive(),
+  stamp: z.int().check(z.nonnegative()),
+  part: z.int().check(z.nonnegative()),
+  parts: z.int().check(z.positive()),
   data: z.instanceof(Uint8Array),
 });
 
@@ -88,11 +88,11 @@ export const describeKey = (item: Record<string, unknown>): string =>
  * missing migration: fail with every problem listed and where the value came from, never guess.
  */
 export const parseStored = <T>(
-  schema: z.ZodType<T>,
+  schema: z.core.$ZodType<T>,
   value: unknown,
   description: string | (() => string),
 ): T => {
-  const result = schema.safeParse(value);
+  const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   throw new ValidationError(
     `${typeof description === 'string' ? description : description()} does not match its schema`,
@@ -102,17 +102,17 @@ export const parseStored = <T>(
 };
 
 /** Parse an item read from the table; `what` names its kind in the error (e.g. `instance`). */
-export const parseItem = <T>(schema: z.ZodType<T>, item: Record<string, unknown>, what: string): T =>
+export const parseItem = <T>(schema: z.core.$ZodType<T>, item: Record<string, unknown>, what: string): T =>
   parseStored(schema, item, () => `stored ${what} ${describeKey(item)}`);
 
 /** Provider feedback on a message item, next to the `MessageItem` fields (see message-delivery.ts). */
 export const DeliveryState = z.object({
-  deliveryStatus: z
-    .enum(['delivered', 'opened', 'clicked', 'rejected', 'bounced', 'complained', 'undelivered'])
-    .optional(),
-  deliveryRank: z.number().int().nonnegative().optional(),
-  deliveryAt: z.string().optional(),
-  deliveryDetail: z.string().nullable().optional(),
+  deliveryStatus: z.optional(
+    z.enum(['delivered', 'opened', 'clicked', 'rejected', 'bounced', 'complained', 'undelivered']),
+  ),
+  deliveryRank: z.optional(z.int().check(z.nonnegative())),
+  deliveryAt: z.optional(z.string()),
+  deliveryDetail: z.optional(z.nullable(z.string())),
 });
 
 /** The first provider event of one delivery status (`firstOpened`, ...): when, and which event. */
@@ -128,11 +128,11 @@ export const ErasureItem = z.object({ customerId: z.string(), erasedAt: z.string
 export const SuppressionItem = z.object({
   channel: z.enum(['email', 'sms']),
   address: z.string(),
-  reason: z.string().optional(),
-  suppressedAt: z.string().optional(),
-  updatedAt: z.string().optional(),
-  watchers: z.set(z.string()).optional(),
-  markedAt: z.string().optional(),
+  reason: z.optional(z.string()),
+  suppressedAt: z.optional(z.string()),
+  updatedAt: z.optional(z.string()),
+  watchers: z.optional(z.set(z.string())),
+  markedAt: z.optional(z.string()),
 });
 
 /**
@@ -140,29 +140,37 @@ export const SuppressionItem = z.object({
  * `{channel}:{address}`, holding the reason it is suppressed or null. Parsed into channel →
  * address → reason.
  */
-export const SuppressionMarksItem = z.record(z.string(), z.unknown()).transform((item) => {
-  const marks: SuppressionMarks = {};
-  for (const [name, value] of Object.entries(item)) {
-    const colon = name.indexOf(':');
-    const channel = name.slice(0, colon);
-    if (colon < 0 || (channel !== 'email' && channel !== 'sms')) continue;
-    if (value !== null && typeof value !== 'string') continue;
-    marks[channel] = { ...marks[channel], [name.slice(colon + 1)]: value };
-  }
-  return marks;
-});
+export const SuppressionMarksItem = z.pipe(
+  z.record(z.string(), z.unknown()),
+  z.transform((item) => {
+    const marks: SuppressionMarks = {};
+    for (const [name, value] of Object.entries(item)) {
+      const colon = name.indexOf(':');
+      const channel = name.slice(0, colon);
+      if (colon < 0 || (channel !== 'email' && channel !== 'sms')) continue;
+      if (value !== null && typeof value !== 'string') continue;
+      marks[channel] = { ...marks[channel], [name.slice(colon + 1)]: value };
+    }
+    return marks;
+  }),
+);
 
 /**
  * The customer's recent marketing sends (see contact-counter.ts): one attribute per send, named
  * `s:{messageId}`, holding its time. Parsed into message id → send time.
  */
-export const ContactsItem = z.record(z.string(), z.unknown()).transform((item) =>
-  Object.fromEntries(
-    Object.entries(item)
-      .filter((entry): entry is [string, string] => entry[0].startsWith('s:') && typeof entry[1] === 'string')
-      .map(([name, at]) => [name.slice(2), at]),
+export const ContactsItem = z.pipe(
+  z.record(z.string(), z.unknown()),
+  z.transform((item) =>
+    Object.fromEntries(
+      Object.entries(item)
+        .filter(
+          (entry): entry is [string, string] => entry[0].startsWith('s:') && typeof entry[1] === 'string',
+        )
+        .map(([name, at]) => [name.slice(2), at]),
+    ),
   ),
 );
 
 /** Entries into a journey on one day (see entry-counter.ts). */
-export const JourneyEntriesItem = z.object({ entries: z.number().int().nonnegative() });
+export const JourneyEntriesItem = z.object({ entries: z.int().check(z.nonnegative()) });

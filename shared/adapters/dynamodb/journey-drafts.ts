@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import type { DraftExpectation, JourneyDraft, JourneyDrafts } from '../../app/ports.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
+import * as z from '../../domain/zod.js';
 import { queryAll, type TableOptions } from './client.js';
 import { isConditionalCheckFailed } from './conditions.js';
 import { describeKey, itemSchemaVersion, parseItem, parseStored } from './items.js';
@@ -14,12 +14,12 @@ const draftType = 'journeyDraft';
 const DraftItem = z.object({
   journeyId: z.string(),
   definition: z.string(),
-  revision: z.number().int().positive(),
+  revision: z.int().check(z.positive()),
   createdAt: z.string(),
   updatedAt: z.string(),
-  archived: z.boolean().default(false),
-  publishedVersion: z.number().int().positive().nullable().default(null),
-  publishedRevision: z.number().int().positive().nullable().default(null),
+  archived: z._default(z.boolean(), false),
+  publishedVersion: z._default(z.nullable(z.int().check(z.positive())), null),
+  publishedRevision: z._default(z.nullable(z.int().check(z.positive())), null),
 });
 
 const readDraft = (item: Record<string, unknown>): JourneyDraft => {

@@ -8,12 +8,12 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { catalogSnapshotText } from '../../app/catalog-snapshot.js';
 import type { JourneyAdminStore, JourneyState, JourneyTrigger, PublishedJourney } from '../../app/ports.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import { Journey } from '../../domain/journey/definition.js';
 import { PatternIndex } from '../../domain/pattern/index.js';
+import * as z from '../../domain/zod.js';
 import { readCatalogSnapshot, writeCatalogSnapshot } from './catalog-snapshots.js';
 import { queryAll, type TableOptions } from './client.js';
 import { isConditionalCheckFailed, setExpression } from './conditions.js';
@@ -41,9 +41,9 @@ import {
 const journeyVersionPrefix = 'V#';
 
 /** The lifecycle state kept on the current-version item; items written before it existed are active. */
-const StateItem = z.object({ state: z.enum(['active', 'paused', 'archived']).default('active') });
+const StateItem = z.object({ state: z._default(z.enum(['active', 'paused', 'archived']), 'active') });
 /** No stamp item yet (nothing published since stamps exist): 0. */
-const CatalogStampItem = z.object({ changes: z.number().int().nonnegative().default(0) });
+const CatalogStampItem = z.object({ changes: z._default(z.int().check(z.nonnegative()), 0) });
 /** Only the trigger of a stored definition, whatever else it holds. */
 const WithTrigger = z.object({ trigger: z.unknown() });
 
@@ -456,7 +456,7 @@ const asError = (error: unknown): Error => (error instanceof Error ? error : new
 /** Why each item of a refused transaction refused it, as the SDK reports it. */
 const TransactionCanceled = z.object({
   name: z.literal('TransactionCanceledException'),
-  CancellationReasons: z.array(z.object({ Code: z.string().optional() })).default([]),
+  CancellationReasons: z._default(z.array(z.object({ Code: z.optional(z.string()) })), []),
 });
 
 /** A transaction refused because an item was not as expected, or was being changed at the same time. */

@@ -1,13 +1,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import type { SurveyAnswer, SurveyStore } from '../../app/ports.js';
+import * as z from '../../domain/zod.js';
 import type { TableOptions } from './client.js';
 import { setExpression } from './conditions.js';
 import { itemSchemaVersion, parseItem, SurveyAnswerItem } from './items.js';
 import { customerPk, ItemType, surveySk } from './keys.js';
 
-const Revision = z.object({ revision: z.number().int().positive() });
+const Revision = z.object({ revision: z.int().check(z.positive()) });
 
 /**
  * Survey answers, one item per survey in the customer's partition (`S#{surveyId}`). A changed

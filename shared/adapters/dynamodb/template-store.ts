@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import type { StoredTemplate, TemplateRepository } from '../../app/ports.js';
 import { EmailTemplate } from '../../domain/templates/render.js';
+import * as z from '../../domain/zod.js';
 import { queryAll, type TableOptions } from './client.js';
 import { setExpression } from './conditions.js';
 import { describeKey, itemSchemaVersion, parseItem, parseStored } from './items.js';
@@ -13,7 +13,7 @@ const templateType = 'template';
 
 const TemplateItem = z.object({
   body: z.string(),
-  revision: z.number().int().positive(),
+  revision: z.int().check(z.positive()),
   updatedAt: z.string(),
 });
 

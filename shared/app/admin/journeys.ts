@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
-import * as z from 'zod';
 import { ConflictError, NotFoundError, type Problem, ValidationError } from '../../domain/errors.js';
 import { Journey } from '../../domain/journey/definition.js';
 import type { EmailTemplate } from '../../domain/templates/schema.js';
 import { MAX_PUBLISHED_BYTES, templateIdsOf, withTemplates } from '../../domain/templates/snapshot.js';
+import * as z from '../../domain/zod.js';
 import type { AdminApiDeps } from '../deps.js';
 import type { JourneyDraft, JourneyState, PublishedJourney, TemplateStore } from '../ports.js';
 import { checkJourney } from './journey-check.js';

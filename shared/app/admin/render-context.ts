@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { ValidationError } from '../../domain/errors.js';
 import { CustomerProfileUpdated } from '../../domain/events/schemas.js';
+import * as z from '../../domain/zod.js';
 
 /** Who a preview or test message is for when the caller names nobody. */
 export const sampleProfile = {
@@ -34,19 +34,19 @@ const sampleSurvey = {
 
 /** What a preview or test send renders against; each part may be given or left to the samples. */
 export const RenderInput = z.object({
-  profile: CustomerProfileUpdated.partial().optional(),
+  profile: z.optional(z.partial(CustomerProfileUpdated)),
   /** The detail of the event the message is about (the template's `event`). */
-  event: z.record(z.string(), z.unknown()).optional(),
+  event: z.optional(z.record(z.string(), z.unknown())),
   /** The detail of the journey's trigger (the template's `trigger`); defaults to `event`. */
-  trigger: z.record(z.string(), z.unknown()).optional(),
-  journey: z.object({ id: z.string(), name: z.string() }).optional(),
+  trigger: z.optional(z.record(z.string(), z.unknown())),
+  journey: z.optional(z.object({ id: z.string(), name: z.string() })),
   /** Render this locale instead of the profile's. */
-  locale: z.string().min(2).max(35).optional(),
+  locale: z.optional(z.string().check(z.minLength(2), z.maxLength(35))),
 });
 export type RenderInput = z.infer<typeof RenderInput>;
 
-export const parseInput = <T>(schema: z.ZodType<T>, input: unknown, what: string): T => {
-  const parsed = schema.safeParse(input);
+export const parseInput = <T>(schema: z.core.$ZodType<T>, input: unknown, what: string): T => {
+  const parsed = z.safeParse(schema, input);
   if (parsed.success) return parsed.data;
   throw new ValidationError(
     `The ${what} is invalid.`,

@@ -1,10 +1,10 @@
-import * as z from 'zod';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { type CustomerEvent, describeProblems, parseCustomerEvent } from '../../domain/events/envelope.js';
 import { CustomerProfileUpdated } from '../../domain/events/schemas.js';
 import type { Instance } from '../../domain/journey/instance.js';
 import { chooseLocale } from '../../domain/templates/locale.js';
 import { parseDuration } from '../../domain/time/duration.js';
+import * as z from '../../domain/zod.js';
 import type { AdminApiDeps, Sandbox } from '../deps.js';
 import type { MessageStatus } from '../ports.js';
 import { processCustomerEvent } from '../process-customer-event.js';
@@ -17,22 +17,21 @@ const IsoTime = z.iso.datetime({ offset: true });
 
 export const SimulationInput = z.object({
   /** The customer as the profile store would hold them; `customerId` defaults to `simulated-customer`. */
-  profile: CustomerProfileUpdated.partial().optional(),
+  profile: z.optional(z.partial(CustomerProfileUpdated)),
   events: z
     .array(
       z.object({
         at: IsoTime,
-        detailType: z.string().min(1).max(128),
-        source: z.string().min(1).max(256).default('simulation'),
-        detail: z.record(z.string(), z.unknown()).default({}),
+        detailType: z.string().check(z.minLength(1), z.maxLength(128)),
+        source: z._default(z.string().check(z.minLength(1), z.maxLength(256)), 'simulation'),
+        detail: z._default(z.record(z.string(), z.unknown()), {}),
       }),
     )
-    .min(1)
-    .max(100),
+    .check(z.minLength(1), z.maxLength(100)),
   /** Stop here; wake-ups after it are not run. Default: a year and a day after the last event. */
-  until: IsoTime.optional(),
+  until: z.optional(IsoTime),
   /** What to run: the draft (default when there is one) or a published version. */
-  version: z.union([z.literal('draft'), z.number().int().positive()]).optional(),
+  version: z.optional(z.union([z.literal('draft'), z.int().check(z.positive())])),
 });
 export type SimulationInput = z.input<typeof SimulationInput>;
 

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { NotFoundError } from '../../domain/errors.js';
 import { normaliseAddress } from '../../domain/guards/send.js';
+import * as z from '../../domain/zod.js';
 import type { AdminApiDeps } from '../deps.js';
 import type { Channel } from '../ports.js';
 import { parseInput } from './render-context.js';
@@ -12,13 +12,15 @@ const Address = z.discriminatedUnion('channel', [
   z.object({ channel: z.literal('email'), address: z.email() }),
   z.object({
     channel: z.literal('sms'),
-    address: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +4915112345678'),
+    address: z
+      .string()
+      .check(z.regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +4915112345678')),
   }),
 ]);
 
 const SuppressInput = z.object({
   /** Why, for whoever reads the list later: e.g. "asked by phone, ticket 4711". */
-  reason: z.string().trim().min(1).max(200).default('manual'),
+  reason: z._default(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)), 'manual'),
 });
 
 export interface SuppressionView {

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { type MissingVariable, missingVariables, templateProblems } from '../../domain/templates/check.js';
 import { BASE_LOCALE } from '../../domain/templates/locale.js';
@@ -8,6 +7,7 @@ import {
   type RenderedEmail,
   renderTemplate,
 } from '../../domain/templates/render.js';
+import * as z from '../../domain/zod.js';
 import type { AdminApiDeps } from '../deps.js';
 import { parseInput, RenderInput, renderContext } from './render-context.js';
 
@@ -30,7 +30,7 @@ export interface TemplateView extends TemplateSummary {
 
 const TemplateId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and dashes');
+  .check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and dashes'));
 const localesOf = (template: EmailTemplate): string[] => [
   BASE_LOCALE,
   ...Object.keys(template.locales ?? {}),
@@ -135,9 +135,9 @@ export const deleteTemplate = async (
   return { id, fallback: deps.builtInTemplates.some((t) => t.id === id) ? 'built-in' : null };
 };
 
-export const PreviewInput = RenderInput.extend({
+export const PreviewInput = z.extend(RenderInput, {
   /** The id of a stored or built-in template, or a template given inline. */
-  template: z.union([z.string().min(1), EmailTemplate.partial({ id: true })]),
+  template: z.union([z.string().check(z.minLength(1)), z.partial(EmailTemplate, { id: true })]),
 });
 
 export interface Preview extends RenderedEmail {

@@ -1,12 +1,12 @@
-import * as z from 'zod';
 import type { MissingVariable } from '../../domain/templates/check.js';
+import * as z from '../../domain/zod.js';
 import type { AdminApiDeps } from '../deps.js';
 import { parseInput } from './render-context.js';
 import { PreviewInput, renderWithReport, resolveTemplate } from './templates.js';
 
 export const TEST_SUBJECT_PREFIX = '[TEST] ';
 
-export const TestSendInput = PreviewInput.extend({
+export const TestSendInput = z.extend(PreviewInput, {
   /** Where the test goes: a colleague's inbox, never a customer's history. */
   to: z.email(),
 });

@@ -1,12 +1,12 @@
-import * as z from 'zod';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
+import * as z from '../../domain/zod.js';
 import type { PrivacyDeps } from '../deps.js';
 import type { Channel, CustomerRecords, StoredRecord } from '../ports.js';
 
 /** Suppression reason of every address of an erased customer. */
 export const ERASED_REASON = 'erased';
 
-const CustomerId = z.string().min(1).max(128);
+const CustomerId = z.string().check(z.minLength(1), z.maxLength(128));
 
 const checkCustomerId = (customerId: string): string => {
   const parsed = CustomerId.safeParse(customerId);

@@ -1,16 +1,16 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { detailSchemas, GenericDetail } from './schemas.js';
 
 /** The EventBridge event as a Lambda target receives it. */
 export const BusEvent = z.object({
-  version: z.string().default('0'),
-  id: z.string().min(1),
-  'detail-type': z.string().min(1).max(128),
-  source: z.string().min(1).max(256),
-  account: z.string().default('000000000000'),
+  version: z._default(z.string(), '0'),
+  id: z.string().check(z.minLength(1)),
+  'detail-type': z.string().check(z.minLength(1), z.maxLength(128)),
+  source: z.string().check(z.minLength(1), z.maxLength(256)),
+  account: z._default(z.string(), '000000000000'),
   time: z.iso.datetime({ offset: true }),
-  region: z.string().default('local'),
-  resources: z.array(z.string()).default([]),
+  region: z._default(z.string(), 'local'),
+  resources: z._default(z.array(z.string()), []),
   detail: z.record(z.string(), z.unknown()),
 });
 export type BusEvent = z.infer<typeof BusEvent>;
@@ -25,7 +25,7 @@ export interface FieldProblem {
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] };
 
-const toProblems = (error: z.ZodError, prefix: string): FieldProblem[] =>
+const toProblems = (error: z.core.$ZodError, prefix: string): FieldProblem[] =>
   error.issues.map((issue) => ({
     path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
     message: issue.message,
@@ -43,7 +43,7 @@ export const parseCustomerEvent = (input: unknown): ParseResult<CustomerEvent> =
   const envelope = BusEvent.safeParse(input);
   if (!envelope.success) return { ok: false, problems: toProblems(envelope.error, '') };
   const event = envelope.data;
-  const schema = (detailSchemas as Record<string, z.ZodType>)[event['detail-type']] ?? GenericDetail;
+  const schema = (detailSchemas as Record<string, z.ZodMiniType>)[event['detail-type']] ?? GenericDetail;
   const detail = schema.safeParse(event.detail);
   if (!detail.success) return { ok: false, problems: toProblems(detail.error, 'detail') };
   return { ok: true, value: { ...event, detail: detail.data as CustomerEvent['detail'] } };

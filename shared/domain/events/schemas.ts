@@ -1,72 +1,73 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 /** IANA time zone name, checked against the runtime's time zone database. */
-export const TimeZone = z.string().refine(
-  (tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an IANA time zone such as Europe/Berlin' },
+export const TimeZone = z.string().check(
+  z.refine(
+    (tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be an IANA time zone such as Europe/Berlin' },
+  ),
 );
 
-const CustomerId = z.string().min(1).max(128);
+const CustomerId = z.string().check(z.minLength(1), z.maxLength(128));
 
 export const Consent = z.object({
-  email: z.boolean().optional(),
-  sms: z.boolean().optional(),
+  email: z.optional(z.boolean()),
+  sms: z.optional(z.boolean()),
 });
 export type Consent = z.infer<typeof Consent>;
 
 export const CustomerProfileUpdated = z.object({
   customerId: CustomerId,
-  email: z.email().optional(),
-  phone: z
-    .string()
-    .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +4915112345678')
-    .optional(),
-  name: z.string().max(200).optional(),
-  timezone: TimeZone.optional(),
-  locale: z.string().min(2).max(35).optional(),
-  birthday: z.iso.date().optional(),
-  consent: Consent.optional(),
-  attributes: z.record(z.string(), z.unknown()).optional(),
+  email: z.optional(z.email()),
+  phone: z.optional(
+    z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +4915112345678')),
+  ),
+  name: z.optional(z.string().check(z.maxLength(200))),
+  timezone: z.optional(TimeZone),
+  locale: z.optional(z.string().check(z.minLength(2), z.maxLength(35))),
+  birthday: z.optional(z.iso.date()),
+  consent: z.optional(Consent),
+  attributes: z.optional(z.record(z.string(), z.unknown())),
 });
 export type CustomerProfileUpdated = z.infer<typeof CustomerProfileUpdated>;
 
 export const OrderItem = z.object({
-  sku: z.string().min(1),
-  name: z.string().optional(),
-  quantity: z.number().int().positive(),
-  price: z.number().nonnegative(),
+  sku: z.string().check(z.minLength(1)),
+  name: z.optional(z.string()),
+  quantity: z.int().check(z.positive()),
+  price: z.number().check(z.nonnegative()),
 });
 export type OrderItem = z.infer<typeof OrderItem>;
 
 export const OrderCompleted = z.object({
   customerId: CustomerId,
-  orderId: z.string().min(1),
-  total: z.number().nonnegative(),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
-  items: z.array(OrderItem).default([]),
+  orderId: z.string().check(z.minLength(1)),
+  total: z.number().check(z.nonnegative()),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')),
+  items: z._default(z.array(OrderItem), []),
 });
 export type OrderCompleted = z.infer<typeof OrderCompleted>;
 
 export const SurveyAnswered = z.object({
   customerId: CustomerId,
-  surveyId: z.string().min(1),
+  surveyId: z.string().check(z.minLength(1)),
   kind: z.enum(['nps', 'csat']),
-  score: z.number().int().min(0).max(10),
+  score: z.int().check(z.gte(0), z.lte(10)),
   /** The NPS score again under its own name, so journey branches read `detail.nps`. */
-  nps: z.number().int().min(0).max(10).optional(),
-  category: z.enum(['promoter', 'passive', 'detractor']).optional(),
-  comment: z.string().max(2000).optional(),
-  orderId: z.string().optional(),
-  journeyId: z.string().optional(),
-  instanceId: z.string().optional(),
-  revision: z.number().int().positive(),
+  nps: z.optional(z.int().check(z.gte(0), z.lte(10))),
+  category: z.optional(z.enum(['promoter', 'passive', 'detractor'])),
+  comment: z.optional(z.string().check(z.maxLength(2000))),
+  orderId: z.optional(z.string()),
+  journeyId: z.optional(z.string()),
+  instanceId: z.optional(z.string()),
+  revision: z.int().check(z.positive()),
 });
 export type SurveyAnswered = z.infer<typeof SurveyAnswered>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 /** The part of an event that an instance keeps: enough to branch, correlate and render. */
 export const EventRef = z.object({
@@ -18,7 +18,7 @@ export const Waiting = z.discriminatedUnion('kind', [
     kind: z.literal('event'),
     until: z.string(),
     /** The trigger's value of the correlation field, e.g. `{ field: 'orderId', value: 'o-1' }`. */
-    correlation: z.object({ field: z.string(), value: z.unknown() }).optional(),
+    correlation: z.optional(z.object({ field: z.string(), value: z.unknown() })),
   }),
   /** A held-out customer's instance watches the journey's goal until the conversion window ends. */
   z.object({ kind: z.literal('goal'), until: z.string() }),
@@ -32,7 +32,7 @@ export const Waiting = z.discriminatedUnion('kind', [
     /** When the send was asked for: its outcome is due at once. */
     until: z.string(),
     messageId: z.string(),
-    ran: z.number().int().nonnegative(),
+    ran: z.int().check(z.nonnegative()),
   }),
 ]);
 export type Waiting = z.infer<typeof Waiting>;
@@ -54,7 +54,7 @@ export const GoalWindow = z.object({
   group: Group,
   until: z.string(),
   /** When the goal was reached within the window; null while it has not been. */
-  convertedAt: z.string().nullable(),
+  convertedAt: z.nullable(z.string()),
 });
 export type GoalWindow = z.infer<typeof GoalWindow>;
 
@@ -62,25 +62,25 @@ export const Instance = z.object({
   schemaVersion: z.literal(1),
   instanceId: z.string(),
   journeyId: z.string(),
-  journeyVersion: z.number().int(),
+  journeyVersion: z.int(),
   customerId: z.string(),
   status: InstanceStatus,
   /** The step the instance is at: the one it waits in, or the last it ran. */
   stepId: z.string(),
-  waiting: Waiting.nullable(),
+  waiting: z.nullable(Waiting),
   trigger: EventRef,
   /** The latest event that moved the instance on (e.g. the survey answer). */
-  lastEvent: EventRef.nullable(),
+  lastEvent: z.nullable(EventRef),
   /** Steps run so far, in order; also numbers repeated visits for message ids. */
   path: z.array(z.string()),
   /** Bumped on every change; a wake-up carries the version it was scheduled for. */
-  version: z.number().int().nonnegative(),
+  version: z.int().check(z.nonnegative()),
   startedAt: z.string(),
   updatedAt: z.string(),
-  endedAt: z.string().nullable(),
-  endReason: z.string().nullable(),
+  endedAt: z.nullable(z.string()),
+  endReason: z.nullable(z.string()),
   /** Present when the journey has a goal and a `goalWindow` (absent on instances started before). */
-  goalWindow: GoalWindow.optional(),
+  goalWindow: z.optional(GoalWindow),
 });
 export type Instance = z.infer<typeof Instance>;
 

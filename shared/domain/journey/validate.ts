@@ -1,7 +1,7 @@
-import type * as z from 'zod';
 import type { Problem } from '../errors.js';
 import { validatePattern } from '../pattern/index.js';
 import { parseDuration } from '../time/duration.js';
+import type * as z from '../zod.js';
 import { isSend, isWaiting, Journey, STEP_TYPES, type Step, successors } from './definition.js';
 import { isDatePath } from './wait-until.js';
 
@@ -24,7 +24,7 @@ const schemaMessage = (issue: z.core.$ZodIssue): string => {
   return issue.message;
 };
 
-const schemaProblems = (error: z.ZodError): Problem[] =>
+const schemaProblems = (error: z.core.$ZodError): Problem[] =>
   error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: schemaMessage(issue) }));
 
 /**

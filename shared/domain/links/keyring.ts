@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { ValidationError } from '../errors.js';
+import * as z from '../zod.js';
 
 /**
  * The keys that sign and verify links, and how they rotate (docs/decisions/0074-link-key-rotation.md).
@@ -15,35 +15,37 @@ import { ValidationError } from '../errors.js';
 export const LEGACY_KEY_ID = '0';
 
 /** Key ids travel in every link: short, and free of the token's separator. */
-export const LinkKeyId = z.string().regex(/^[A-Za-z0-9]{1,8}$/, 'must be 1 to 8 letters and digits');
+export const LinkKeyId = z.string().check(z.regex(/^[A-Za-z0-9]{1,8}$/, 'must be 1 to 8 letters and digits'));
 
 export const LinkKey = z.object({
   id: LinkKeyId,
-  key: z.string().min(16, 'must be at least 16 characters'),
+  key: z.string().check(z.minLength(16, 'must be at least 16 characters')),
 });
 export type LinkKey = z.infer<typeof LinkKey>;
 
-export const RetiredLinkKey = LinkKey.extend({
+export const RetiredLinkKey = z.extend(LinkKey, {
   /** When it stopped signing; it verifies for the grace period after this. */
   retiredAt: z.iso.datetime({ offset: true }),
 });
 export type RetiredLinkKey = z.infer<typeof RetiredLinkKey>;
 
 export const SigningSecret = z
-  .object({ current: LinkKey, previous: z.array(RetiredLinkKey).default([]) })
-  .superRefine((secret, ctx) => {
-    const seen = new Set([secret.current.id]);
-    secret.previous.forEach((key, index) => {
-      if (seen.has(key.id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['previous', index, 'id'],
-          message: `repeats the id '${key.id}'`,
-        });
-      }
-      seen.add(key.id);
-    });
-  });
+  .object({ current: LinkKey, previous: z._default(z.array(RetiredLinkKey), []) })
+  .check(
+    z.superRefine((secret, ctx) => {
+      const seen = new Set([secret.current.id]);
+      secret.previous.forEach((key, index) => {
+        if (seen.has(key.id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['previous', index, 'id'],
+            message: `repeats the id '${key.id}'`,
+          });
+        }
+        seen.add(key.id);
+      });
+    }),
+  );
 export type SigningSecret = z.infer<typeof SigningSecret>;
 
 /**

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 /** The language of a template's top-level parts, and the last fallback. */
 export const BASE_LOCALE = 'en';
@@ -6,7 +6,7 @@ export const BASE_LOCALE = 'en';
 /** A BCP 47 language tag as profiles carry it: `en`, `zh-CN`, `zh-Hant-TW`, `pt-BR`. */
 export const LocaleTag = z
   .string()
-  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or zh-CN');
+  .check(z.regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or zh-CN'));
 
 const languageOf = (tag: string): string => tag.split('-')[0] ?? tag;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { LocaleTag } from './locale.js';
 
 /**
@@ -8,9 +8,9 @@ import { LocaleTag } from './locale.js';
 
 /** The three parts of an email, each a Liquid template. */
 export const TemplateContent = z.object({
-  subject: z.string().min(1),
-  html: z.string().min(1),
-  text: z.string().min(1),
+  subject: z.string().check(z.minLength(1)),
+  html: z.string().check(z.minLength(1)),
+  text: z.string().check(z.minLength(1)),
 });
 export type TemplateContent = z.infer<typeof TemplateContent>;
 
@@ -18,8 +18,8 @@ export type TemplateContent = z.infer<typeof TemplateContent>;
  * An email template. The top-level parts are the English (`en`) version and the fallback;
  * `locales` holds the other languages, e.g. `{ "zh-CN": { subject, html, text } }`.
  */
-export const EmailTemplate = TemplateContent.extend({
-  id: z.string().min(1),
-  locales: z.record(LocaleTag, TemplateContent).optional(),
+export const EmailTemplate = z.extend(TemplateContent, {
+  id: z.string().check(z.minLength(1)),
+  locales: z.optional(z.record(LocaleTag, TemplateContent)),
 });
 export type EmailTemplate = z.infer<typeof EmailTemplate>;

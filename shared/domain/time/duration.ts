@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 const ISO = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 const SHORT = /^(\d+)(ms|s|m|h|d|w)$/;
@@ -19,9 +19,11 @@ export const parseDuration = (text: string): number | undefined => {
   return (w ?? 0) * MS.w + (d ?? 0) * MS.d + (h ?? 0) * MS.h + (m ?? 0) * MS.m + (s ?? 0) * MS.s;
 };
 
-export const Duration = z.string().refine((text) => parseDuration(text) !== undefined, {
-  message: 'must be a duration such as PT24H, P3D or P1DT12H',
-});
+export const Duration = z.string().check(
+  z.refine((text) => parseDuration(text) !== undefined, {
+    message: 'must be a duration such as PT24H, P3D or P1DT12H',
+  }),
+);
 
 export const addDuration = (iso: string, duration: string): string => {
   const ms = parseDuration(duration);
