@@ -122,8 +122,12 @@ const readOps = new Set(['Get', 'Query', 'Scan', 'BatchGet', 'TransactGet']);
 const opName = (command: { constructor: { name: string } }): string =>
   command.constructor.name.replace(/Command$/, '');
 
-/** The journey catalog's calls: its stamp, read at every refresh, and the journeys, read when it moved. */
-const isCatalog = (part: string): boolean => part === 'catalog' || part === 'catalog-stamp';
+/**
+ * The journey catalog's calls: its stamp, read at every refresh; its index snapshot, read when the
+ * stamp moved; the triggers and versions of the journeys.
+ */
+const isCatalog = (part: string): boolean =>
+  part === 'catalog' || part === 'catalog-stamp' || part === 'catalog-snapshot';
 
 /**
  * Which part of the table a call touches: a customer's partition, the journey catalog, or
@@ -135,7 +139,7 @@ const partOf = (input: Record<string, unknown>): string => {
   const pk = String(key?.pk ?? values?.[':pk'] ?? '');
   if (pk.startsWith('C#')) return 'customer';
   if (pk === 'JOURNEYS' || pk.startsWith('JOURNEY#')) return 'catalog';
-  if (pk === 'CATALOG') return 'catalog-stamp';
+  if (pk === 'CATALOG') return values?.[':stamp'] === undefined ? 'catalog-stamp' : 'catalog-snapshot';
   const hash = pk.indexOf('#');
   return `pk=${hash >= 0 ? pk.slice(0, hash + 1) : pk}`;
 };
@@ -702,6 +706,7 @@ const report = (o: Outcome): string => {
   const writes = sum((op, part) => !isRead(op) && !isCatalog(part), 'calls');
   const catalogReads = sum((op, part) => isRead(op) && part === 'catalog-stamp', 'calls');
   const catalogLoads = sum((op, part) => op === 'Query' && part === 'catalog', 'calls');
+  const snapshotLoads = sum((op, part) => op === 'Query' && part === 'catalog-snapshot', 'calls');
   const versionReads = sum((op, part) => op === 'Get' && part === 'catalog', 'calls');
   const readUnits = sum((op, part) => isRead(op) && !isCatalog(part), 'units');
   const writeUnits = sum((op) => !isRead(op), 'units');
@@ -720,6 +725,7 @@ const report = (o: Outcome): string => {
   const invocations = sumOf(Object.values(tally.invocations));
   const platformBytes = invocations * PLATFORM_LOG_BYTES;
   const target = (ok: boolean) => (ok ? 'met' : '**not met**');
+  const times = (n: number) => (n === 1 ? 'once' : `${n} times`);
 
   return [
     '## AWS calls and cost per event',
@@ -741,7 +747,7 @@ const report = (o: Outcome): string => {
     '',
     `DynamoDB calls of the processor per record it handles (an event or a wake-up), the journey catalog aside: **${fmt(readsPerRecord)} reads** (target ≤ 1: ${target(readsPerRecord <= 1)}) and **${fmt(writesPerRecord)} writes** (target ≤ 2: ${target(writesPerRecord <= 2)}). The survey function, per answer: ${fmt(bySurvey.reads / Math.max(1, o.surveyAnswers))} reads (the erasure check) and ${fmt(bySurvey.writes / Math.max(1, o.surveyAnswers))} writes. All functions, per producer event with everything it causes (wake-ups, survey answers, careflow's own events): ${fmt(perEvent(reads))} reads, ${fmt(perEvent(writes))} writes; ${fmt(readUnits / records)} read and ${fmt(writeUnits / records)} write units per processor record as DynamoDB Local reported them.`,
     '',
-    `The journey catalog (published journeys, cached per container for 60 s) checked its stamp ${catalogReads} times here (the replayed events are minutes apart, so nearly every one finds the cache expired) and read the triggers of the ${o.publishedJourneys} published journeys ${catalogLoads === 1 ? 'once' : `${catalogLoads} times`} (one Query of their small trigger items, decision 0078; the stamp moves only when a journey is published, paused, resumed or archived), then each journey's version the first time an event matched it (${versionReads} reads). At a million events a month two warm containers refresh it about ${CATALOG_REFRESHES_PER_MONTH_AT_SCALE} times (${fmt(CATALOG_REFRESHES_PER_MONTH_AT_SCALE / 1e6, 3)} reads per event) of ${fmt(catalogUnitsPerRefresh(tally), 1)} read units; the costs use that.`,
+    `The journey catalog (published journeys, cached per container for 60 s) checked its stamp ${catalogReads} times here (the replayed events are minutes apart, so nearly every one finds the cache expired) and loaded the index of the ${o.publishedJourneys} published journeys ${times(snapshotLoads)} from its snapshot (one Query of one item, decision 0082; the stamp moves only when a journey is published, paused, resumed or archived) and ${times(catalogLoads)} from their trigger items (decision 0078), then each journey's version the first time an event matched it (${versionReads} reads). At a million events a month two warm containers refresh it about ${CATALOG_REFRESHES_PER_MONTH_AT_SCALE} times (${fmt(CATALOG_REFRESHES_PER_MONTH_AT_SCALE / 1e6, 3)} reads per event) of ${fmt(catalogUnitsPerRefresh(tally), 1)} read units; the costs use that.`,
     '',
     `### Cost per million producer events (${PRICE_REGION} list prices as of ${PRICES_AS_OF}, test/bench/prices.ts)`,
     '',
