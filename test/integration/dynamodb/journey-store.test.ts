@@ -449,6 +449,7 @@ describe('journeys published before trigger items', () => {
     await journeys().setState(paused.id, 'paused', '2026-11-02T10:00:00.000Z');
     for (const key of [triggerKey(active.id), completeKey])
       await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: key }));
+    await dropSnapshots();
     // a stray trigger item of the paused journey (left by a pause during the upgrade)
     await db.doc.send(
       new PutCommand({
