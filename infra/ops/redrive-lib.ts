@@ -512,7 +512,7 @@ export const resendWakes = async (sqs: SQSClient, options: ResendWakesOptions): 
   return report;
 };
 
-// --- SES events back to the feedback function --------------------------------------------------
+// --- Asynchronous invocations back to their function: SES events, SMS delivery records ---------
 
 /**
  * The SES event in a message of the SES events DLQ: the event itself (the rules' DLQs), or
@@ -524,15 +524,34 @@ export const sesEventFromMessage = (body: string | undefined): BusEvent | undefi
   return event?.source === 'aws.ses' ? event : undefined;
 };
 
+/**
+ * The batch of SMS delivery records in a message of the SMS delivery DLQ: Lambda's invocation
+ * record with CloudWatch Logs' payload (`{ awslogs: { data } }`) under `requestPayload`.
+ */
+export const smsDeliveryPayloadFromMessage = (body: string | undefined): unknown => {
+  const parsed = parseJson(body);
+  if (typeof parsed !== 'object' || parsed === null || !('requestPayload' in parsed)) return undefined;
+  const payload = (parsed as { requestPayload: unknown }).requestPayload;
+  const awslogs =
+    typeof payload === 'object' && payload !== null && 'awslogs' in payload ? payload.awslogs : null;
+  const data = typeof awslogs === 'object' && awslogs !== null && 'data' in awslogs ? awslogs.data : null;
+  return typeof data === 'string' ? payload : undefined;
+};
+
 export interface InvokeAgainOptions extends DrainOptions {
   queueUrl: string;
   functionName: string;
+  /** What the function takes from a dead letter; undefined leaves the message in the queue. */
+  payloadOf: (body: string | undefined) => unknown;
+  /** What `payloadOf` looks for, for the reason a message is left: e.g. `an SES event`. */
+  what: string;
 }
 
 /**
- * Hands each SES event of the SES events DLQ to the feedback function again (an asynchronous
- * invocation, as EventBridge makes it). EventBridge refuses `aws.*` sources in PutEvents, so the
- * bus cannot take them back. Safe to repeat: the feedback function records each event once.
+ * Hands what each dead letter kept to its function again, as an asynchronous invocation, as
+ * EventBridge or CloudWatch Logs made it: SES events to the feedback function (EventBridge refuses
+ * `aws.*` sources in PutEvents, so the bus cannot take them back), SMS delivery records to the
+ * sms-delivery function. Safe to repeat: both functions record each event once.
  */
 export const invokeAgain = async (
   lambda: LambdaClient,
@@ -548,11 +567,13 @@ export const invokeAgain = async (
     failures: [],
     notes: [],
   };
-  const classify = (message: Received): Verdict<BusEvent> => {
-    const event = sesEventFromMessage(message.Body);
-    return event ? { ok: true, item: event } : { ok: false, reason: 'not an SES event; left in the queue' };
+  const classify = (message: Received): Verdict<unknown> => {
+    const payload = options.payloadOf(message.Body);
+    return payload === undefined
+      ? { ok: false, reason: `not ${options.what}; left in the queue` }
+      : { ok: true, item: payload };
   };
-  const move = async (batch: { message: Received; item: BusEvent }[]): Promise<Map<string, string>> => {
+  const move = async (batch: { message: Received; item: unknown }[]): Promise<Map<string, string>> => {
     const failed = new Map<string, string>();
     for (const { message, item } of batch) {
       try {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Moves dead letters back once their cause is fixed. See docs/operations.md, "Redrive".
-//   npm run redrive -- --queue customer|ingest|invalid|wake|ses [--dry-run] [--stage prod]
+//   npm run redrive -- --queue customer|ingest|invalid|wake|ses|sms [--dry-run] [--stage prod]
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -15,10 +15,12 @@ import {
   putEventsAgain,
   type RedriveReport,
   resendWakes,
+  sesEventFromMessage,
+  smsDeliveryPayloadFromMessage,
 } from './redrive-lib.js';
 import { readStackOutputs } from './stack-outputs.js';
 
-export const redriveQueues = ['customer', 'ingest', 'invalid', 'wake', 'ses'] as const;
+export const redriveQueues = ['customer', 'ingest', 'invalid', 'wake', 'ses', 'sms'] as const;
 export type RedriveQueue = (typeof redriveQueues)[number];
 
 export const usage = `Usage: npm run redrive -- --queue <${redriveQueues.join('|')}> [options]
@@ -28,6 +30,8 @@ export const usage = `Usage: npm run redrive -- --queue <${redriveQueues.join('|
   --queue invalid    invalid-events queue -> the careflow bus again, after a fix that accepts them
   --queue wake       wake-up DLQ -> customer queue (stale wakes are ignored by the processor)
   --queue ses        SES events DLQ -> the feedback function (asynchronous invocations)
+  --queue sms        SMS delivery DLQ -> the sms-delivery function (asynchronous invocations;
+                     with SMS on)
 
 Options:
   --dry-run              report what would move; change nothing
@@ -36,7 +40,7 @@ Options:
   --queue-url <url>      the queue to read, instead of the stack output
   --destination-url <url>  the customer queue, instead of the stack output (customer, wake)
   --event-bus <name>     the bus, instead of the stack output (ingest, invalid)
-  --function <name>      the feedback function, instead of the stack output (ses)
+  --function <name>      the function, instead of the stack output (ses, sms)
   --max <n>              at most n messages (ingest, invalid, wake)
   --rate <n>             messages per second of the move task (customer)
   --wait                 wait until the move task finished (customer)
@@ -162,6 +166,16 @@ export const redrive = async (options: RedriveOptions, clients: RedriveClients):
         ...drain,
         queueUrl: await resolve(options.queueUrl, StackOutput.sesEventsDlqUrl),
         functionName: await resolve(options.functionName, StackOutput.feedbackFunctionName),
+        payloadOf: sesEventFromMessage,
+        what: 'an SES event',
+      });
+    case 'sms':
+      return invokeAgain(clients.lambda, clients.sqs, {
+        ...drain,
+        queueUrl: await resolve(options.queueUrl, StackOutput.smsDeliveryDlqUrl),
+        functionName: await resolve(options.functionName, StackOutput.smsDeliveryFunctionName),
+        payloadOf: smsDeliveryPayloadFromMessage,
+        what: 'a batch of SMS delivery records',
       });
   }
 };

@@ -315,6 +315,17 @@ export class CareflowStack extends Stack {
           meaning:
             'SES events (bounces, complaints, deliveries, opens, clicks) could not be forwarded or recorded.',
         },
+        ...(smsDelivery
+          ? [
+              {
+                id: 'SmsDeliveryDlqDepth',
+                title: 'SMS delivery DLQ',
+                queue: smsDelivery.deadLetterQueue,
+                meaning:
+                  'SNS delivery records of SMS (delivered, failed) could not be recorded; they hold phone numbers.',
+              },
+            ]
+          : []),
       ],
       functions: watchedFunctions.map(({ name, fn }) => ({ name, fn: fn.fn })),
       processorServiceName: functions.processor.serviceName,
@@ -390,6 +401,16 @@ export class CareflowStack extends Stack {
       'Functions that read the link-signing key; a rotation restarts them',
     );
     if (smsDelivery) {
+      output(
+        StackOutput.smsDeliveryDlqUrl,
+        smsDelivery.deadLetterQueue.queueUrl,
+        'SMS delivery records that could not be recorded',
+      );
+      output(
+        StackOutput.smsDeliveryFunctionName,
+        smsDelivery.handler.fn.functionName,
+        'Records SMS delivery status; `npm run redrive -- --queue sms` hands it the SMS delivery DLQ',
+      );
       output(
         StackOutput.smsDeliveryStatusRoleArn,
         smsDelivery.deliveryStatusRole.roleArn,

@@ -23,6 +23,9 @@ export const StackOutput = {
   linkKeyFunctions: 'LinkKeyFunctions',
   /** With SMS on: the role to name in the account's SMS attribute `DeliveryStatusIAMRole`. */
   smsDeliveryStatusRoleArn: 'SmsDeliveryStatusRoleArn',
+  /** With SMS on: the dead-letter queue of the sms-delivery function, and the function. */
+  smsDeliveryDlqUrl: 'SmsDeliveryDlqUrl',
+  smsDeliveryFunctionName: 'SmsDeliveryFunctionName',
 } as const;
 
 /** The stack name of a stage. */

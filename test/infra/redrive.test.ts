@@ -30,6 +30,8 @@ const outputs = {
   [StackOutput.eventBusName]: 'careflow-prod',
   [StackOutput.sesEventsDlqUrl]: url('ses-events-dlq'),
   [StackOutput.feedbackFunctionName]: 'careflow-prod-feedback',
+  [StackOutput.smsDeliveryDlqUrl]: url('sms-delivery-dlq'),
+  [StackOutput.smsDeliveryFunctionName]: 'careflow-prod-sms-delivery',
 };
 
 /** An event as EventBridge delivers it to a rule target's DLQ. */
@@ -471,6 +473,41 @@ describe('redrive', () => {
     });
   });
 
+  describe('the SMS delivery DLQ: delivery records handed to the sms-delivery function again', () => {
+    /** CloudWatch Logs' payload for a subscription: gzip, base64 (only its shape matters here). */
+    const logsPayload = { awslogs: { data: 'H4sIAAAAAAAA/6tWKkktLlGyUkpKLUvNKUnNU6oFAMo3yHkWAAAA' } };
+
+    beforeEach(() => {
+      sqsMock
+        .on(ReceiveMessageCommand)
+        .resolvesOnce({
+          Messages: [
+            message('m-1', invocationRecord(logsPayload)),
+            message('m-2', invocationRecord({ something: 'else' })),
+          ],
+        })
+        .resolves({ Messages: [] });
+      sqsMock.on(DeleteMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+      lambdaMock.on(InvokeCommand).resolves({ StatusCode: 202 });
+    });
+
+    it('invokes the sms-delivery function asynchronously with the kept payload, and deletes what it accepted', async () => {
+      const report = await redrive(parseRedriveArgs(['--queue', 'sms', '--stage', 'prod']), clients);
+
+      const invocations = lambdaMock.commandCalls(InvokeCommand).map((c) => c.args[0].input);
+      expect(invocations.map((i) => [i.FunctionName, i.InvocationType])).toEqual([
+        ['careflow-prod-sms-delivery', 'Event'],
+      ]);
+      expect(JSON.parse(new TextDecoder().decode(invocations[0]?.Payload as Uint8Array))).toEqual(
+        logsPayload,
+      );
+      expect(deleted()).toEqual(['rh-m-1']);
+      expect(report.failures).toEqual([
+        { messageId: 'm-2', reason: 'not a batch of SMS delivery records; left in the queue' },
+      ]);
+    });
+  });
+
   describe('the command', () => {
     const run = async (argv: string[]) => {
       const printed: string[] = [];
@@ -524,7 +561,7 @@ describe('redrive', () => {
     });
 
     it.each([
-      [['--queue', 'everything'], '--queue must be one of customer, ingest, invalid, wake, ses'],
+      [['--queue', 'everything'], '--queue must be one of customer, ingest, invalid, wake, ses, sms'],
       [[], '--queue must be one of'],
       [['--queue', 'ingest', '--max', '0'], '--max must be a positive whole number'],
       [['--queue', 'ingest', '--frobnicate'], "Unknown option '--frobnicate'"],

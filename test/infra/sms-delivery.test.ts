@@ -4,7 +4,16 @@ import {
   JOURNEY_LEFT_OUT_MESSAGE,
   JOURNEYS_LEFT_OUT_METRIC,
 } from '../../infra/stacks/constructs/monitoring.js';
-import { actionsOf, type Built, build, idOf, type Json, resourcesOf, roleStatements } from './support.js';
+import {
+  actionsOf,
+  type Built,
+  build,
+  getAtt,
+  idOf,
+  type Json,
+  resourcesOf,
+  roleStatements,
+} from './support.js';
 
 const withSms = { sms: { senderId: 'Careflow' } };
 
@@ -94,7 +103,7 @@ describe('SMS delivery status (SMS on)', () => {
     });
   });
 
-  it('lets the function query the provider-message-id index, read and update items, and put events on the bus, nothing else', () => {
+  it('lets the function query the provider-message-id index, read and update items, put events on the bus and dead letters in its queue, nothing else', () => {
     const tableArn = { 'Fn::GetAtt': [idOf(built.stack.data.table), 'Arn'] };
     const statements = roleStatements(template, sms().handler.role).filter((s) =>
       actionsOf(s).some((a) => a.startsWith('dynamodb:')),
@@ -115,6 +124,10 @@ describe('SMS delivery status (SMS on)', () => {
         actions: ['events:PutEvents'],
         resources: [{ 'Fn::GetAtt': [idOf(built.stack.messaging.bus), 'Arn'] }],
       },
+      {
+        actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        resources: [getAtt(idOf(sms().deadLetterQueue))],
+      },
     ]);
   });
 
@@ -125,6 +138,27 @@ describe('SMS delivery status (SMS on)', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'careflow-dev-SmsDeliveryErrorRate',
     });
+  });
+
+  it('keeps a batch that still fails after two retries in an encrypted dead-letter queue, with an alarm', () => {
+    const dlq = idOf(sms().deadLetterQueue);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: idOf(sms().handler.fn) },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: { OnFailure: { Destination: getAtt(dlq) } },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 86_400,
+    });
+    expect(Object.keys(template.findResources('AWS::SQS::Queue'))).toContain(dlq);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'careflow-dev-SmsDeliveryDlqDepth',
+      Dimensions: [{ Name: 'QueueName', Value: getAtt(dlq, 'QueueName') }],
+    });
+    template.hasOutput('SmsDeliveryDlqUrl', { Value: { Ref: dlq } });
+    template.hasOutput('SmsDeliveryFunctionName', { Value: { Ref: idOf(sms().handler.fn) } });
   });
 
   it('indexes message entries by provider message id, keys only', () => {
@@ -148,6 +182,7 @@ describe('SMS delivery status (SMS off)', () => {
     template.resourceCountIs('AWS::Logs::SubscriptionFilter', 0);
     template.resourceCountIs('Custom::LogRetention', 0);
     expect(Object.keys(template.findOutputs('SmsDeliveryStatusRoleArn'))).toEqual([]);
+    expect(Object.keys(template.findOutputs('SmsDeliveryDlqUrl'))).toEqual([]);
   });
 });
 

@@ -2,8 +2,10 @@ import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { providerMessageIdIndex } from '../../../shared/adapters/dynamodb/keys.js';
 import { Env } from '../../../shared/config/env.js';
@@ -41,11 +43,15 @@ export interface SmsDeliveryProps {
  * - the two log groups, with a retention (CDK's LogRetention resource creates a group SNS has not
  *   created yet and sets the retention of one it has), so the subscriptions exist at deploy time;
  * - a subscription filter on each, feeding the sms-delivery function, which may read the
- *   provider-message-id index and update message and suppression items, and nothing else.
+ *   provider-message-id index and update message and suppression items, and nothing else;
+ * - the dead-letter queue of that function's asynchronous invocations (`npm run redrive -- --queue
+ *   sms` hands what it keeps to the function again).
  */
 export class SmsDelivery extends Construct {
   readonly deliveryStatusRole: iam.Role;
   readonly handler: CareflowFunction;
+  /** Batches of delivery records the function still failed on after Lambda's two retries. */
+  readonly deadLetterQueue: sqs.Queue;
   readonly logGroupNames: { success: string; failure: string };
 
   constructor(scope: Construct, id: string, props: SmsDeliveryProps) {
@@ -122,9 +128,23 @@ export class SmsDelivery extends Construct {
       }),
     );
     props.bus.grantPutEventsTo(this.handler.fn);
-    // CloudWatch Logs invokes it asynchronously; a batch that failed after the retries is
-    // counted in the function's error-rate alarm.
-    this.handler.fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
+    // CloudWatch Logs invokes it asynchronously; a batch that failed after the retries is kept,
+    // with its records (and so phone numbers), until it is redriven or its retention ends.
+    this.deadLetterQueue = new sqs.Queue(this, 'Dlq', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledgeNag(
+      this.deadLetterQueue,
+      'AwsSolutions-SQS3',
+      "This queue is itself a dead-letter queue: the on-failure destination of the sms-delivery function's asynchronous invocations, not an SQS redrive policy, which is all the rule looks for.",
+    );
+    this.handler.fn.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(this.deadLetterQueue),
+    });
 
     const destination = new LambdaDestination(this.handler.fn);
     for (const [key, name] of [
