@@ -20,7 +20,8 @@ export interface SmsDeliveryOutcome {
  * `sns/<region>/<account>/DirectPublishToPhoneNumber[/Failure]`: each record sets `delivered` or
  * `undelivered` on the message and may suppress the number. A payload or record that does not parse
  * is logged (without its content: it holds a phone number) and dropped, since a retry cannot fix it;
- * a failure to record is thrown, so Lambda retries the batch (every step is idempotent).
+ * a failure to record is thrown, so Lambda retries the batch (every step is idempotent), twice,
+ * then keeps it in the SMS delivery DLQ for `npm run redrive -- --queue sms`.
  */
 export const createSmsDeliveryHandler = (getDeps: () => Promise<SmsDeliveryDeps>) =>
   middy<unknown, SmsDeliveryOutcome>().handler(async (event) => {
