@@ -292,33 +292,35 @@ export class PatternIndex<T> {
     return index;
   }
 
-  /** The alternative of the pattern at `position` in the snapshot, its entry made on first use. */
-  private storedTerm(position: number | undefined, term: number | undefined): TermRef<T> {
+  /** The alternative `term` of the pattern at `position` in the snapshot, its entry made on first use. */
+  private storedTerm(position: unknown, term: unknown): TermRef<T> {
     const loaded = this.loaded as Loaded<T>;
-    const { ids, ends, terms, patterns } = loaded.snapshot;
-    let entry = loaded.entries[position as number];
-    if (entry === undefined) {
-      const id = ids[position as number];
-      const count = terms[position as number];
-      if (typeof id !== 'string' || typeof count !== 'number' || count < 1)
-        throw malformed(`pattern ${position}`);
-      const start = position === 0 ? 0 : (ends[(position as number) - 1] as number);
-      entry = {
-        id,
-        value: loaded.valueFor(id, position as number),
-        seq: (position as number) + 1,
-        stamp: 0,
-        pattern: patterns.slice(start, ends[position as number]),
-        terms: new Array<TermRef<T>>(count),
-        fallback: false,
-        filed: false,
-      };
-      for (let t = 0; t < count; t++) entry.terms[t] = newRef(entry, t);
-      loaded.entries[position as number] = entry;
-    }
-    const ref = entry.terms[term as number];
+    if (typeof position !== 'number' || typeof term !== 'number') throw malformed('an alternative');
+    const entry = loaded.entries[position] ?? this.storedEntry(loaded, position);
+    const ref = entry.terms[term];
     if (ref === undefined) throw malformed(`alternative ${term} of pattern ${entry.id}`);
     return ref;
+  }
+
+  private storedEntry(loaded: Loaded<T>, position: number): Entry<T> {
+    const { ids, ends, terms, patterns } = loaded.snapshot;
+    const id = ids[position];
+    const count = terms[position];
+    if (typeof id !== 'string' || typeof count !== 'number' || count < 1)
+      throw malformed(`pattern ${position}`);
+    const entry: Entry<T> = {
+      id,
+      value: loaded.valueFor(id, position),
+      seq: position + 1,
+      stamp: 0,
+      pattern: patterns.slice(position === 0 ? 0 : ends[position - 1], ends[position]),
+      terms: new Array<TermRef<T>>(count),
+      fallback: false,
+      filed: false,
+    };
+    for (let t = 0; t < count; t++) entry.terms[t] = newRef(entry, t);
+    loaded.entries[position] = entry;
+    return entry;
   }
 
   /** Make a node loaded from a snapshot: the alternatives filed there, and its edges with their children still stored. */
