@@ -26,11 +26,11 @@ interface CatalogSnapshot {
 /**
  * The snapshot of the active journeys' triggers, as JSON text. Every trigger is parsed and filed
  * from its pattern (never from a stored filing), so what the snapshot holds is checked; a trigger
- * that does not compile is left out and listed.
+ * that does not compile is left out and listed, after those the store could not read (`unreadable`).
  */
-export const catalogSnapshotText = (triggers: JourneyTrigger[]): string => {
+export const catalogSnapshotText = (triggers: JourneyTrigger[], unreadable: LeftOut[] = []): string => {
   const index = new PatternIndex<number>();
-  const leftOut: LeftOut[] = [];
+  const leftOut: LeftOut[] = [...unreadable];
   for (const { id, version, trigger } of triggers) {
     try {
       index.add(id, typeof trigger === 'string' ? parsedTrigger(trigger) : trigger, version);

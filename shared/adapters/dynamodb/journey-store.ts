@@ -8,7 +8,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { catalogSnapshotText } from '../../app/catalog-snapshot.js';
+import { catalogSnapshotText, type LeftOut } from '../../app/catalog-snapshot.js';
 import type { JourneyAdminStore, JourneyState, JourneyTrigger, PublishedJourney } from '../../app/ports.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import { Journey } from '../../domain/journey/definition.js';
@@ -235,8 +235,11 @@ export class DynamoJourneyStore implements JourneyAdminStore {
   }
 
   private async keepSnapshot(stamp: number): Promise<boolean> {
-    const triggers = await this.listTriggers();
-    if (triggers) await writeCatalogSnapshot(this.table, stamp, catalogSnapshotText(triggers));
+    const unreadable: LeftOut[] = [];
+    const triggers = await this.listTriggers((key, problem) =>
+      unreadable.push({ journey: key, problem: problem.message }),
+    );
+    if (triggers) await writeCatalogSnapshot(this.table, stamp, catalogSnapshotText(triggers, unreadable));
     return triggers !== undefined;
   }
 

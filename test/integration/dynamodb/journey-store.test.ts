@@ -356,6 +356,50 @@ describe('the engine catalog over trigger items', () => {
     ['its index snapshot', () => journeys().refreshCatalogSnapshot()],
     ['the trigger items', dropSnapshots],
   ])(
+    'leaves out a trigger item without a version, naming it, and still matches the others: loading %s',
+    async (_, load) => {
+      // prepare
+      const shop = newId();
+      const good = ofShop(shop);
+      await journeys().putPublished(good);
+      const bad = newId();
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.tableName,
+          Item: { ...triggerKey(bad), journeyId: bad, trigger: JSON.stringify(good.trigger) },
+        }),
+      );
+      await load();
+      const { errors, logger } = errorLog();
+      const catalog = new JourneyCatalog(
+        journeys(),
+        { now: () => '2026-11-02T09:00:00.000Z' },
+        60_000,
+        logger,
+      );
+
+      // act
+      const matched = await catalog.triggeredBy(orderIn(shop));
+
+      // assess
+      expect(matched.map((j) => j.id)).toEqual([good.id]);
+      expect(errors).toEqual([
+        {
+          message: 'journey left out: it cannot be read',
+          extra: {
+            journey: `JOURNEY#TRIGGERS / ${bad}`,
+            problem: expect.stringContaining('does not match its schema'),
+          },
+        },
+      ]);
+      await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: triggerKey(bad) }));
+    },
+  );
+
+  it.each([
+    ['its index snapshot', () => journeys().refreshCatalogSnapshot()],
+    ['the trigger items', dropSnapshots],
+  ])(
     'leaves out a trigger item it cannot read, naming it, and still matches the others: loading %s',
     async (_, load) => {
       // prepare
