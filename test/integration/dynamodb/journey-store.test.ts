@@ -352,22 +352,40 @@ describe('the engine catalog over trigger items', () => {
     await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: triggerKey(bad) }));
   });
 
-  it.each([
+  const loadings = [
     ['its index snapshot', () => journeys().refreshCatalogSnapshot()],
     ['the trigger items', dropSnapshots],
-  ])(
-    'leaves out a trigger item without a version, naming it, and still matches the others: loading %s',
-    async (_, load) => {
+  ] as const;
+  /** A trigger item the store cannot read (no version), and one whose trigger is not JSON. */
+  const badItems = [
+    [
+      'without a version',
+      (id: string) => ({ journeyId: id, trigger: '{"detail-type":["Order Completed"]}' }),
+      (id: string) => `JOURNEY#TRIGGERS / ${id}`,
+      'does not match its schema',
+    ],
+    [
+      'whose trigger is not JSON',
+      (id: string) => ({ journeyId: id, version: 1, trigger: '{"detail":' }),
+      (id: string) => id,
+      'pattern is not valid JSON',
+    ],
+  ] as const;
+
+  it.each(
+    badItems.flatMap(([what, item, named, problem]) =>
+      loadings.map(([loading, load]) => [what, loading, item, named, problem, load] as const),
+    ),
+  )(
+    'leaves out a trigger item %s, naming it, and still matches the others: loading %s',
+    async (_what, _loading, item, named, problem, load) => {
       // prepare
       const shop = newId();
       const good = ofShop(shop);
       await journeys().putPublished(good);
       const bad = newId();
       await db.doc.send(
-        new PutCommand({
-          TableName: db.tableName,
-          Item: { ...triggerKey(bad), journeyId: bad, trigger: JSON.stringify(good.trigger) },
-        }),
+        new PutCommand({ TableName: db.tableName, Item: { ...triggerKey(bad), ...item(bad) } }),
       );
       await load();
       const { errors, logger } = errorLog();
@@ -386,51 +404,7 @@ describe('the engine catalog over trigger items', () => {
       expect(errors).toEqual([
         {
           message: 'journey left out: it cannot be read',
-          extra: {
-            journey: `JOURNEY#TRIGGERS / ${bad}`,
-            problem: expect.stringContaining('does not match its schema'),
-          },
-        },
-      ]);
-      await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: triggerKey(bad) }));
-    },
-  );
-
-  it.each([
-    ['its index snapshot', () => journeys().refreshCatalogSnapshot()],
-    ['the trigger items', dropSnapshots],
-  ])(
-    'leaves out a trigger item it cannot read, naming it, and still matches the others: loading %s',
-    async (_, load) => {
-      // prepare
-      const shop = newId();
-      const good = ofShop(shop);
-      await journeys().putPublished(good);
-      const bad = newId();
-      await db.doc.send(
-        new PutCommand({
-          TableName: db.tableName,
-          Item: { ...triggerKey(bad), journeyId: bad, version: 1, trigger: '{"detail":' },
-        }),
-      );
-      await load();
-      const { errors, logger } = errorLog();
-      const catalog = new JourneyCatalog(
-        journeys(),
-        { now: () => '2026-11-02T09:00:00.000Z' },
-        60_000,
-        logger,
-      );
-
-      // act
-      const matched = await catalog.triggeredBy(orderIn(shop));
-
-      // assess
-      expect(matched.map((j) => j.id)).toEqual([good.id]);
-      expect(errors).toEqual([
-        {
-          message: 'journey left out: it cannot be read',
-          extra: { journey: bad, problem: 'pattern is not valid JSON' },
+          extra: { journey: named(bad), problem: expect.stringContaining(problem) },
         },
       ]);
       await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: triggerKey(bad) }));
