@@ -16,6 +16,8 @@ export const ContextKeys = {
   /** Create this domain as an SES identity with Easy DKIM. */
   senderDomain: 'careflow:senderDomain',
   logRetentionDays: 'careflow:logRetentionDays',
+  /** With SMS on: days SNS's SMS delivery log groups (phone numbers) are kept. */
+  smsDeliveryLogRetentionDays: 'careflow:smsDeliveryLogRetentionDays',
   frequencyCap: 'careflow:frequencyCap',
   quietHours: 'careflow:quietHours',
   defaultTimeZone: 'careflow:defaultTimeZone',
@@ -69,6 +71,10 @@ export const readStackConfig = (app: App): CareflowStackProps => {
   }
   const senderDomain = ctx(ContextKeys.senderDomain);
   const logRetentionDays = wholeNumber(ContextKeys.logRetentionDays, ctx(ContextKeys.logRetentionDays));
+  const smsLogDays = wholeNumber(
+    ContextKeys.smsDeliveryLogRetentionDays,
+    ctx(ContextKeys.smsDeliveryLogRetentionDays),
+  );
   const limits = {
     ...(ctx(ContextKeys.frequencyCap) ? { frequencyCap: ctx(ContextKeys.frequencyCap) } : {}),
     ...(ctx(ContextKeys.quietHours) ? { quietHours: ctx(ContextKeys.quietHours) } : {}),
@@ -95,6 +101,9 @@ export const readStackConfig = (app: App): CareflowStackProps => {
     ...(account || region ? { env: { ...(account ? { account } : {}), ...(region ? { region } : {}) } } : {}),
     ...(senderDomain ? { senderDomain } : {}),
     ...(logRetentionDays !== undefined ? { logRetention: toLogRetention(logRetentionDays) } : {}),
+    ...(smsLogDays !== undefined
+      ? { smsDeliveryLogRetention: toLogRetention(smsLogDays, ContextKeys.smsDeliveryLogRetentionDays) }
+      : {}),
     ...(Object.keys(limits).length > 0 ? { limits } : {}),
     ...(maxConcurrency !== undefined ? { processorMaxConcurrency: maxConcurrency } : {}),
     ...(apiRateLimit !== undefined ? { apiRateLimit } : {}),

@@ -32,6 +32,12 @@ export interface CareflowStackProps extends StackProps {
   readonly retentionDays?: number;
   /** Retention of the Lambda and API access logs. @default one month */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * With SMS on: retention of SNS's two SMS delivery log groups, which hold phone numbers. Their
+   * records are recorded within seconds, and a batch that fails is kept in the SMS delivery DLQ.
+   * @default three days
+   */
+  readonly smsDeliveryLogRetention?: logs.RetentionDays;
   /** Address subscribed to the alarm topic. @default no subscription */
   readonly alarmEmail?: string;
   /** Active X-Ray tracing on the Lambdas. @default false */
@@ -83,10 +89,10 @@ const logRetentionDays: ReadonlySet<number> = new Set(
 );
 
 /** A CloudWatch Logs retention from a number of days; names the context key when CloudWatch has no such value. */
-export const toLogRetention = (days: number): logs.RetentionDays => {
+export const toLogRetention = (days: number, key = 'careflow:logRetentionDays'): logs.RetentionDays => {
   if (!logRetentionDays.has(days)) {
     throw new Error(
-      `careflow:logRetentionDays must be one of ${[...logRetentionDays].sort((a, b) => a - b).join(', ')}: got '${days}'`,
+      `${key} must be one of ${[...logRetentionDays].sort((a, b) => a - b).join(', ')}: got '${days}'`,
     );
   }
   return days as logs.RetentionDays;
@@ -262,7 +268,7 @@ export class CareflowStack extends Stack {
           table: this.data.table,
           bus: this.messaging.bus,
           retentionDays,
-          logRetention,
+          logRetention: props.smsDeliveryLogRetention ?? logs.RetentionDays.THREE_DAYS,
           functionDefaults: {
             logRetention,
             logRemovalPolicy,

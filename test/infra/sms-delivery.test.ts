@@ -58,7 +58,7 @@ describe('SMS delivery status (SMS on)', () => {
     expect(resources).not.toContain('"*"');
   });
 
-  it('creates both log groups with the log retention, and subscribes the function to each', () => {
+  it('creates both log groups, kept three days (they hold phone numbers), and subscribes the function to each', () => {
     const retentions = Object.values(template.findResources('Custom::LogRetention')).map(
       (r) => (r as { Properties: Json }).Properties,
     );
@@ -84,7 +84,7 @@ describe('SMS delivery status (SMS on)', () => {
         }),
       ].sort(),
     );
-    expect(retentions.every((r) => r.RetentionInDays === 30)).toBe(true);
+    expect(retentions.map((r) => r.RetentionInDays)).toEqual([3, 3]);
 
     const filters = Object.values(template.findResources('AWS::Logs::SubscriptionFilter')) as {
       Properties: Json;
@@ -171,6 +171,27 @@ describe('SMS delivery status (SMS on)', () => {
         },
       ],
     });
+  });
+});
+
+describe('SMS delivery log retention', () => {
+  const retentions = (built: Built) =>
+    Object.values(Template.fromStack(built.stack).findResources('Custom::LogRetention')).map(
+      (r) => (r as { Properties: Json }).Properties.RetentionInDays,
+    );
+
+  it('is set by careflow:smsDeliveryLogRetentionDays, apart from the functions’ log retention', () => {
+    const built = build({
+      context: { 'careflow:smsDeliveryLogRetentionDays': '14', 'careflow:logRetentionDays': '90' },
+      overrides: withSms,
+    });
+    expect(retentions(built)).toEqual([14, 14]);
+  });
+
+  it('refuses a number of days CloudWatch Logs does not offer, naming the key', () => {
+    expect(() =>
+      build({ context: { 'careflow:smsDeliveryLogRetentionDays': '2' }, overrides: withSms }),
+    ).toThrow(/careflow:smsDeliveryLogRetentionDays must be one of 1, 3, 5/);
   });
 });
 
