@@ -76,30 +76,43 @@ const processBody = async (deps: EngineDeps, tally: RecordTally, body: unknown):
   });
 };
 
+/** The records of each message group (customer), in the order the queue gave them. */
+const byMessageGroup = (records: SQSRecord[]): SQSRecord[][] => {
+  const groups = new Map<string, SQSRecord[]>();
+  for (const record of records) {
+    const group = record.attributes.MessageGroupId ?? record.messageId;
+    const list = groups.get(group);
+    if (list) list.push(record);
+    else groups.set(group, [record]);
+  }
+  return [...groups.values()];
+};
+
 /**
  * The one writer per customer: reads the FIFO customer queue (customer events and wake-ups).
- * A failed record fails the later records of its customer too, so order holds; other
- * customers in the batch go on. Each record writes one INFO line (what it started, advanced,
- * sent or skipped), with its event id as correlation id; the details are at DEBUG.
+ * The customers of a batch are handled at the same time, each customer's records one after the
+ * other (Powertools' FIFO processor, one per customer): a failed record fails the later records
+ * of its customer too, so order holds, and other customers go on. Each record writes one INFO
+ * line (what it started, advanced, sent or skipped), with its event id as correlation id; the
+ * details are at DEBUG.
  */
-export const createProcessorHandler = (getDeps: () => Promise<EngineDeps>, metrics: Metrics = noMetrics) => {
-  const processor = new SqsFifoPartialProcessorAsync();
-  return middy<SQSEvent, SQSBatchResponse>()
+export const createProcessorHandler = (getDeps: () => Promise<EngineDeps>, metrics: Metrics = noMetrics) =>
+  middy<SQSEvent, SQSBatchResponse>()
     .use(flushMetricsAfter(metrics))
     .handler(async (event: SQSEvent, context: Context) => {
       const deps = await getDeps();
-      return processPartialResponse(
-        event,
-        (record: SQSRecord) => handleRecord(deps, metrics, record),
-        processor,
-        {
-          context,
-          skipGroupOnError: true,
-          throwOnFullBatchFailure: false,
-        },
+      const responses = await Promise.all(
+        byMessageGroup(event.Records).map((records) =>
+          processPartialResponse(
+            { Records: records },
+            (record: SQSRecord) => handleRecord(deps, metrics, record),
+            new SqsFifoPartialProcessorAsync(),
+            { context, throwOnFullBatchFailure: false },
+          ),
+        ),
       );
+      return { batchItemFailures: responses.flatMap((response) => response.batchItemFailures) };
     });
-};
 
 const metrics = createMetrics();
 export const handler = createProcessorHandler(lazyEngineDeps, metrics);

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { LogFormatter, LogItem, Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import type { Logger } from '../app/ports.js';
@@ -121,6 +122,16 @@ export class CompactLogFormatter extends LogFormatter {
   }
 }
 
+/**
+ * The correlation id of the record being handled, per asynchronous context: records of different
+ * customers handled at the same time each write their own on their lines.
+ */
+const correlation = new AsyncLocalStorage<string>();
+
+/** Run `work` with `correlation_id` set to `id` on every line it logs, however its awaits interleave with others'. */
+export const runWithCorrelationId = <T>(id: string, work: () => Promise<T>): Promise<T> =>
+  correlation.run(id, work);
+
 export interface CreateLoggerOptions {
   /** The function's service name (POWERTOOLS_SERVICE_NAME, else `careflow`); not written on log lines. */
   serviceName?: string;
@@ -149,7 +160,10 @@ export const createLogger = (options: CreateLoggerOptions = {}): CareflowLogger 
   const log =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (message: string, extra?: Record<string, unknown>): void => {
-      if (extra) powertools[level](message, redact(extra));
+      const id = correlation.getStore();
+      const fields = extra ? redact(extra) : undefined;
+      if (id !== undefined) powertools[level](message, { correlation_id: id, ...fields });
+      else if (fields) powertools[level](message, fields);
       else powertools[level](message);
     };
   return {

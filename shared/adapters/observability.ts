@@ -1,4 +1,5 @@
 import type { Logger } from '../app/ports.js';
+import { runWithCorrelationId } from './logger.js';
 
 /**
  * Observability for the handlers: a correlation id on every log line of one record, and
@@ -202,17 +203,9 @@ export const flushMetricsAfter = (metrics: { flush(): void }) => ({
   onError: async (): Promise<void> => metrics.flush(),
 });
 
-/** The logger underneath careflow's Logger port, when it is Powertools (see ./logger.ts). */
-interface CorrelatableLogger {
-  powertools: {
-    setCorrelationId(value: unknown): void;
-    getCorrelationId(): unknown;
-    removeKeys(keys: string[]): void;
-  };
-}
-
-const isCorrelatable = (logger: Logger): logger is Logger & CorrelatableLogger =>
-  typeof (logger as Partial<CorrelatableLogger>).powertools?.setCorrelationId === 'function';
+/** careflow's logger (./logger.ts), the one that writes the correlation id: it has Powertools underneath. */
+const isCorrelatable = (logger: Logger): boolean =>
+  typeof (logger as { powertools?: unknown }).powertools === 'object';
 
 /**
  * The correlation id of a queue or bus record: the event id of a customer event, a stable
@@ -230,23 +223,9 @@ export const correlationIdOf = (body: unknown, fallback: string): string => {
 };
 
 /**
- * Run `work` with `correlation_id` set to `id` on every log line written meanwhile, then put
- * back the previous one. Records of a FIFO batch are processed one after the other, so each
- * record's lines carry its own id. Loggers other than Powertools (test fakes) just run `work`.
+ * Run `work` with `correlation_id` set to `id` on every line careflow's logger writes meanwhile,
+ * in `work`'s asynchronous context only: records of different customers handled at the same time
+ * each carry their own id. Loggers other than careflow's (test fakes) just run `work`.
  */
-export const withCorrelationId = async <T>(
-  logger: Logger,
-  id: string,
-  work: () => Promise<T>,
-): Promise<T> => {
-  if (!isCorrelatable(logger)) return work();
-  const { powertools } = logger;
-  const previous = powertools.getCorrelationId();
-  powertools.setCorrelationId(id);
-  try {
-    return await work();
-  } finally {
-    if (previous === undefined) powertools.removeKeys(['correlation_id']);
-    else powertools.setCorrelationId(previous);
-  }
-};
+export const withCorrelationId = <T>(logger: Logger, id: string, work: () => Promise<T>): Promise<T> =>
+  isCorrelatable(logger) ? runWithCorrelationId(id, work) : work();

@@ -36,6 +36,8 @@ export class JourneyCatalog {
   private loadedAt = Number.NEGATIVE_INFINITY;
   /** The store's catalog stamp when the index was built; undefined when the store has none. */
   private stamp: number | undefined;
+  /** The refresh under way, if any. */
+  private refreshing: Promise<PatternIndex<VersionRef>> | undefined;
 
   constructor(
     private readonly store: JourneyStore,
@@ -126,6 +128,14 @@ export class JourneyCatalog {
   private async current(): Promise<PatternIndex<VersionRef>> {
     const now = Date.parse(this.clock.now());
     if (this.index && now - this.loadedAt < this.ttlMs) return this.index;
+    // Records of several customers are handled at once: they share one refresh.
+    this.refreshing ??= this.refresh(now).finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async refresh(now: number): Promise<PatternIndex<VersionRef>> {
     // Read before the journeys: a change made in between is reloaded at the next expiry.
     const stamp = await this.store.catalogStamp?.();
     if (this.index && stamp !== undefined && stamp === this.stamp) {

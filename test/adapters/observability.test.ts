@@ -250,6 +250,38 @@ describe('correlation id', () => {
     expect(lines.map((l) => l.correlation_id)).toEqual(['evt-9', 'batch']);
   });
 
+  it('keeps each record’s id on its lines when records of several customers are handled at once', async () => {
+    const logger = createLogger({ serviceName: 'svc', level: 'INFO' });
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+    const lines = await captureStdout(async () => {
+      await Promise.all([
+        withCorrelationId(logger, 'evt-a', async () => {
+          await tick();
+          logger.info('a1');
+          await tick();
+          await tick();
+          logger.info('a2');
+        }),
+        withCorrelationId(logger, 'evt-b', async () => {
+          logger.info('b1');
+          await tick();
+          await tick();
+          logger.info('b2');
+        }),
+      ]);
+      logger.info('outside');
+    });
+
+    expect(lines.map((l) => [l.message, l.correlation_id])).toEqual([
+      ['b1', 'evt-b'],
+      ['a1', 'evt-a'],
+      ['b2', 'evt-b'],
+      ['a2', 'evt-a'],
+      ['outside', undefined],
+    ]);
+  });
+
   it('just runs the work with a logger that is not Powertools', async () => {
     const plain = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
     await expect(withCorrelationId(plain, 'evt-1', async () => 42)).resolves.toBe(42);

@@ -253,3 +253,33 @@ describe('journey catalog from an index snapshot', () => {
     ]);
   });
 });
+
+describe('journey catalog under records handled at once', () => {
+  it('reads the stamp and the triggers once for events that arrive together', async () => {
+    let stampReads = 0;
+    let triggerReads = 0;
+    class SharedStore extends CountingStore {
+      async catalogStamp(): Promise<number> {
+        stampReads += 1;
+        return 1;
+      }
+      override async listTriggers(): ReturnType<MemoryJourneyStore['listTriggers']> {
+        triggerReads += 1;
+        return super.listTriggers();
+      }
+    }
+    const store = new SharedStore([ofShop('berlin-survey', 'berlin'), ofShop('paris-survey', 'paris')]);
+    const catalog = new JourneyCatalog(store, clock);
+
+    const matched = await Promise.all(
+      ['berlin', 'paris', 'berlin'].map((shop) => catalog.triggeredBy(orderIn(shop))),
+    );
+
+    expect(matched.map((journeys) => journeys.map((j) => j.id))).toEqual([
+      ['berlin-survey'],
+      ['paris-survey'],
+      ['berlin-survey'],
+    ]);
+    expect([stampReads, triggerReads]).toEqual([1, 1]);
+  });
+});

@@ -68,6 +68,44 @@ describe('processor handler', () => {
     expect(world.customers.instances.size).toBe(1);
   });
 
+  it('handles the customers of a batch at once, each customer’s records in order', async () => {
+    const world = await makeWorld();
+    const load = world.customers.load.bind(world.customers);
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const loaded: string[] = [];
+    // The first read of c-a waits until released: a slow customer.
+    world.customers.load = async (customerId: string) => {
+      loaded.push(customerId);
+      if (customerId === 'c-a' && loaded.filter((id) => id === 'c-a').length === 1) await held;
+      return load(customerId);
+    };
+    const handler = createProcessorHandler(async () => world.deps);
+    const event: SQSEvent = {
+      Records: [
+        record('m1', 'c-a', profile('c-a')),
+        record('m2', 'c-a', order('o-a', 'c-a')),
+        record('m3', 'c-b', profile('c-b')),
+        record('m4', 'c-b', order('o-b', 'c-b')),
+      ],
+    };
+
+    const handled = handler(event, lambdaContext('processor'));
+    try {
+      // c-b's two records are done while c-a's first one still waits.
+      await vi.waitFor(() => expect(loaded.filter((id) => id === 'c-b')).toHaveLength(2), { timeout: 2_000 });
+      expect(loaded).toEqual(['c-a', 'c-b', 'c-b']);
+    } finally {
+      release();
+    }
+    const response = await handled;
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(loaded).toEqual(['c-a', 'c-b', 'c-b', 'c-a']);
+  });
+
   it('reports a record whose processing throws, so the queue retries it', async () => {
     const world = await makeWorld();
     world.customers.load = async () => {
