@@ -95,7 +95,16 @@ export class DynamoJourneyStore implements JourneyAdminStore {
   /** Whether this store saw the trigger items complete (they stay so). */
   private triggersComplete = false;
 
-  constructor(private readonly table: TableOptions) {
+  /**
+   * `onSnapshotFailure`, when given, hears of an index snapshot that could not be kept after a
+   * change was written, instead of the change's caller: the change stands, and containers file the
+   * trigger items until the next change keeps a snapshot (decision 0082). Without it, the failure
+   * is thrown (an operator's command should say so).
+   */
+  constructor(
+    private readonly table: TableOptions,
+    private readonly onSnapshotFailure?: (problem: Error) => void,
+  ) {
     this.doc = table.doc;
     this.tableName = table.tableName;
   }
@@ -221,7 +230,13 @@ export class DynamoJourneyStore implements JourneyAdminStore {
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    await this.keepSnapshot(parseItem(CatalogStampItem, moved.Attributes ?? {}, 'catalog stamp').changes);
+    const stamp = parseItem(CatalogStampItem, moved.Attributes ?? {}, 'catalog stamp').changes;
+    try {
+      await this.keepSnapshot(stamp);
+    } catch (problem) {
+      if (!this.onSnapshotFailure) throw problem;
+      this.onSnapshotFailure(asError(problem));
+    }
   }
 
   /**

@@ -43,7 +43,11 @@ export const adminDeps = async (config: Config, overrides: WiringOverrides = {})
     logger,
     messages: new DynamoMessageLog(table),
     customers: new DynamoCustomerStore(table),
-    journeys: new DynamoJourneyStore(table),
+    journeys: new DynamoJourneyStore(table, (problem) =>
+      logger.warn('index snapshot not kept: containers file the trigger items until the next change', {
+        problem: problem.message,
+      }),
+    ),
     drafts: new DynamoJourneyDrafts(table),
     templates,
     storedTemplates,

@@ -1,4 +1,10 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
 import {
   readCatalogSnapshot,
@@ -616,6 +622,36 @@ describe('the engine catalog from its index snapshot (decision 0082)', () => {
     // assess
     expect(matched).toEqual([journey]);
     expect(listTriggers).toHaveBeenCalledOnce();
+  });
+
+  it('keeps a change whose snapshot could not be written, says so, and the catalog files the trigger items', async () => {
+    // prepare: a table that refuses the snapshot's parts
+    const failing = {
+      send: (command: unknown) =>
+        command instanceof PutCommand && String(command.input.Item?.sk).startsWith('INDEX#')
+          ? Promise.reject(new Error('ProvisionedThroughputExceededException'))
+          : db.doc.send(command as PutCommand),
+    } as unknown as DynamoDBDocumentClient;
+    const problems: string[] = [];
+    const store = new DynamoJourneyStore({ doc: failing, tableName: db.tableName }, (problem) =>
+      problems.push(problem.message),
+    );
+    const shop = newId();
+    const journey = ofShop(shop);
+
+    // act
+    await store.putPublished(journey);
+
+    // assess
+    expect(problems).toEqual(['ProvisionedThroughputExceededException']);
+    expect(await journeys().catalogSnapshot(await journeys().catalogStamp())).toBeUndefined();
+    expect(await new JourneyCatalog(journeys(), at).triggeredBy(orderIn(shop))).toEqual([journey]);
+    // Without someone to tell, the caller hears of it.
+    const strict = new DynamoJourneyStore({ doc: failing, tableName: db.tableName });
+    await expect(strict.setState(journey.id, 'paused', '2026-11-02T10:00:00.000Z')).rejects.toThrow(
+      'ProvisionedThroughputExceededException',
+    );
+    await journeys().refreshCatalogSnapshot();
   });
 
   it('cuts a large snapshot into parts and reads it back whole, or not at all', async () => {
