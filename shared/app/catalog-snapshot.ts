@@ -1,6 +1,5 @@
 import { ValidationError } from '../domain/errors.js';
-import type { EventPattern } from '../domain/pattern/index.js';
-import { PatternIndex } from '../domain/pattern/index.js';
+import { PatternIndex, parsedPattern } from '../domain/pattern/index.js';
 import type { JourneyTrigger } from './ports.js';
 
 /** A journey at one version, as the trigger index files it. */
@@ -33,7 +32,7 @@ export const catalogSnapshotText = (triggers: JourneyTrigger[], unreadable: Left
   const leftOut: LeftOut[] = [...unreadable];
   for (const { id, version, trigger } of triggers) {
     try {
-      index.add(id, typeof trigger === 'string' ? parsedTrigger(trigger) : trigger, version);
+      index.add(id, parsedPattern(trigger), version);
     } catch (problem) {
       leftOut.push({ journey: id, problem: problem instanceof Error ? problem.message : String(problem) });
     }
@@ -72,14 +71,6 @@ export const loadCatalogSnapshot = (
   );
   if (loaded.size !== versions.length) throw notSnapshot('one version per trigger expected');
   return { index: loaded, leftOut };
-};
-
-const parsedTrigger = (text: string): EventPattern => {
-  try {
-    return JSON.parse(text) as EventPattern;
-  } catch {
-    throw new ValidationError('pattern is not valid JSON', [{ path: 'trigger', message: 'must be JSON' }]);
-  }
 };
 
 const notSnapshot = (why: string): ValidationError =>

@@ -734,8 +734,8 @@ const valuesAt = (map: Map<PathSlot, Set<Scalar>>, slot: PathSlot): Set<Scalar> 
   return values;
 };
 
-/** A pattern given as its JSON text, parsed; a pattern object as is. */
-const parsedPattern = (pattern: EventPattern | string): EventPattern => {
+/** A pattern given as its JSON text, parsed; a pattern object as is. Throws ValidationError on text that is not JSON. */
+export const parsedPattern = (pattern: EventPattern | string): EventPattern => {
   if (typeof pattern !== 'string') return pattern;
   try {
     return JSON.parse(pattern) as EventPattern;
