@@ -341,9 +341,10 @@ export class PatternIndex<T> {
   }
 
   private storedEdge(node: TrieNode<T>, stored: unknown): Edge<T> {
-    const slot = isStoredEdge(stored) ? (this.loaded as Loaded<T>).slots[stored[0]] : undefined;
-    if (!slot || !isStoredEdge(stored)) throw malformed('a trie edge');
-    const [, values, children] = stored;
+    if (!isStoredEdge(stored)) throw malformed('a trie edge');
+    const [path, values, children] = stored;
+    const slot = (this.loaded as Loaded<T>).slots[path];
+    if (!slot) throw malformed(`path ${path}`);
     const edge: Edge<T> = { slot, value: values[0] as Scalar, child: undefined, children: undefined };
     const nodes = children.map((child, i) => {
       const made = newNode(node, edge, values[i] as Scalar);
