@@ -715,6 +715,31 @@ const costItems = (o: Outcome, readUnits: number, writeUnits: number, batch: num
   ];
 };
 
+/**
+ * What the path the requirement fixes costs per million producer events before any journey does
+ * anything: the event put on the bus, the router's invocation and its send to the customer's FIFO
+ * queue, the processor's share of a batch (its invocation, Lambda's ReceiveMessage and
+ * DeleteMessageBatch), one read of the customer's partition, `writes` writes and the record's one
+ * log line. The customers of a batch are distinct, so a batch waits as long as one record.
+ */
+const pathFloor = (writes: number, batch: number, logBytesPerRecord: number): number => {
+  const compute = (mb: number) => LATENCY_MS.compute * (COMPUTE_AT_MB / mb);
+  const routerMs = LATENCY_MS.sqs + compute(MEMORY_MB.router);
+  const processorMs = (LATENCY_MS.dynamo * (1 + writes) + compute(MEMORY_MB.processor)) / batch;
+  const gbSeconds =
+    (routerMs / 1000) * (MEMORY_MB.router / 1024) + (processorMs / 1000) * (MEMORY_MB.processor / 1024);
+  return (
+    1e6 *
+    (Prices.eventBridgeEvent +
+      Prices.lambdaRequest * (1 + 1 / batch) +
+      gbSeconds * Prices.lambdaGbSecondArm +
+      Prices.sqsFifoRequest * (1 + 2 / batch) +
+      Prices.dynamoReadUnit +
+      writes * Prices.dynamoWriteUnit +
+      ((logBytesPerRecord + LOG_EVENT_OVERHEAD) / 1e9) * Prices.logsIngestionGb)
+  );
+};
+
 const report = (o: Outcome): string => {
   const { tally } = o;
   const perEvent = (n: number) => n / o.producerEvents;
@@ -752,6 +777,7 @@ const report = (o: Outcome): string => {
   const platformBytes = invocations * PLATFORM_LOG_BYTES;
   const target = (ok: boolean) => (ok ? 'met' : '**not met**');
   const times = (n: number) => (n === 1 ? 'once' : `${n} times`);
+  const ownBytesPerRecord = tally.logBytes.processor / records;
 
   return [
     '## AWS calls and cost per event',
@@ -786,6 +812,15 @@ const report = (o: Outcome): string => {
     `| SES emails (${fmt(o.emailsSent / o.producerEvents, 3)} per event; not in the target) | ${usd(sesPerMillion)} | ${usd(sesPerMillion)} |`,
     '',
     `Target ≤ $3.00 per million events without message prices: ${target(totalLow <= 3)} at one record per batch, ${target(totalBusy <= 3)} at ten.`,
+    '',
+    `The floor of the path itself (\`pathFloor\`): an event that enters no journey, with the bus, the router, the customer's FIFO queue and the processor as the requirement fixes them, one read, the writes below and one log line of ${fmt(ownBytesPerRecord, 0)} bytes, same prices and duration model:`,
+    '',
+    '| writes per event | 1 record per batch | 10 records per batch |',
+    '| ---: | ---: | ---: |',
+    ...[1, 2].map(
+      (w) =>
+        `| ${w} | ${usd(pathFloor(w, 1, ownBytesPerRecord))} | ${usd(pathFloor(w, 10, ownBytesPerRecord))} |`,
+    ),
     '',
     `Lambda duration is modelled, not measured: per call ${LATENCY_MS.dynamo} ms DynamoDB, ${LATENCY_MS.ses} ms SES, ${LATENCY_MS.scheduler} ms Scheduler, ${LATENCY_MS.eventBridge} ms EventBridge, ${LATENCY_MS.sqs} ms SQS, plus ${LATENCY_MS.compute} ms of compute per invocation at ${COMPUTE_AT_MB} MB (longer with less memory, same GB-seconds); the processor handles a batch's customers at once (decision 0084), so a batch waits as long as its slowest customer's records, with the month's records cut into batches in the order they were handled; memory as in the stack (router ${MEMORY_MB.router} MB, processor ${MEMORY_MB.processor} MB, survey ${MEMORY_MB.survey} MB), arm64. Not included: fixed monthly costs (custom metrics, alarms, dashboard, secret, storage, PITR), SES events and SMS delivery reports coming back (the feedback and sms-delivery functions: per message and kind of event, a status update, a journey-figure update the first time, and an event on the bus for a bounce, complaint, open, click or undelivered SMS), SQS polling of idle queues, free tiers.`,
     '',

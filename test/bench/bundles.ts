@@ -98,6 +98,21 @@ const variantOptions = (variant: Variant, entry: string, outfile: string): Build
   }
 };
 
+/** The processor bundled as the stack bundles it, but with the AWS SDK left external (never imported: size only). */
+const bundleWithoutSdk = async (dir: string): Promise<Built> => {
+  const options = esbuildOptions(
+    projectPath('functions/processor/handler.ts'),
+    join(dir, 'without-sdk', 'index.mjs'),
+  );
+  const external = [...(options.external ?? []), '@aws-sdk/*', '@smithy/*', '@aws-crypto/*'];
+  const result = await build({ ...options, external, metafile: true, logLevel: 'silent' });
+  return {
+    file: String(options.outfile),
+    bytes: statSync(String(options.outfile)).size,
+    metafile: result.metafile,
+  };
+};
+
 interface Built {
   file: string;
   bytes: number;
@@ -218,6 +233,7 @@ export async function benchBundles(): Promise<string> {
       'current',
       'naive',
     ]);
+    const withoutSdk = await bundleWithoutSdk(dir);
     const sized = (m: Measured | undefined) => (m ? `${kb(m.built.bytes)} (init ${time(m.time)})` : 'n/a');
 
     return [
@@ -237,6 +253,8 @@ export async function benchBundles(): Promise<string> {
       `The floor with SDK v3 bundled: the six clients and the commands the processor sends, created on first use, and nothing else (\`test/bench/fixtures/processor-sdk-floor.ts\`): ${sized(floor[0])}; with literal schema keys ${sized(floor[1])}.`,
       '',
       `All SDK v3 clients careflow uses, aggregated (\`new DynamoDB()\`, \`new SESv2()\`, ... every command included) and created at load: ${sized(full[0])} minified, ${sized(full[1])} naive.`,
+      '',
+      `Without the SDK (what-if, size only): the processor as the stack builds it, with every \`@aws-sdk\`, \`@smithy\` and \`@aws-crypto\` module left out of the bundle, as if the Lambda runtime's copy were used: ${kb(withoutSdk.bytes)}${withoutSdk.metafile ? ` (${topPackages(withoutSdk.metafile, 4)})` : ''}.`,
       '',
       'Largest contributors to the current bundles (minified bytes):',
       '',
