@@ -2,25 +2,30 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SurveyAnswer, SurveyStore } from '../../app/ports.js';
 import * as z from '../../domain/zod.js';
-import type { TableOptions } from './client.js';
+import { checkRetentionDays, type TableOptions } from './client.js';
 import { setExpression } from './conditions.js';
 import { itemSchemaVersion, parseItem, SurveyAnswerItem } from './items.js';
-import { customerPk, ItemType, surveySk } from './keys.js';
+import { customerPk, expiryAfter, ItemType, surveySk, ttlAttribute } from './keys.js';
 
 const Revision = z.object({ revision: z.int().check(z.positive()) });
 
 /**
  * Survey answers, one item per survey in the customer's partition (`S#{surveyId}`). A changed
  * answer overwrites the fields and bumps `revision` in the same UpdateItem, so concurrent
- * answers each get their own revision number.
+ * answers each get their own revision number. An answer, comment included, expires
+ * `retentionDays` after it was given (a changed answer moves the expiry with it); items written
+ * before answers expired have no `expiresAt` and read the same.
  */
 export class DynamoSurveyStore implements SurveyStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly retentionDays: number;
 
-  constructor(options: TableOptions) {
+  /** `retentionDays`: how long an answer is kept after it was given, before TTL removes it. */
+  constructor(options: TableOptions & { retentionDays: number }) {
     this.doc = options.doc;
     this.tableName = options.tableName;
+    this.retentionDays = checkRetentionDays(options.retentionDays);
   }
 
   async record(answer: SurveyAnswer): Promise<{ revision: number }> {
@@ -36,6 +41,7 @@ export class DynamoSurveyStore implements SurveyStore {
       instanceId: answer.instanceId ?? null,
       orderId: answer.orderId ?? null,
       answeredAt: answer.answeredAt,
+      [ttlAttribute]: expiryAfter(answer.answeredAt, this.retentionDays),
     });
     const result = await this.doc.send(
       new UpdateCommand({
