@@ -10,7 +10,8 @@ export interface Clock {
   now(): string;
 }
 
-export type Profile = CustomerProfileUpdated & {
+/** A customer's profile: what profile updates said (their event keys aside), and when. */
+export type Profile = Omit<CustomerProfileUpdated, 'eventKey'> & {
   createdAt: string;
   updatedAt: string;
 };

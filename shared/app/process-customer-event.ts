@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CustomerEvent } from '../domain/events/envelope.js';
 import type { CustomerProfileUpdated } from '../domain/events/schemas.js';
 import { decideEntry, entryDay } from '../domain/journey/entry.js';
-import { type EventRef, type Instance, isRunning } from '../domain/journey/instance.js';
+import { type EventRef, eventIdentity, type Instance, isRunning } from '../domain/journey/instance.js';
 import { patternView, startInstance, step } from '../domain/journey/interpreter.js';
 import type { EngineDeps } from './deps.js';
 import { withLoadedContacts } from './loaded-contacts.js';
@@ -17,9 +17,12 @@ export interface EventResult {
   skipped: { journeyId: string; reason: string }[];
 }
 
-/** Instance ids are derived from the journey and the trigger event: a replayed event finds its instance. */
-export const instanceIdFor = (journeyId: string, eventId: string): string =>
-  `${journeyId}.${createHash('sha256').update(eventId).digest('base64url').slice(0, 22)}`;
+/**
+ * Instance ids are derived from the journey and the trigger event's identity (its event key, or
+ * its EventBridge id): a replayed or re-sent event finds its instance.
+ */
+export const instanceIdFor = (journeyId: string, eventIdentity: string): string =>
+  `${journeyId}.${createHash('sha256').update(eventIdentity).digest('base64url').slice(0, 22)}`;
 
 const toRef = (event: CustomerEvent): EventRef => ({
   id: event.id,
@@ -29,7 +32,11 @@ const toRef = (event: CustomerEvent): EventRef => ({
   detail: event.detail,
 });
 
-const mergeProfile = (current: Profile | null, update: CustomerProfileUpdated, now: string): Profile => ({
+const mergeProfile = (
+  current: Profile | null,
+  { eventKey: _, ...update }: CustomerProfileUpdated,
+  now: string,
+): Profile => ({
   ...current,
   ...update,
   consent: { ...current?.consent, ...update.consent },
@@ -104,8 +111,8 @@ export const processCustomerEvent = async (
   }
 
   for (const journey of await deps.catalog.triggeredBy(patternView(ref))) {
-    const instanceId = instanceIdFor(journey.id, event.id);
-    if (instances.has(instanceId)) continue; // a replay of this very event
+    const instanceId = instanceIdFor(journey.id, eventIdentity(ref));
+    if (instances.has(instanceId)) continue; // a replay of this very event, or a re-sent copy of it
     const decision = decideEntry(journey, {
       instances: [...instances.values()].filter((i) => i.journeyId === journey.id),
       profile,

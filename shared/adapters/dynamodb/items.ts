@@ -11,10 +11,13 @@ import * as z from '../../domain/zod.js';
 /** Version of the item layouts written by these adapters (instances carry their own). */
 export const itemSchemaVersion = 1;
 
-export const ProfileItem: z.ZodMiniType<Profile> = z.extend(CustomerProfileUpdated, {
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+export const ProfileItem: z.ZodMiniType<Profile> = z.extend(
+  z.omit(CustomerProfileUpdated, { eventKey: true }),
+  {
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  },
+);
 
 export const MessageItem: z.ZodMiniType<MessageRecord> = z.object({
   messageId: z.string(),

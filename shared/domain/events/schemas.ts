@@ -17,6 +17,13 @@ export const TimeZone = z.string().check(
 
 const CustomerId = z.string().check(z.minLength(1), z.maxLength(128));
 
+/**
+ * The producer's own id of an event, the same on every retry of its PutEvents (careflow's own
+ * events carry one too). Two deliveries with the same source, detail-type and key are one event:
+ * they start a journey once, whatever their EventBridge ids.
+ */
+const EventKey = z.string().check(z.minLength(1), z.maxLength(256));
+
 export const Consent = z.object({
   email: z.optional(z.boolean()),
   sms: z.optional(z.boolean()),
@@ -25,6 +32,7 @@ export type Consent = z.infer<typeof Consent>;
 
 export const CustomerProfileUpdated = z.object({
   customerId: CustomerId,
+  eventKey: z.optional(EventKey),
   email: z.optional(z.email()),
   phone: z.optional(
     z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +4915112345678')),
@@ -48,6 +56,7 @@ export type OrderItem = z.infer<typeof OrderItem>;
 
 export const OrderCompleted = z.object({
   customerId: CustomerId,
+  eventKey: z.optional(EventKey),
   orderId: z.string().check(z.minLength(1)),
   total: z.number().check(z.nonnegative()),
   currency: z.string().check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')),
@@ -57,6 +66,7 @@ export type OrderCompleted = z.infer<typeof OrderCompleted>;
 
 export const SurveyAnswered = z.object({
   customerId: CustomerId,
+  eventKey: z.optional(EventKey),
   surveyId: z.string().check(z.minLength(1)),
   kind: z.enum(['nps', 'csat']),
   score: z.int().check(z.gte(0), z.lte(10)),
@@ -72,7 +82,7 @@ export const SurveyAnswered = z.object({
 export type SurveyAnswered = z.infer<typeof SurveyAnswered>;
 
 /** Every event a journey can react to; unknown detail-types still need a customerId. */
-export const GenericDetail = z.looseObject({ customerId: CustomerId });
+export const GenericDetail = z.looseObject({ customerId: CustomerId, eventKey: z.optional(EventKey) });
 
 export const detailSchemas = {
   'Customer Profile Updated': CustomerProfileUpdated,

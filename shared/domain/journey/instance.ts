@@ -10,6 +10,18 @@ export const EventRef = z.object({
 });
 export type EventRef = z.infer<typeof EventRef>;
 
+/**
+ * What makes two deliveries one event: the producer's `detail.eventKey` when it gives one (the
+ * same on every retry of its PutEvents, and on careflow's own re-sent events), within its source
+ * and detail-type; otherwise the EventBridge id, which a redelivery keeps.
+ */
+export const eventIdentity = (event: EventRef): string => {
+  const key = event.detail.eventKey;
+  return typeof key === 'string' && key.length > 0
+    ? `key:${event.source}|${event.detailType}|${key}`
+    : event.id;
+};
+
 export const Waiting = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('timer'), until: z.string() }),
   /** A send step waits for the customer's quiet hours to end; the wake-up sends it. */

@@ -5,7 +5,7 @@ import { addDuration } from '../time/duration.js';
 import { isSend, type Journey, type Step } from './definition.js';
 import { type Draw, hashDraw, inHoldout, pickByPercent } from './draw.js';
 import { type Effect, notSent, type SendResult } from './effects.js';
-import { type EventRef, type Instance, watchesGoal } from './instance.js';
+import { type EventRef, eventIdentity, type Instance, watchesGoal } from './instance.js';
 import { waitUntilTarget } from './wait-until.js';
 
 /** A journey can run at most this many steps without waiting before the instance fails. */
@@ -113,8 +113,13 @@ const windowEnd = (journey: Journey, now: string): string | null =>
 const unchanged = (instance: Instance): StepOutcome => ({ instance, effects: [], changed: false });
 
 /** The event was seen before: it started the instance, or it is the one that moved it last. */
-const seen = (instance: Instance, event: EventRef): boolean =>
-  event.id === instance.trigger.id || event.id === instance.lastEvent?.id;
+const seen = (instance: Instance, event: EventRef): boolean => {
+  const identity = eventIdentity(event);
+  return (
+    identity === eventIdentity(instance.trigger) ||
+    (instance.lastEvent !== null && identity === eventIdentity(instance.lastEvent))
+  );
+};
 
 /**
  * Whether an event reaches the journey's goal: the one test for both groups, so treated and

@@ -536,6 +536,49 @@ describe('waitForEvent and goals', () => {
   });
 });
 
+describe('events delivered again', () => {
+  const journey = journeyOf({
+    first: {
+      type: 'waitForEvent',
+      pattern: { 'detail-type': ['Survey Answered'] },
+      timeout: 'P3D',
+      next: 'second',
+      onTimeout: 'end',
+    },
+    second: {
+      type: 'waitForEvent',
+      pattern: { 'detail-type': ['Survey Answered'] },
+      timeout: 'P3D',
+      next: 'thanks',
+      onTimeout: 'end',
+    },
+    thanks: { type: 'sendEmail', template: 'thanks', next: 'end' },
+    end: { type: 'exit' },
+  });
+  const answer = (id: string, eventKey?: string): EventRef => ({
+    id,
+    detailType: 'Survey Answered',
+    source: 'careflow',
+    time: T0,
+    detail: { customerId: 'c-1', score: 9, ...(eventKey ? { eventKey } : {}) },
+  });
+  const feed = (instance: Instance, event: EventRef) =>
+    step(journey, instance, { kind: 'event', event }, env());
+
+  it('does not take a copy of the event that moved it last, sent again under a new id, as a new one', () => {
+    const waiting = feed(start(journey).instance, answer('e-1', 'k-1')).instance;
+    expect(waiting.stepId).toBe('second');
+    expect(feed(waiting, answer('e-2', 'k-1')).changed).toBe(false);
+    expect(types(feed(waiting, answer('e-3', 'k-2')).effects)).toContain('sendEmail');
+  });
+
+  it('without event keys, tells events apart by their ids', () => {
+    const waiting = feed(start(journey).instance, answer('e-1')).instance;
+    expect(feed(waiting, answer('e-1')).changed).toBe(false);
+    expect(types(feed(waiting, answer('e-2')).effects)).toContain('sendEmail');
+  });
+});
+
 describe('holdout group', () => {
   const withHoldout = journeyOf(
     { send: { type: 'sendEmail', template: 'hello', next: 'end' }, end: { type: 'exit' } },
