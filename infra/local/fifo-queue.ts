@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Clock } from '../../shared/app/ports.js';
+import { CareflowError } from '../../shared/domain/errors.js';
+import { isValidFifoId } from '../../shared/domain/events/message-group.js';
 
 export interface QueueMessage {
   body: string;
@@ -15,6 +17,20 @@ export interface DeadMessage {
   failedAt: string;
 }
 
+/**
+ * SQS's `InvalidParameterValue` (a sender fault, HTTP 400): a message group or deduplication id
+ * that is not 1–128 printable ASCII characters. Nothing of the call is enqueued.
+ */
+export class InvalidParameterValueError extends CareflowError {
+  constructor(parameter: 'MessageGroupId' | 'MessageDeduplicationId', value: string) {
+    super(
+      `Value ${value} for parameter ${parameter} is invalid. Reason: ${parameter} can only include alphanumeric and punctuation characters. 1 to 128 in length.`,
+      'InvalidParameterValue',
+    );
+    this.name = 'InvalidParameterValueError';
+  }
+}
+
 type Consumer = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
 const DEDUP_WINDOW_MS = 5 * 60_000;
@@ -23,7 +39,8 @@ const DEDUP_WINDOW_MS = 5 * 60_000;
  * An SQS FIFO queue in one process: messages of one group are handed to the consumer in
  * order, one batch at a time; groups run independently. Duplicates within five minutes
  * are dropped, a message that keeps failing moves to the dead-letter list after
- * `maxReceiveCount` tries, as with a redrive policy.
+ * `maxReceiveCount` tries, as with a redrive policy. Like SQS, it refuses a call whose group or
+ * deduplication ids are not 1–128 printable ASCII characters (InvalidParameterValueError).
  */
 export class LocalFifoQueue {
   readonly deadLetters: DeadMessage[] = [];
@@ -47,6 +64,13 @@ export class LocalFifoQueue {
 
   /** Enqueue; returns the message ids (a duplicate gets the id of nothing new). */
   send(messages: QueueMessage[]): string[] {
+    for (const message of messages) {
+      if (!isValidFifoId(message.groupId))
+        throw new InvalidParameterValueError('MessageGroupId', message.groupId);
+      if (!isValidFifoId(message.deduplicationId)) {
+        throw new InvalidParameterValueError('MessageDeduplicationId', message.deduplicationId);
+      }
+    }
     const now = Date.parse(this.clock.now());
     return messages.map((message) => {
       const id = randomUUID();

@@ -1,9 +1,11 @@
 import { describeProblems, parseCustomerEvent } from '../domain/events/envelope.js';
+import { deduplicationIdOf, messageGroupIdOf } from '../domain/events/message-group.js';
 import type { DeadLetters, Logger, OrderedQueue } from './ports.js';
 
 /**
- * Put valid customer events on the per-customer ordered queue (group = customer id,
- * deduplication = event id) and keep the invalid ones, with the field that is wrong.
+ * Put valid customer events on the per-customer ordered queue (group: the customer's message
+ * group, the customer id itself unless SQS would refuse it; deduplication: the event id, likewise)
+ * and keep the invalid ones, with the field that is wrong.
  */
 export const routeEvents = async (
   deps: { queue: OrderedQueue; deadLetters: DeadLetters; logger: Logger; now: () => string },
@@ -17,8 +19,8 @@ export const routeEvents = async (
       const event = parsed.value;
       valid.push({
         body: JSON.stringify(event),
-        groupId: event.detail.customerId,
-        deduplicationId: event.id,
+        groupId: messageGroupIdOf(event.detail.customerId),
+        deduplicationId: deduplicationIdOf(event.id),
       });
       continue;
     }

@@ -79,6 +79,21 @@ describe('EventBridgeWakeScheduler.schedule', () => {
     });
   });
 
+  it.each([
+    ['müller', '~sha256:a-yjV44ESSHIVUJUs6Y5e02yNKGy9XpclVRpBv3Tc28'],
+    ['c 1', '~sha256:sAPUGYOrvg3saondh5NpXz6_nfbrXuHqIXOZz17O7bE'],
+  ])(
+    'sends the wake of %j, whose id SQS refuses as a group, in the group its events get',
+    async (customerId, group) => {
+      scheduler.on(CreateScheduleCommand).resolves({});
+
+      await create().schedule({ name: 'w', at: '2026-11-06T10:00:00.000Z', wake: { ...wake, customerId } });
+
+      expect(lastCreate()?.Target?.SqsParameters).toEqual({ MessageGroupId: group });
+      expect(lastCreate()?.Target?.Input).toBe(JSON.stringify({ ...wake, customerId }));
+    },
+  );
+
   it('rounds a fractional second up, so a wake never fires early', async () => {
     scheduler.on(CreateScheduleCommand).resolves({});
 

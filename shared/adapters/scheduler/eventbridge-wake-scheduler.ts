@@ -6,6 +6,7 @@ import {
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import type { Clock, Wake, WakeScheduler } from '../../app/ports.js';
+import { messageGroupIdOf } from '../../domain/events/message-group.js';
 import { systemClock } from '../clock.js';
 
 export interface EventBridgeWakeSchedulerOptions {
@@ -75,7 +76,8 @@ export class EventBridgeWakeScheduler implements WakeScheduler {
         Arn: this.options.queueArn,
         RoleArn: this.options.roleArn,
         Input: JSON.stringify(wake),
-        SqsParameters: { MessageGroupId: wake.customerId },
+        // The group the router gives the customer's events: wake-ups and events take turns.
+        SqsParameters: { MessageGroupId: messageGroupIdOf(wake.customerId) },
         RetryPolicy: this.options.retryPolicy ?? DEFAULT_RETRY_POLICY,
         ...(this.options.dlqArn ? { DeadLetterConfig: { Arn: this.options.dlqArn } } : {}),
       },

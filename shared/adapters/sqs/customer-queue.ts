@@ -13,9 +13,12 @@ export const MAX_BATCH_BYTES = 256 * 1024;
 
 export interface QueueMessage {
   body: string;
-  /** FIFO message group: the customer id, so one customer's messages are handled in order. */
+  /**
+   * FIFO message group: the customer's (`messageGroupIdOf(customerId)`), so one customer's
+   * messages are handled in order. SQS refuses anything but 1–128 printable ASCII characters.
+   */
   groupId: string;
-  /** FIFO deduplication id: the event id, so a redelivered event is enqueued once. */
+  /** FIFO deduplication id: `deduplicationIdOf(eventId)`, so a redelivered event is enqueued once. */
   deduplicationId: string;
 }
 
