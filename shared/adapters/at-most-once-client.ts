@@ -1,6 +1,14 @@
+/** How long one provider call may take, in ms, when the client is not told otherwise. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** How long a connection may take to open, in ms, when the client is not told otherwise. */
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 3_000;
+
 /** How long a send may wait before its outcome counts as unknown. */
 export interface SendTimeouts {
-  /** Give up on a call that has not answered after this many ms (outcome unknown). Default 10 000. */
+  /**
+   * Give up on a call that has not answered after this many ms, counted from its start (the
+   * connection included): its outcome is unknown. Default 10 000.
+   */
   requestTimeoutMs?: number;
   /** Give up when no connection is established after this many ms. Default 3 000. */
   connectionTimeoutMs?: number;
@@ -11,13 +19,22 @@ export interface SendTimeouts {
  * retries (`maxAttempts: 1`), because a retry after a timeout or a 5xx could deliver the same
  * message twice, and waits are bounded. Throttling is retried by the senders themselves,
  * everything else by the queue once the outcome is known (decision 0002).
+ *
+ * The request timeout ends the call with a `TimeoutError` (`throwOnRequestTimeout`): without it
+ * the SDK's HTTP handler only logs a warning and the call goes on until the Lambda times out.
  */
 export const atMostOnceClientConfig = <C extends { requestHandler?: unknown }>(options: C & SendTimeouts) => {
-  const { requestTimeoutMs = 10_000, connectionTimeoutMs = 3_000, requestHandler, ...config } = options;
+  const {
+    requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+    connectionTimeoutMs = DEFAULT_CONNECTION_TIMEOUT_MS,
+    requestHandler,
+    ...config
+  } = options;
   return {
     ...config,
     requestHandler: requestHandler ?? {
       requestTimeout: requestTimeoutMs,
+      throwOnRequestTimeout: true,
       connectionTimeout: connectionTimeoutMs,
     },
     maxAttempts: 1,
