@@ -17,6 +17,7 @@ import { ValidationError } from '../../shared/domain/errors.js';
 import { describeProblems, parseCustomerEvent } from '../../shared/domain/events/envelope.js';
 import * as z from '../../shared/domain/zod.js';
 import { RecordTally } from './record-tally.js';
+import { RecordNotStartedError, timeForOneMore } from './time-budget.js';
 
 const Wake = z.object({
   kind: z.literal('wake'),
@@ -28,8 +29,17 @@ const Wake = z.object({
 /** Instance ids are `<journeyId>.<hash of the trigger event>` (see instanceIdFor). */
 const journeyOf = (instanceId: string): string => instanceId.slice(0, instanceId.lastIndexOf('.'));
 
+/** The record's body as JSON; undefined when it is not JSON (JSON never parses to undefined). */
+const parseBody = (body: string): unknown => {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+};
+
 const handleRecord = async (deps: EngineDeps, metrics: Metrics, record: SQSRecord): Promise<void> => {
-  const body: unknown = JSON.parse(record.body);
+  const body = parseBody(record.body);
   await withCorrelationId(deps.logger, correlationIdOf(body, record.messageId), async () => {
     // The use cases report sends and skipped sends to the metrics; the tally also puts them on
     // the record's one INFO line.
@@ -50,6 +60,12 @@ const handleRecord = async (deps: EngineDeps, metrics: Metrics, record: SQSRecor
 };
 
 const processBody = async (deps: EngineDeps, tally: RecordTally, body: unknown): Promise<void> => {
+  if (body === undefined) {
+    // Poison like any invalid message; the reason never quotes the body (it may hold personal data).
+    throw new ValidationError('invalid queue message: the body is not JSON', [
+      { path: '', message: 'not JSON' },
+    ]);
+  }
   const wake = Wake.safeParse(body);
   if (wake.success) {
     // The correlation id names the instance and the version the wake-up was for.
@@ -89,12 +105,52 @@ const byMessageGroup = (records: SQSRecord[]): SQSRecord[][] => {
 };
 
 /**
+ * The records of one customer, one after the other, each started only while the invocation has
+ * time for it (RECORD_RESERVE_MS). A record that fails fails the customer's later records too (the
+ * FIFO processor), so they come back in order. A record not started for lack of time is reported
+ * failed, with the later ones; each of them has a WARN line and an Errors count.
+ */
+const handleCustomer = async (
+  deps: EngineDeps,
+  metrics: Metrics,
+  context: Context,
+  records: SQSRecord[],
+): Promise<SQSBatchResponse> => {
+  let notStarted: { from: number; error: RecordNotStartedError } | undefined;
+  const response = await processPartialResponse(
+    { Records: records },
+    async (record: SQSRecord) => {
+      const remainingMs = context.getRemainingTimeInMillis();
+      if (!timeForOneMore(remainingMs)) {
+        notStarted = { from: records.indexOf(record), error: new RecordNotStartedError(remainingMs) };
+        throw notStarted.error;
+      }
+      await handleRecord(deps, metrics, record);
+    },
+    new SqsFifoPartialProcessorAsync(),
+    { context, throwOnFullBatchFailure: false },
+  );
+  if (notStarted) {
+    const { from, error } = notStarted;
+    for (const record of records.slice(from)) {
+      metrics.error(error.name);
+      const id = correlationIdOf(parseBody(record.body), record.messageId);
+      await withCorrelationId(deps.logger, id, async () =>
+        deps.logger.warn('record not started', { error: error.name, reason: error.message }),
+      );
+    }
+  }
+  return response;
+};
+
+/**
  * The one writer per customer: reads the FIFO customer queue (customer events and wake-ups).
  * The customers of a batch are handled at the same time, each customer's records one after the
  * other (Powertools' FIFO processor, one per customer): a failed record fails the later records
- * of its customer too, so order holds, and other customers go on. Each record writes one INFO
- * line (what it started, advanced, sent or skipped), with its event id as correlation id; the
- * details are at DEBUG.
+ * of its customer too, so order holds, and other customers go on. Records are started only while
+ * the invocation has time for them, so a Lambda timeout does not bring back the records of other
+ * customers that were done. Each record writes one INFO line (what it started, advanced, sent or
+ * skipped), with its event id as correlation id; the details are at DEBUG.
  */
 export const createProcessorHandler = (getDeps: () => Promise<EngineDeps>, metrics: Metrics = noMetrics) =>
   middy<SQSEvent, SQSBatchResponse>()
@@ -102,14 +158,7 @@ export const createProcessorHandler = (getDeps: () => Promise<EngineDeps>, metri
     .handler(async (event: SQSEvent, context: Context) => {
       const deps = await getDeps();
       const responses = await Promise.all(
-        byMessageGroup(event.Records).map((records) =>
-          processPartialResponse(
-            { Records: records },
-            (record: SQSRecord) => handleRecord(deps, metrics, record),
-            new SqsFifoPartialProcessorAsync(),
-            { context, throwOnFullBatchFailure: false },
-          ),
-        ),
+        byMessageGroup(event.Records).map((records) => handleCustomer(deps, metrics, context, records)),
       );
       return { batchItemFailures: responses.flatMap((response) => response.batchItemFailures) };
     });

@@ -1,9 +1,11 @@
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createProcessorHandler } from '../../functions/processor/handler.js';
+import { RECORD_RESERVE_MS } from '../../functions/processor/time-budget.js';
 import { lambdaContext } from '../../infra/local/lambda-context.js';
 import { createLogger } from '../../shared/adapters/logger.js';
 import { EmfMetrics } from '../../shared/adapters/observability.js';
+import type { OutgoingEmail } from '../../shared/app/ports.js';
 import type { JourneyInput } from '../../shared/domain/journey/definition.js';
 import { makeWorld } from '../support/app.js';
 
@@ -139,6 +141,92 @@ const thankBuyers: JourneyInput = {
 
 const order = (id: string, customerId: string) =>
   busEvent(id, customerId, 'Order Completed', { orderId: id, total: 20, currency: 'EUR' });
+
+/** Thanks the buyer by email for every order. */
+const thankEveryOrder: JourneyInput = { ...thankBuyers, id: 'thank-every-order', reentry: { allowed: true } };
+
+/** A Lambda context whose remaining time the test sets. */
+const contextWithClock = (): { context: Context; spend: (ms: number) => void } => {
+  let remainingMs = 30_000;
+  return {
+    context: { ...lambdaContext('processor'), getRemainingTimeInMillis: () => remainingMs },
+    spend: (ms) => {
+      remainingMs -= ms;
+    },
+  };
+};
+
+describe('processor time budget', () => {
+  it('starts no record without time for one, reports only those, and sends nothing twice when they come back', async () => {
+    // prepare: c-a's first email takes 12 s, and ends once c-b's two emails are out.
+    const world = await makeWorld([thankEveryOrder]);
+    const { context, spend } = contextWithClock();
+    const send = world.email.send.bind(world.email);
+    let releaseA: () => void = () => {};
+    const bHasSent = new Promise<void>((resolve) => {
+      releaseA = resolve;
+    });
+    const sentTo = (address: string) => world.email.sent.filter((email) => email.to === address);
+    world.deps.email = {
+      send: async (email: OutgoingEmail) => {
+        if (email.to === 'c-a@example.com') {
+          await bHasSent;
+          spend(12_000);
+        }
+        const sent = await send(email);
+        if (sentTo('c-b@example.com').length === 2) releaseA();
+        return sent;
+      },
+    };
+    const handler = createProcessorHandler(async () => world.deps);
+    const batch = [
+      record('m1', 'c-a', profile('c-a')),
+      record('m2', 'c-a', order('o-a1', 'c-a')),
+      record('m3', 'c-a', order('o-a2', 'c-a')),
+      record('m4', 'c-a', order('o-a3', 'c-a')),
+      record('m5', 'c-b', profile('c-b')),
+      record('m6', 'c-b', order('o-b1', 'c-b')),
+      record('m7', 'c-b', order('o-b2', 'c-b')),
+    ];
+
+    // act
+    const response = await handler({ Records: batch }, context);
+
+    // assess: 18 s were left after c-a's slow email, less than one record may need.
+    expect(30_000 - 12_000).toBeLessThan(RECORD_RESERVE_MS);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m3', 'm4']);
+    expect(sentTo('c-a@example.com')).toHaveLength(1);
+    expect(sentTo('c-b@example.com')).toHaveLength(2);
+
+    // act: the queue gives the two records back, to a fresh invocation.
+    const again = await handler(
+      { Records: batch.filter((r) => r.messageId === 'm3' || r.messageId === 'm4') },
+      lambdaContext('processor'),
+    );
+
+    // assess: each order thanked once.
+    expect(again.batchItemFailures).toEqual([]);
+    const thanked = world.email.sent.map((email) => email.messageId);
+    expect(thanked).toHaveLength(5);
+    expect(new Set(thanked).size).toBe(5);
+    expect(sentTo('c-a@example.com')).toHaveLength(3);
+  });
+
+  it('starts a customer’s first record with the whole invocation ahead', async () => {
+    const world = await makeWorld([thankEveryOrder]);
+    const handler = createProcessorHandler(async () => world.deps);
+    const { context, spend } = contextWithClock();
+    spend(30_000 - RECORD_RESERVE_MS);
+
+    const response = await handler(
+      { Records: [record('m1', 'c-a', profile('c-a')), record('m2', 'c-a', order('o-1', 'c-a'))] },
+      context,
+    );
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(world.email.sent).toHaveLength(1);
+  });
+});
 
 /** The JSON lines the production logger writes while `act` runs. */
 const logLines = async (
@@ -278,5 +366,64 @@ describe('processor logs and metrics', () => {
       },
     ]);
     expect(JSON.parse(emf[0] ?? '{}')).toMatchObject({ Errors: 1, kind: 'Error' });
+  });
+
+  it('logs each record not started for lack of time once at WARN, without personal data, and counts it', async () => {
+    const { emf, handler } = await setUp();
+    const { context, spend } = contextWithClock();
+    spend(30_000 - RECORD_RESERVE_MS + 1);
+    const event: SQSEvent = {
+      Records: [record('m1', 'c-a', profile('c-a')), record('m2', 'c-a', order('o-1', 'c-a'))],
+    };
+
+    const { text, lines } = await logLines(() => handler(event, context));
+
+    const reason = `not started: ${RECORD_RESERVE_MS - 1} ms left, a record may need ${RECORD_RESERVE_MS} ms`;
+    expect(lines).toEqual([
+      {
+        level: 'WARN',
+        message: 'record not started',
+        correlation_id: 'p-c-a',
+        error: 'RecordNotStartedError',
+        reason,
+      },
+      {
+        level: 'WARN',
+        message: 'record not started',
+        correlation_id: 'o-1',
+        error: 'RecordNotStartedError',
+        reason,
+      },
+    ]);
+    expect(text).not.toContain('c-a@example.com');
+    expect(JSON.parse(emf[0] ?? '{}')).toMatchObject({ Errors: 2, kind: 'RecordNotStartedError' });
+  });
+
+  it('fails a record whose body is not JSON: logged at ERROR without the body, and counted', async () => {
+    const { world, emf, handler } = await setUp();
+    const broken = { ...record('m1', 'c-a', {}), body: '{"email":"c-a@example.com",' };
+    const event: SQSEvent = {
+      Records: [broken, record('m2', 'c-a', profile('c-a')), record('m3', 'c-b', profile('c-b'))],
+    };
+
+    let response: Awaited<ReturnType<typeof handler>> | undefined;
+    const { text, lines } = await logLines(async () => {
+      response = await handler(event, lambdaContext('processor'));
+    });
+
+    expect(response?.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1', 'm2']);
+    expect(lines).toEqual([
+      {
+        level: 'ERROR',
+        message: 'record failed',
+        correlation_id: 'm1',
+        error: 'ValidationError',
+        reason: 'invalid queue message: the body is not JSON',
+      },
+      { level: 'INFO', message: 'event', correlation_id: 'p-c-b', type: 'Customer Profile Updated' },
+    ]);
+    expect(text).not.toContain('c-a@example.com');
+    expect(JSON.parse(emf[0] ?? '{}')).toMatchObject({ Errors: 1, kind: 'ValidationError' });
+    expect([...world.customers.profiles.keys()]).toEqual(['c-b']);
   });
 });
