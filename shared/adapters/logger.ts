@@ -5,7 +5,7 @@ import type { Logger } from '../app/ports.js';
 
 /**
  * Structured JSON logs (Powertools) that never carry personal data: values under personal keys
- * are masked, and e-mail addresses and international phone numbers are masked in every string
+ * are masked, and e-mail addresses and phone numbers are masked in every string
  * that reaches the output, including messages and error texts.
  */
 
@@ -51,12 +51,44 @@ export const isSensitiveKey = (key: string): boolean => {
 
 const EMAIL_PATTERN =
   /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+/g;
-/** International numbers (`+` then 8 to 15 digits, optionally spaced): ids and timestamps do not match. */
-const PHONE_PATTERN = /\+\d(?:[\s().-]{0,2}\d){7,14}/g;
+/**
+ * International numbers (`+` then 8 to 15 digits, optionally spaced): ids and timestamps do not
+ * match. A match ends where a run of digits ends, so a number that follows (`+4915112345678 (0151
+ * 12345678)`, `+4915112345678 2026-11-05T…`) is not cut in two.
+ */
+const PHONE_PATTERN = /\+\d(?:[\s().-]{0,2}\d){7,14}(?!\d)/g;
 
-/** Mask e-mail addresses and international phone numbers inside free text. */
+/*
+ * National numbers are told apart from the ids, times and amounts of log lines by their shape: digit
+ * groups split by spaces, hyphens, slashes or an area code in parentheses, standing alone (not
+ * inside a token of letters, digits, `-`, `.`, `/` or `+`, nor after a time's `12:`). ISO times,
+ * dates, UUIDs, message ids, ARNs, epoch seconds and milliseconds, durations and amounts have none
+ * of these shapes. A number written as one run of digits (`015112345678`) is not masked: it looks
+ * like an AWS account id or an epoch time.
+ */
+const ALONE_BEFORE = String.raw`(?<![\w.+/-])(?<!\d:)`;
+const ALONE_AFTER = String.raw`(?![\w+]|[.:/-]\w)`;
+/** With a trunk `0` and at least 9 digits: `0151 12345678`, `(030) 1234567`, `0151/12345678`, `06 12 34 56 78`. */
+const TRUNK_PHONE_PATTERN = new RegExp(
+  String.raw`${ALONE_BEFORE}(?:\(0\d{1,4}\)\s?|0\d{1,4}[\s/-])\d{2,8}(?:[\s-]\d{2,8}){0,5}${ALONE_AFTER}`,
+  'g',
+);
+const MIN_TRUNK_DIGITS = 9;
+/** North American, 3-3-4: `(555) 010-0199`, `555-010-0199`, `555.010.0199`, `1-555-010-0199`. */
+const NANP_PHONE_PATTERN = new RegExp(
+  String.raw`${ALONE_BEFORE}(?:1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}${ALONE_AFTER}`,
+  'g',
+);
+
+const digitCount = (text: string): number => text.replace(/\D/g, '').length;
+
+/** Mask e-mail addresses and phone numbers (international, and national in the shapes above) inside free text. */
 export const scrubText = (text: string): string =>
-  text.replace(EMAIL_PATTERN, '[email]').replace(PHONE_PATTERN, '[phone]');
+  text
+    .replace(EMAIL_PATTERN, '[email]')
+    .replace(PHONE_PATTERN, '[phone]')
+    .replace(NANP_PHONE_PATTERN, '[phone]')
+    .replace(TRUNK_PHONE_PATTERN, (match) => (digitCount(match) >= MIN_TRUNK_DIGITS ? '[phone]' : match));
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => {
   if (typeof value !== 'object' || value === null) return false;
