@@ -75,6 +75,8 @@ export interface EngineDeps {
 export interface SendMetrics {
   messageSent(channel: 'email' | 'sms'): void;
   skipped(reason: string): void;
+  /** A wait with a service level reached its timeout (`SlaBreaches` by priority). */
+  slaBreached(priority: string): void;
 }
 
 /** What the public survey endpoints need. */

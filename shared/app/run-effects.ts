@@ -50,6 +50,8 @@ export interface AppliedOutcome {
   sends: (SendOutcome & { type: Effect['type']; messageId: string })[];
   /** The instance as saved: past any send step that waited for its message's outcome. */
   instance: Instance;
+  /** The priorities of the service levels breached, one per breach. */
+  breaches: string[];
 }
 
 /**
@@ -83,7 +85,7 @@ export const applyOutcome = async (
   /** The suppression marks loaded with the customer (`CustomerState.suppressions`). */
   suppressions: SuppressionMarks | undefined,
 ): Promise<AppliedOutcome> => {
-  const applied: AppliedOutcome = { profile, sends: [], instance: outcome.instance };
+  const applied: AppliedOutcome = { profile, sends: [], instance: outcome.instance, breaches: [] };
   if (!outcome.changed) return applied;
   let current = outcome;
   await carryOut(deps, journey, current, applied, suppressions);
@@ -108,7 +110,14 @@ export const applyOutcome = async (
       status: send.status,
       reason: send.reason,
     }));
-  await recordStats(deps, journey.id, instance.instanceId, statsDelta(previous, instance, sends));
+  const breaches = applied.breaches.map((priority) => ({ type: 'slaBreached', priority }));
+  for (const { priority } of breaches) deps.metrics?.slaBreached(priority);
+  await recordStats(
+    deps,
+    journey.id,
+    instance.instanceId,
+    statsDelta(previous, instance, [...sends, ...breaches]),
+  );
   deps.logger.debug('instance advanced', {
     instanceId: instance.instanceId,
     journeyId: instance.journeyId,
@@ -171,6 +180,10 @@ const carryOut = async (
             time: deps.clock.now(),
           },
         ]);
+        break;
+      case 'slaBreached':
+        // Counted after the save, as sends are: a lost race or a stale wake-up counts nothing.
+        applied.breaches.push(effect.priority);
         break;
       case 'updateProfile':
         applied.profile = withAttributes(

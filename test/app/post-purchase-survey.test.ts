@@ -229,6 +229,7 @@ describe('operational metrics', () => {
     const metrics = {
       messageSent: (channel: string) => counted.push(`sent:${channel}`),
       skipped: (reason: string) => counted.push(`skipped:${reason}`),
+      slaBreached: (priority: string) => counted.push(`sla:${priority}`),
     };
     const world = await makeWorld();
     world.deps.metrics = metrics;

@@ -21,6 +21,7 @@ import type {
  * - `message.sent.{channel}`, `message.skipped.{reason}`, `message.failed.{channel}`,
  *   `message.unknown.{channel}`, `message.requested.{channel}` (a send whose outcome was not passed)
  * - `message.delivered|bounced|complained|opened|clicked` (from provider feedback, `feedbackDelta`)
+ * - `sla.breached.{priority}`: waits with a service level that reached their timeout
  * - `goal.{treatment|control}.entered`, `goal.{treatment|control}.converted` (the goal reached
  *   within the conversion window): the lift figures, on journeys with a `goalWindow`
  * - `goal.{treatment|control}.open.{until}`: windows closing at `until` (the instance's
@@ -55,6 +56,8 @@ export interface EffectOutcome {
   status?: MessageStatus;
   channel?: string;
   reason?: string | null;
+  /** A breached service level's priority (`slaBreached`). */
+  priority?: string;
 }
 
 /** A message id handled before (a retry): it was counted the first time. */
@@ -110,6 +113,7 @@ export const statsDelta = (
     }
   }
   for (const effect of effects) {
+    if (effect.type === 'slaBreached') add(delta, `sla.breached.${effect.priority ?? 'unknown'}`);
     if (!isSend(effect.type) || effect.reason === DUPLICATE) continue;
     const channel = effect.channel ?? channelOf(effect.type);
     switch (effect.status) {
@@ -204,6 +208,8 @@ export interface JourneyFigures {
   converted: number;
   /** Null for a journey that never measured a conversion window. */
   lift: LiftFigures | null;
+  /** Waits with a service level that reached their timeout, by priority. */
+  slaBreaches: Record<string, number>;
   steps: { stepId: string; reached: number; waiting: number }[];
   messages: {
     sent: Record<string, number>;
@@ -312,6 +318,7 @@ export const journeyFigures = async (
     ended: group(counters, 'ended.'),
     converted: value('ended.converted'),
     lift: liftFigures(counters, current?.journey, deps.clock.now()),
+    slaBreaches: group(counters, 'sla.breached.'),
     steps: stepIds.map((stepId) => ({
       stepId,
       reached: reached[stepId] ?? 0,

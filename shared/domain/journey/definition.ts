@@ -54,6 +54,11 @@ export const SendSmsStep = z.object({
   onSkipped: z.optional(StepId),
 });
 
+/** A service level's priority, the dimension of the `SlaBreaches` metric: `high`, `vip`, `p1`. */
+export const SlaPriority = z
+  .string()
+  .check(z.regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1–32 lower-case letters, digits or dashes, such as high'));
+
 export const WaitForEventStep = z.object({
   type: z.literal('waitForEvent'),
   pattern: Pattern,
@@ -62,6 +67,11 @@ export const WaitForEventStep = z.object({
   timeout: Duration,
   next: StepId,
   onTimeout: StepId,
+  /**
+   * The wait is a service level promised to the customer (a reply within four hours): reaching
+   * the timeout breaches it, which is counted by priority before the `onTimeout` path runs.
+   */
+  sla: z.optional(z.object({ priority: SlaPriority })),
 });
 
 export const BranchStep = z.object({

@@ -63,6 +63,12 @@ export type Effect =
       /** Set these attributes on the customer's profile (`profile.attributes`). */
       type: 'updateProfile';
       attributes: Record<string, unknown>;
+    }
+  | {
+      /** A `waitForEvent` step with a service level reached its timeout: count the breach. */
+      type: 'slaBreached';
+      stepId: string;
+      priority: string;
     };
 
 export type EffectType = Effect['type'];

@@ -156,9 +156,9 @@ export const step = (journey: Journey, instance: Instance, input: StepInput, env
     // A send deferred by quiet hours runs its own step again; the others go on to the next.
     if (waiting.kind === 'quiet') return run(journey, instance, instance.stepId, env, { resume: true });
     const to = wakeTarget(current);
-    return to
-      ? run(journey, instance, to, env)
-      : fail(bumped(instance), env, `step "${instance.stepId}" cannot wake`);
+    if (!to) return fail(bumped(instance), env, `step "${instance.stepId}" cannot wake`);
+    const breach = slaBreach(current, instance.stepId);
+    return run(journey, instance, to, env, breach ? { first: breach } : {});
   }
   const { event } = input;
   if (seen(instance, event)) return unchanged(instance);
@@ -264,6 +264,12 @@ const wakeTarget = (current: Step): string | null => {
       return null;
   }
 };
+
+/** The breach a wake-up means at a step: a `waitForEvent` with a service level reached its timeout. */
+const slaBreach = (current: Step, stepId: string): Effect | null =>
+  current.type === 'waitForEvent' && current.sla
+    ? { type: 'slaBreached', stepId, priority: current.sla.priority }
+    : null;
 
 const bumped = (instance: Instance): Instance => ({ ...instance, version: instance.version + 1 });
 

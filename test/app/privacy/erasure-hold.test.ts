@@ -37,7 +37,11 @@ const erasedWorld = async () => {
   };
   world.deps.customers = customers;
   world.deps.logger = logger;
-  world.deps.metrics = { messageSent: () => {}, skipped: (reason) => skipped.push(reason) };
+  world.deps.metrics = {
+    messageSent: () => {},
+    skipped: (reason) => skipped.push(reason),
+    slaBreached: () => {},
+  };
   const at = (time: string, detailType: string, detail: Record<string, unknown>) => ({
     ...world.event(detailType, detail),
     time,

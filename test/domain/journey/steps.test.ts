@@ -536,6 +536,65 @@ describe('waitForEvent and goals', () => {
   });
 });
 
+describe('waitForEvent with a service level', () => {
+  const journey = journeyOf({
+    reply: {
+      type: 'waitForEvent',
+      pattern: { 'detail-type': ['Ticket Resolved'] },
+      timeout: 'PT4H',
+      next: 'end',
+      onTimeout: 'escalate',
+      sla: { priority: 'high' },
+    },
+    escalate: { type: 'emit', detailType: 'Care Case Escalated', next: 'end' },
+    end: { type: 'exit' },
+  });
+
+  it('counts a breach at the timeout, before the escalation path runs', () => {
+    const waiting = start(journey).instance;
+    const late = wake(journey, waiting, '2026-11-02T14:00:00.000Z');
+    expect(late.effects[0]).toEqual({ type: 'slaBreached', stepId: 'reply', priority: 'high' });
+    expect(types(late.effects)).toEqual(['slaBreached', 'emitEvent']);
+    expect(late.instance.path).toEqual(['reply', 'escalate', 'end']);
+  });
+
+  it('counts nothing when the event comes in time, nor for a stale wake-up after it', () => {
+    const waiting = start(journey).instance;
+    const resolved: EventRef = { ...order, id: 'e-resolved', detailType: 'Ticket Resolved' };
+    const inTime = step(journey, waiting, { kind: 'event', event: resolved }, env());
+    expect(types(inTime.effects)).not.toContain('slaBreached');
+    const stale = step(journey, inTime.instance, { kind: 'wake', version: waiting.version }, env());
+    expect(stale.effects).toEqual([]);
+  });
+
+  it('counts nothing at the timeout of a wait without one', () => {
+    const plain = journeyOf({
+      reply: { ...(journey.steps.reply as object), sla: undefined },
+      escalate: journey.steps.escalate,
+      end: journey.steps.end,
+    });
+    const late = wake(plain, start(plain).instance, '2026-11-02T14:00:00.000Z');
+    expect(types(late.effects)).toEqual(['emitEvent']);
+  });
+
+  it.each(['High', '', 'p 1', 'x'.repeat(33)])('refuses the priority %j, naming the field', (priority) => {
+    const parsed = Journey.safeParse({
+      id: 'demo',
+      name: 'Demo',
+      category: 'care',
+      trigger: { 'detail-type': ['Ticket Opened'] },
+      start: 'reply',
+      steps: {
+        reply: { ...(journey.steps.reply as object), sla: { priority } },
+        escalate: journey.steps.escalate,
+        end: journey.steps.end,
+      },
+    });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((i) => i.path.join('.'))).toEqual(['steps.reply.sla.priority']);
+  });
+});
+
 describe('events delivered again', () => {
   const journey = journeyOf({
     first: {
