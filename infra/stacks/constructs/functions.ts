@@ -13,6 +13,27 @@ import type { Email } from './email.js';
 import type { Messaging } from './messaging.js';
 import type { Scheduling } from './scheduling.js';
 
+/**
+ * A policy resource as cdk-nag names it in a finding: the resolved value with each `{ Ref }` as
+ * `<Ref>`. Pseudo parameters of an environment-agnostic stack read `<AWS::Region>`; a stack with
+ * a pinned account and region has their values there (and the partition's), so an
+ * acknowledgement built from the policy's own value matches either way.
+ */
+const asNagNames = (scope: Construct, value: string): string => {
+  const flatten = (node: unknown): string => {
+    if (typeof node === 'string') return node;
+    if (typeof node === 'object' && node !== null) {
+      if ('Ref' in node) return `<${String(node.Ref)}>`;
+      const join = 'Fn::Join' in node ? node['Fn::Join'] : undefined;
+      if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+        return join[1].map(flatten).join(join[0]);
+      }
+    }
+    throw new Error(`${scope.node.path}: cannot name ${JSON.stringify(node)} as cdk-nag does`);
+  };
+  return flatten(Stack.of(scope).resolve(value));
+};
+
 /** Processor timeout; the customer queue's visibility timeout is six times this. */
 export const processorTimeout = Duration.seconds(30);
 
@@ -157,7 +178,7 @@ export class Functions extends Construct {
     scheduling.grantManageSchedules(this.processor.fn);
     acknowledgeNag(
       this.processor.role,
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${scheduling.group.scheduleGroupName}/*]`,
+      `AwsSolutions-IAM5[Resource::${asNagNames(this, scheduling.schedulesArn)}]`,
       'Wake-up schedules get deterministic names at run time (instance and step), so CreateSchedule/DeleteSchedule must cover the schedules of the careflow schedule group - and only that group.',
     );
     email.grantSend(this.processor.fn);

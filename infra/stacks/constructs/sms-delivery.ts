@@ -18,6 +18,25 @@ export const smsDeliveryLogGroupNames = (stack: Stack): { success: string; failu
   return { success, failure: `${success}/Failure` };
 };
 
+/**
+ * A policy resource as cdk-nag names it in a finding: the resolved value with each `{ Ref }` as
+ * `<Ref>`, so pseudo parameters read `<AWS::Region>` unless the stack's environment is pinned.
+ */
+const asNagNames = (scope: Construct, value: string): string => {
+  const flatten = (node: unknown): string => {
+    if (typeof node === 'string') return node;
+    if (typeof node === 'object' && node !== null) {
+      if ('Ref' in node) return `<${String(node.Ref)}>`;
+      const join = 'Fn::Join' in node ? node['Fn::Join'] : undefined;
+      if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+        return join[1].map(flatten).join(join[0]);
+      }
+    }
+    throw new Error(`${scope.node.path}: cannot name ${JSON.stringify(node)} as cdk-nag does`);
+  };
+  return flatten(Stack.of(scope).resolve(value));
+};
+
 export interface SmsDeliveryProps {
   readonly resourcePrefix: string;
   readonly table: dynamodb.ITable;
@@ -80,14 +99,18 @@ export class SmsDelivery extends Construct {
         resources: names.flatMap((name) => [logGroupArn(name), `${logGroupArn(name)}:*`]),
       }),
     );
+    // The finding names each resource as the policy has it: `<AWS::Region>` and the like in an
+    // environment-agnostic stack, the account and region themselves in a pinned one.
+    const streamsFinding = (name: string): `AwsSolutions-${string}` =>
+      `AwsSolutions-IAM5[Resource::${asNagNames(this, `${logGroupArn(name)}:*`)}]`;
     acknowledgeNag(
       this.deliveryStatusRole,
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:sns/<AWS::Region>/<AWS::AccountId>/DirectPublishToPhoneNumber:*]',
+      streamsFinding(this.logGroupNames.success),
       'SNS names the log streams of its SMS delivery log group itself; the role may write to the streams of that one log group only.',
     );
     acknowledgeNag(
       this.deliveryStatusRole,
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:sns/<AWS::Region>/<AWS::AccountId>/DirectPublishToPhoneNumber/Failure:*]',
+      streamsFinding(this.logGroupNames.failure),
       'SNS names the log streams of its SMS failure log group itself; the role may write to the streams of that one log group only.',
     );
 
