@@ -28,7 +28,12 @@ export interface CareflowStackProps extends StackProps {
   readonly senderDomain?: string;
   /** Base URL of survey and unsubscribe links. @default the HTTP API's endpoint */
   readonly publicBaseUrl?: string;
-  /** Days to keep message logs and processed-event markers. @default 180 */
+  /**
+   * Days DynamoDB keeps a customer's records before TTL removes them: message log entries (from
+   * the send), survey answers (from the answer), ended journey instances (from the end, or from
+   * the close of their goal window when later) and erasure tombstones (at least 30 days).
+   * @default 180
+   */
   readonly retentionDays?: number;
   /** Retention of the Lambda and API access logs. @default one month */
   readonly logRetention?: logs.RetentionDays;
