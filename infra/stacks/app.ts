@@ -9,6 +9,7 @@ export const ContextKeys = {
   publicBaseUrl: 'careflow:publicBaseUrl',
   retentionDays: 'careflow:retentionDays',
   alarmEmail: 'careflow:alarmEmail',
+  /** Active X-Ray tracing on the Lambdas (`true`/`false`). */
   tracing: 'careflow:tracing',
   /** Deploy to this account and region; without them the stack is environment-agnostic. */
   account: 'careflow:account',
@@ -55,10 +56,21 @@ const decimal = (key: string, value: string | undefined): number | undefined => 
   return parsed;
 };
 
+/**
+ * A yes/no setting from context: `true` or `false` (`-c` gives the strings, cdk.json may give
+ * booleans); anything else names the key rather than turning the setting off unnoticed.
+ */
+const flag = (key: string, value: string | undefined): boolean | undefined => {
+  if (value === undefined) return undefined;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new Error(`${key} must be true or false: got '${value}'`);
+};
+
 /** Stack configuration from CDK context; values given with `-c` arrive as strings. */
 export const readStackConfig = (app: App): CareflowStackProps => {
   const ctx = (key: string): string | undefined => optionalString(app.node.tryGetContext(key));
-  const retention = ctx(ContextKeys.retentionDays);
+  const retentionDays = wholeNumber(ContextKeys.retentionDays, ctx(ContextKeys.retentionDays));
   const publicBaseUrl = ctx(ContextKeys.publicBaseUrl);
   const alarmEmail = ctx(ContextKeys.alarmEmail);
   const account = ctx(ContextKeys.account);
@@ -91,13 +103,15 @@ export const readStackConfig = (app: App): CareflowStackProps => {
   const smsMonthlyBudgetUsd = decimal(ContextKeys.smsMonthlyBudgetUsd, ctx(ContextKeys.smsMonthlyBudgetUsd));
   const smsSpendAlarmAt = decimal(ContextKeys.smsSpendAlarmAt, ctx(ContextKeys.smsSpendAlarmAt));
   const linkKeyGraceDays = wholeNumber(ContextKeys.linkKeyGraceDays, ctx(ContextKeys.linkKeyGraceDays));
+  const tracing = flag(ContextKeys.tracing, ctx(ContextKeys.tracing));
+  const platformLogs = flag(ContextKeys.platformLogs, ctx(ContextKeys.platformLogs));
   return {
     stage: ctx(ContextKeys.stage) ?? 'dev',
     senderEmail: ctx(ContextKeys.senderEmail) ?? 'noreply@example.com',
     ...(publicBaseUrl ? { publicBaseUrl } : {}),
-    ...(retention ? { retentionDays: Number(retention) } : {}),
+    ...(retentionDays !== undefined ? { retentionDays } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
-    tracing: (ctx(ContextKeys.tracing) ?? 'false') === 'true',
+    tracing: tracing ?? false,
     ...(account || region ? { env: { ...(account ? { account } : {}), ...(region ? { region } : {}) } } : {}),
     ...(senderDomain ? { senderDomain } : {}),
     ...(logRetentionDays !== undefined ? { logRetention: toLogRetention(logRetentionDays) } : {}),
@@ -108,7 +122,7 @@ export const readStackConfig = (app: App): CareflowStackProps => {
     ...(maxConcurrency !== undefined ? { processorMaxConcurrency: maxConcurrency } : {}),
     ...(apiRateLimit !== undefined ? { apiRateLimit } : {}),
     ...(apiBurstLimit !== undefined ? { apiBurstLimit } : {}),
-    platformLogs: (ctx(ContextKeys.platformLogs) ?? 'false') === 'true',
+    platformLogs: platformLogs ?? false,
     ...(smsSenderId || smsOriginationNumber
       ? {
           sms: {

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { DEFAULT_METRICS_NAMESPACE } from '../../shared/adapters/observability.js';
@@ -26,7 +26,7 @@ export interface CareflowStackProps extends StackProps {
    * @default none: the sender identity is verified outside the stack
    */
   readonly senderDomain?: string;
-  /** Base URL of survey and unsubscribe links. @default the HTTP API's endpoint */
+  /** Base URL (https) of survey and unsubscribe links. @default the HTTP API's endpoint */
   readonly publicBaseUrl?: string;
   /**
    * Days DynamoDB keeps a customer's records before TTL removes them: message log entries (from
@@ -43,11 +43,14 @@ export interface CareflowStackProps extends StackProps {
    * @default three days
    */
   readonly smsDeliveryLogRetention?: logs.RetentionDays;
-  /** Address subscribed to the alarm topic. @default no subscription */
+  /** Email address subscribed to the alarm topic. @default no subscription */
   readonly alarmEmail?: string;
   /** Active X-Ray tracing on the Lambdas. @default false */
   readonly tracing?: boolean;
-  /** Throttling of the HTTP API's default stage. @default 50 requests/s, burst 100 */
+  /**
+   * Throttling of the HTTP API's default stage, in whole requests: a steady rate per second, and
+   * a burst (API Gateway does not require the burst to reach the rate). @default 50 requests/s, burst 100
+   */
   readonly apiRateLimit?: number;
   readonly apiBurstLimit?: number;
   /** Contact-point defaults the processor applies where a journey sets none. @default defaultLimits */
@@ -105,6 +108,21 @@ export const toLogRetention = (days: number, key = 'careflow:logRetentionDays'):
 
 const limitsOf = (props: CareflowStackProps): SendingLimits => ({ ...defaultLimits, ...props.limits });
 
+/**
+ * The base URL of the links in careflow's messages: what the functions accept at cold start
+ * (`z.url()` in shared/config/config.ts), and https, since customers open the links from their
+ * mail (the functions also take http, for the local stack).
+ */
+const validatePublicBaseUrl = (url: string): void => {
+  if (Token.isUnresolved(url)) return;
+  const parsed = Config.shape.publicBaseUrl.safeParse(url);
+  if (!parsed.success || new URL(url).protocol !== 'https:') {
+    throw new Error(
+      `careflow:publicBaseUrl must be an https URL, e.g. https://care.shop.example: got '${url}'`,
+    );
+  }
+};
+
 /** Refuses configuration that would fail later or deploy something surprising; names the context key. */
 const validateProps = (props: CareflowStackProps): void => {
   if (!stagePattern.test(props.stage)) {
@@ -115,9 +133,21 @@ const validateProps = (props: CareflowStackProps): void => {
   if (!emailPattern.test(props.senderEmail)) {
     throw new Error(`careflow:senderEmail must be an email address: got '${props.senderEmail}'`);
   }
+  if (props.alarmEmail !== undefined && !emailPattern.test(props.alarmEmail)) {
+    throw new Error(`careflow:alarmEmail must be an email address: got '${props.alarmEmail}'`);
+  }
+  if (props.publicBaseUrl !== undefined) validatePublicBaseUrl(props.publicBaseUrl);
   const retentionDays = props.retentionDays ?? defaultRetentionDays;
   if (!Number.isInteger(retentionDays) || retentionDays < 1) {
     throw new Error(`careflow:retentionDays must be a positive whole number of days: got '${retentionDays}'`);
+  }
+  for (const [key, value] of [
+    ['careflow:apiRateLimit', props.apiRateLimit],
+    ['careflow:apiBurstLimit', props.apiBurstLimit],
+  ] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new Error(`${key} must be a positive whole number of requests: got '${value}'`);
+    }
   }
   if (props.senderDomain !== undefined) {
     const domain = props.senderDomain.toLowerCase();

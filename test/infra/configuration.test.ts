@@ -45,8 +45,67 @@ describe('deployment configuration from CDK context', () => {
       { 'careflow:senderDomain': 'shop.example', 'careflow:senderEmail': 'care@other.example' },
       /careflow:senderEmail must be an address on careflow:senderDomain/,
     ],
+    [{ 'careflow:publicBaseUrl': 'care.shop.example' }, /careflow:publicBaseUrl must be an https URL/],
+    [{ 'careflow:publicBaseUrl': 'http://care.shop.example' }, /careflow:publicBaseUrl must be an https URL/],
+    [{ 'careflow:publicBaseUrl': 'https://' }, /careflow:publicBaseUrl must be an https URL/],
+    [{ 'careflow:alarmEmail': 'ops team' }, /careflow:alarmEmail must be an email address/],
+    [{ 'careflow:apiRateLimit': '0' }, /careflow:apiRateLimit must be a positive whole number/],
+    [{ 'careflow:apiRateLimit': '-5' }, /careflow:apiRateLimit must be a positive whole number/],
+    [{ 'careflow:apiRateLimit': '12.5' }, /careflow:apiRateLimit must be a whole number/],
+    [{ 'careflow:apiBurstLimit': '0' }, /careflow:apiBurstLimit must be a positive whole number/],
+    [{ 'careflow:apiBurstLimit': 'lots' }, /careflow:apiBurstLimit must be a whole number/],
+    [{ 'careflow:retentionDays': 'half a year' }, /careflow:retentionDays must be a whole number/],
+    [{ 'careflow:tracing': 'yes' }, /careflow:tracing must be true or false: got 'yes'/],
+    [{ 'careflow:tracing': 'TRUE' }, /careflow:tracing must be true or false/],
+    [{ 'careflow:platformLogs': '1' }, /careflow:platformLogs must be true or false: got '1'/],
   ])('refuses %o, naming the key', (context, message) => {
     expect(() => build({ context })).toThrow(message);
+  });
+
+  it.each([
+    ['a host', 'https://care.shop.example/', 'https://care.shop.example/'],
+    ['a path', 'https://shop.example/care', 'https://shop.example/care'],
+  ])('takes an https public base URL (%s) and gives it to the functions', (_case, url, expected) => {
+    expect(processorEnv(build({ context: { 'careflow:publicBaseUrl': url } }))[Env.publicBaseUrl]).toBe(
+      expected,
+    );
+  });
+
+  it.each([
+    [true, true],
+    ['true', true],
+    [false, false],
+    ['false', false],
+    [undefined, false],
+  ])('reads careflow:tracing and careflow:platformLogs given as %o as %o', (value, expected) => {
+    const context = value === undefined ? {} : { 'careflow:tracing': value, 'careflow:platformLogs': value };
+    const { stack } = build({ context });
+    const template = Template.fromStack(stack);
+    const processor = propsOf(template, 'AWS::Lambda::Function', idOf(stack.functions.processor.fn)) as {
+      TracingConfig?: { Mode: string };
+      LoggingConfig: { SystemLogLevel: string };
+    };
+    expect(processor.TracingConfig?.Mode === 'Active').toBe(expected);
+    expect(processor.LoggingConfig.SystemLogLevel).toBe(expected ? 'INFO' : 'WARN');
+  });
+
+  it('subscribes a valid alarm address', () => {
+    const template = Template.fromStack(
+      build({ context: { 'careflow:alarmEmail': 'ops@shop.example' } }).stack,
+    );
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@shop.example',
+    });
+  });
+
+  it('accepts an API burst below the rate, as API Gateway does', () => {
+    const template = Template.fromStack(
+      build({ context: { 'careflow:apiRateLimit': '100', 'careflow:apiBurstLimit': '20' } }).stack,
+    );
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 20 },
+    });
   });
 
   it('passes the default frequency cap, quiet hours and time zone to the processor', () => {
