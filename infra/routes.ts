@@ -18,7 +18,7 @@ export interface BusRoute {
 
 /**
  * Every event whose detail names a customer goes to the per-customer ordered queue
- * (through the router, which sets `MessageGroupId = detail.customerId`). Journey matching
+ * (through the router, which sets the message group from `detail.customerId`). Journey matching
  * happens in the processor, not in bus rules.
  */
 export const customerEventRoute: BusRoute = {

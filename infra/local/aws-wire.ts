@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { testEventPattern } from '../../shared/app/admin/pattern-check.js';
 import type { LocalBus, PutEventsEntry } from './bus.js';
+import { InvalidParameterValueError } from './fifo-queue.js';
 import type { LocalScheduler } from './scheduler.js';
 
 /**
@@ -91,7 +92,15 @@ export const handleAmzTarget = (
           'AWS.SimpleQueueService.NonExistentQueue',
         );
       }
-      return target === 'AmazonSQS.SendMessage' ? sendMessage(queue, input) : sendMessageBatch(queue, input);
+      try {
+        return target === 'AmazonSQS.SendMessage'
+          ? sendMessage(queue, input)
+          : sendMessageBatch(queue, input);
+      } catch (error) {
+        // A group or deduplication id SQS would refuse: a sender fault, as SQS answers it (never retried).
+        if (!(error instanceof InvalidParameterValueError)) throw error;
+        return awsJson('1.0', 400, { message: error.message }, 'InvalidParameterValue');
+      }
     }
     default:
       return awsJson(

@@ -16,6 +16,7 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { entrySize, MAX_EVENT_BYTES } from '../../shared/adapters/eventbridge/eventbridge-publisher.js';
+import { messageGroupIdOf } from '../../shared/domain/events/message-group.js';
 
 /**
  * Moving dead letters back, once their cause is fixed. Three ways, by what the queue holds:
@@ -491,7 +492,7 @@ export const resendWakes = async (sqs: SQSClient, options: ResendWakesOptions): 
           Entries: batch.map(({ message, item }, i) => ({
             Id: String(i),
             MessageBody: JSON.stringify(item),
-            MessageGroupId: item.customerId,
+            MessageGroupId: messageGroupIdOf(item.customerId),
             // One per dead letter: a second run within five minutes does not send it twice.
             MessageDeduplicationId: `redrive-${message.MessageId}`.slice(0, 128),
           })),

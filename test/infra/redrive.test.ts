@@ -16,6 +16,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { main, parseRedriveArgs, type RedriveClients, redrive } from '../../infra/ops/redrive.js';
 import { moveDeadLetters } from '../../infra/ops/redrive-lib.js';
 import { StackOutput } from '../../infra/stacks/outputs.js';
+import { messageGroupIdOf } from '../../shared/domain/events/message-group.js';
 
 const region = { region: 'eu-west-1' };
 const url = (name: string) => `https://sqs.eu-west-1.amazonaws.com/123456789012/${name}`;
@@ -397,6 +398,20 @@ describe('redrive', () => {
       expect(report.failures).toEqual([
         { messageId: 'm-2', reason: expect.stringContaining('not a careflow wake-up') },
       ]);
+    });
+
+    it('sends the wake of a customer whose id SQS takes as no group id in the group the router uses', async () => {
+      sqsMock
+        .on(ReceiveMessageCommand)
+        .resolvesOnce({ Messages: [message('m-1', { ...wake, customerId: 'müller' })] })
+        .resolves({ Messages: [] });
+      sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+
+      await redrive(parseRedriveArgs(['--queue', 'wake']), clients);
+
+      const [entry] = sqsMock.commandCalls(SendMessageBatchCommand)[0]?.args[0].input.Entries ?? [];
+      expect(entry?.MessageGroupId).toBe(messageGroupIdOf('müller'));
+      expect(entry?.MessageGroupId).toMatch(/^[!-~]{1,128}$/);
     });
 
     it('keeps the wakes SQS refused', async () => {

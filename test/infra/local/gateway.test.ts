@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PublishCommand } from '@aws-sdk/client-sns';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseSesEvent } from '../../../functions/feedback/ses-event.js';
 import { LocalBus } from '../../../infra/local/bus.js';
@@ -47,7 +48,7 @@ beforeAll(async () => {
   server = createGateway({
     bus,
     queue,
-    queues: {},
+    queues: { 'customers.fifo': queue },
     invalidEvents: new LocalListQueue(),
     scheduler: new LocalScheduler(clock, queue, null),
     clock,
@@ -192,6 +193,25 @@ describe('SMS on the local stack: SNS on its own wire protocol', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('SQS on the local stack', () => {
+  it('refuses a message group id SQS would refuse as a sender fault, which the SDK does not retry', async () => {
+    const sqs = new SQSClient({ endpoint: baseUrl, region: 'us-east-1', credentials });
+    const send = sqs.send(
+      new SendMessageCommand({
+        QueueUrl: `${baseUrl}/000000000000/customers.fifo`,
+        MessageBody: '{}',
+        MessageGroupId: 'c 1',
+        MessageDeduplicationId: 'd-1',
+      }),
+    );
+    await expect(send).rejects.toMatchObject({
+      name: 'InvalidParameterValue',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400, attempts: 1 },
+    });
   });
 });
 

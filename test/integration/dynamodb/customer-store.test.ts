@@ -34,7 +34,7 @@ describe('DynamoCustomerStore', () => {
     await new DynamoMessageLog({ doc: db.doc, tableName: db.tableName, retentionDays }).claim(
       aMessage({ customerId: 'load-1' }),
     );
-    await new DynamoSurveyStore({ doc: db.doc, tableName: db.tableName }).record(
+    await new DynamoSurveyStore({ doc: db.doc, tableName: db.tableName, retentionDays }).record(
       anAnswer({ customerId: 'load-1' }),
     );
 

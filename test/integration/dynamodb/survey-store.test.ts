@@ -5,7 +5,7 @@ import { useDynamoDb } from '../../support/dynamodb.js';
 import { anAnswer } from './fixtures.js';
 
 const db = useDynamoDb();
-const surveys = () => new DynamoSurveyStore({ doc: db.doc, tableName: db.tableName });
+const surveys = () => new DynamoSurveyStore({ doc: db.doc, tableName: db.tableName, retentionDays: 90 });
 const newCustomer = () => `c-${crypto.randomUUID()}`;
 
 describe('DynamoSurveyStore', () => {
