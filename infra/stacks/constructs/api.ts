@@ -13,12 +13,24 @@ export interface ApiProps {
   readonly resourcePrefix: string;
   /** The function behind each route target of `infra/routes.ts`. */
   readonly functions: Readonly<Record<HttpRouteSpec['target'], lambda.IFunction>>;
-  /** Steady-state requests per second for the whole stage. */
+  /** Steady-state requests per second of the stage's routes (the admin routes keep these). */
   readonly rateLimit: number;
   readonly burstLimit: number;
+  /**
+   * Throttling of each public route (survey and unsubscribe pages), in place of the stage's,
+   * so a flood of public requests is refused at these limits and leaves the admin routes theirs.
+   * @default publicRouteThrottle
+   */
+  readonly publicThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
 }
+
+/**
+ * Each public route's own limits: people open and answer survey and unsubscribe pages one at a
+ * time, so a busy hour after a large send stays far below them.
+ */
+export const publicRouteThrottle = { rateLimit: 20, burstLimit: 40 } as const;
 
 /**
  * Access log line. The route key (`GET /surveys/{token}`) is logged instead of the path, so
@@ -81,6 +93,7 @@ export class Api extends Construct {
       Object.entries(props.functions).map(([target, fn]) => [target, new HttpLambdaIntegration(target, fn)]),
     ) as Record<HttpRouteSpec['target'], HttpLambdaIntegration>;
     const iam = new HttpIamAuthorizer();
+    const publicRouteKeys: string[] = [];
     for (const spec of httpRoutes) {
       const [route] = this.httpApi.addRoutes({
         path: spec.path,
@@ -92,10 +105,31 @@ export class Api extends Construct {
       if (spec.auth === 'none') {
         acknowledgeNag(route, 'AwsSolutions-APIG4', `Public by design. ${spec.publicBecause}`);
         this.publicRoutes.push(route);
+        publicRouteKeys.push(`${spec.method} ${spec.path}`);
       } else {
         this.iamRoutes.push(route);
       }
     }
+    this.throttlePublicRoutes(publicRouteKeys, props.publicThrottle ?? publicRouteThrottle);
+  }
+
+  /**
+   * Route settings of the stage for each public route (the stage's `RouteSettings`, which the
+   * L2 stage does not expose; a JSON property, so CloudFormation's names). A route's settings
+   * name its route key, which must exist first.
+   */
+  private throttlePublicRoutes(
+    routeKeys: readonly string[],
+    limits: { rateLimit: number; burstLimit: number },
+  ): void {
+    const stage = this.stage.node.defaultChild as apigw.CfnStage;
+    stage.routeSettings = Object.fromEntries(
+      routeKeys.map((key) => [
+        key,
+        { ThrottlingRateLimit: limits.rateLimit, ThrottlingBurstLimit: limits.burstLimit },
+      ]),
+    );
+    for (const route of this.publicRoutes) stage.node.addDependency(route);
   }
 
   /** Base URL of the API (the default stage), ending without a slash. */

@@ -16,6 +16,20 @@ export interface EmailProps {
 }
 
 /**
+ * The domains SES may authorize a send from `address` against: its own domain and, when the
+ * address is on a subdomain of `domain`, each parent domain up to `domain`.
+ */
+export const senderDomains = (address: string, domain?: string): string[] => {
+  const own = address.split('@')[1];
+  if (!own) return [];
+  if (!domain || !own.toLowerCase().endsWith(`.${domain}`)) return [own];
+  const labels = own.toLowerCase().split('.');
+  const parents: string[] = [];
+  for (let i = 1; parents.at(-1) !== domain; i += 1) parents.push(labels.slice(i).join('.'));
+  return [own, ...parents];
+};
+
+/**
  * SES v2 sending: a configuration set (TLS required, reputation metrics, account suppression
  * list for bounces and complaints) and the ARNs of the sender identity. The identity is created
  * here only when `domain` is given (a domain identity with Easy DKIM, using the configuration
@@ -26,10 +40,13 @@ export class Email extends Construct {
   readonly configurationSet: ses.ConfigurationSet;
   readonly senderEmail: string;
   readonly identity?: ses.EmailIdentity;
+  /** The domain identity created here, if any. */
+  readonly domain?: string;
 
   constructor(scope: Construct, id: string, props: EmailProps) {
     super(scope, id);
     this.senderEmail = props.senderEmail;
+    if (props.domain) this.domain = props.domain.toLowerCase();
     this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
       configurationSetName: props.resourcePrefix,
       tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
@@ -58,13 +75,15 @@ export class Email extends Construct {
   }
 
   /**
-   * SES authorizes SendEmail against the identity that covers the From address: the address
-   * identity if one exists, else its domain identity. Both are allowed, nothing else.
+   * SES authorizes SendEmail against the verified identity that covers the From address: the
+   * address identity if one exists, else the most specific verified domain it is on. Allowed:
+   * the address, its domain, and with `domain` every domain from the address's up to `domain`
+   * (a sender on `mail.shop.example` is sent under the `shop.example` identity this stack
+   * creates). Nothing else.
    */
   get identityArns(): string[] {
     const stack = Stack.of(this);
-    const domain = this.senderEmail.split('@')[1];
-    const identities = domain ? [this.senderEmail, domain] : [this.senderEmail];
+    const identities = [this.senderEmail, ...senderDomains(this.senderEmail, this.domain)];
     return identities.map((identity) =>
       stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
     );

@@ -1,4 +1,5 @@
-import { type CfnElement, Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -79,20 +80,64 @@ export interface SendingLimits {
   readonly defaultTimeZone: string;
 }
 
+/** A DynamoDB action, without its `dynamodb:` prefix. */
+export type TableAction =
+  | 'GetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'ConditionCheckItem'
+  | 'BatchWriteItem';
+
+/**
+ * The DynamoDB actions each function's adapters call (shared/adapters/wiring/*), on the table
+ * only: no function but sms-delivery queries the index, and that one is granted in its own
+ * construct. A TransactWriteItems needs the action of each of its parts.
+ */
+export const tableActions = {
+  // Customer state, journey versions and the catalog, templates, message log (claim, settle,
+  // release), suppressions, contact and entry counters, journey figures.
+  processor: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+  // The customer's state (is the answer still allowed), then the answer in one UpdateItem.
+  survey: ['Query', 'UpdateItem'],
+  // The customer's state, to show the current choice; the processor applies the choice.
+  unsubscribe: ['Query'],
+  // Message status (update, or read after a lost race), suppressions, journey figures, and the
+  // customer's state for the correlation fields of the events it emits.
+  feedback: ['GetItem', 'Query', 'UpdateItem'],
+  // Journeys (publishing writes the current version and its trigger item in a transaction
+  // that checks the current item), drafts, templates, suppressions, figures, customer export
+  // and erasure (BatchWriteItem deletes the customer's items).
+  api: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem', 'BatchWriteItem'],
+} as const satisfies Record<string, readonly TableAction[]>;
+
+/** Allows exactly `actions` on the table itself (not its indexes). */
+const grantTable = (fn: CareflowFunction, table: dynamodb.ITable, actions: readonly TableAction[]): void => {
+  fn.role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'Table',
+      actions: actions.map((action) => `dynamodb:${action}`),
+      resources: [table.tableArn],
+    }),
+  );
+};
+
 /**
  * The Lambdas and exactly the permissions each needs:
  *
  * - router: send to the customer queue and the invalid-events queue.
- * - processor: consume the customer queue; read/write the table; put events on the bus;
- *   create/delete schedules in the careflow group and pass the scheduler role; send email
- *   from the sender identity with the configuration set; read the signing key; with SMS
- *   configured, publish SMS through SNS.
- * - survey: read/write the table; put events on the bus; read the signing key.
- * - unsubscribe: read the table; put events on the bus (the processor applies the choice);
+ * - processor: consume the customer queue; the table actions of `tableActions.processor`; put
+ *   events on the bus; create/delete schedules in the careflow group and pass the scheduler
+ *   role; send email from the sender identity with the configuration set; read the signing
+ *   key; with SMS configured, publish SMS through SNS.
+ * - survey: query the table and update answers; put events on the bus; read the signing key.
+ * - unsubscribe: query the table; put events on the bus (the processor applies the choice);
  *   read the signing key.
- * - feedback: read/write the table (message status, suppressions); put events on the bus;
- *   keep invalid SES events on the invalid-events queue.
- * - api (admin): read/write the table (journeys, drafts, templates); send test email.
+ * - feedback: read and update the table (message status, suppressions, figures); put events
+ *   on the bus; keep invalid SES events on the invalid-events queue.
+ * - api (admin): the table actions of `tableActions.api` (journeys, drafts, templates,
+ *   export and erasure); send test email.
  */
 export class Functions extends Construct {
   readonly router: CareflowFunction;
@@ -173,7 +218,7 @@ export class Functions extends Construct {
         ...(props.processorMaxConcurrency ? { maxConcurrency: props.processorMaxConcurrency } : {}),
       }),
     );
-    data.table.grantReadWriteData(this.processor.fn);
+    grantTable(this.processor, data.table, tableActions.processor);
     messaging.bus.grantPutEventsTo(this.processor.fn);
     scheduling.grantManageSchedules(this.processor.fn);
     acknowledgeNag(
@@ -211,7 +256,7 @@ export class Functions extends Construct {
         [Env.linkKeyGraceDays]: String(props.linkKeyGraceDays),
       },
     });
-    data.table.grantReadWriteData(this.survey.fn);
+    grantTable(this.survey, data.table, tableActions.survey);
     messaging.bus.grantPutEventsTo(this.survey.fn);
     data.signingSecret.grantRead(this.survey.fn);
 
@@ -228,7 +273,7 @@ export class Functions extends Construct {
         [Env.linkKeyGraceDays]: String(props.linkKeyGraceDays),
       },
     });
-    data.table.grantReadData(this.unsubscribe.fn);
+    grantTable(this.unsubscribe, data.table, tableActions.unsubscribe);
     messaging.bus.grantPutEventsTo(this.unsubscribe.fn);
     data.signingSecret.grantRead(this.unsubscribe.fn);
 
@@ -245,7 +290,7 @@ export class Functions extends Construct {
         [Env.invalidEventsQueueUrl]: messaging.invalidEvents.queueUrl,
       },
     });
-    data.table.grantReadWriteData(this.feedback.fn);
+    grantTable(this.feedback, data.table, tableActions.feedback);
     messaging.bus.grantPutEventsTo(this.feedback.fn);
     messaging.invalidEvents.grantSendMessages(this.feedback.fn);
     // EventBridge invokes it asynchronously: after Lambda's retries the event goes to the SES events DLQ.
@@ -266,19 +311,9 @@ export class Functions extends Construct {
         [Env.senderEmail]: email.senderEmail,
       },
     });
-    data.table.grantReadWriteData(this.api.fn);
+    grantTable(this.api, data.table, tableActions.api);
     // Test sends of a template to an operator's address.
     email.grantSend(this.api.fn);
-
-    // The table's grants cover its index too (CDK adds `<table>/index/*` once a table has one).
-    const tableId = Stack.of(this).getLogicalId(data.table.node.defaultChild as CfnElement);
-    for (const fn of [this.processor, this.survey, this.unsubscribe, this.feedback, this.api]) {
-      acknowledgeNag(
-        fn.role,
-        `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
-        "CDK's table grants include the table's indexes; its one index (message keys by provider message id) holds no more than the table items the function may already read.",
-      );
-    }
   }
 
   /** Every function with a short name (alarm ids, dashboard labels). */
