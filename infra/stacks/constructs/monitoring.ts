@@ -1,12 +1,13 @@
-import { Duration } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { MetricDimension, MetricName } from '../../../shared/adapters/observability.js';
 
 /** A queue whose every message means something was not processed: alarmed from the first one. */
@@ -61,6 +62,84 @@ export const AlarmThresholds = {
   journeysLeftOut: 1,
 } as const;
 
+/** An EventBridge rule whose targets have a dead-letter queue, by a short name (alarm ids, labels). */
+export interface DeadLetteringRule {
+  readonly name: string;
+  /** The rule's CloudFormation resource. */
+  readonly rule: events.CfnRule;
+}
+
+/** Whether `value` (a rule's targets or an invoke config's destinations, resolved) names `key`. */
+const names = (value: unknown, key: string): boolean =>
+  Array.isArray(value)
+    ? value.some((item) => names(item, key))
+    : typeof value === 'object' && value !== null && key in value;
+
+/** The CloudFormation resource of `type` that `construct` is, or has as its default child. */
+const resourceOf = <T extends CfnResource>(
+  construct: IConstruct | undefined,
+  type: string,
+): T | undefined => {
+  const resource = construct?.node.defaultChild ?? construct;
+  return CfnResource.isCfnResource(resource) && resource.cfnResourceType === type
+    ? (resource as T)
+    : undefined;
+};
+
+/**
+ * The stack's EventBridge rules with a dead-letter queue on a target, named by their construct
+ * path below the stack (`Routing/Rule` → `RoutingRule`).
+ */
+export const rulesWithDeadLetterQueues = (scope: IConstruct): DeadLetteringRule[] => {
+  const stack = Stack.of(scope);
+  return stack.node
+    .findAll()
+    .flatMap((c) => {
+      const rule = resourceOf<events.CfnRule>(c, events.CfnRule.CFN_RESOURCE_TYPE_NAME);
+      return rule && c !== rule ? [{ construct: c, rule }] : [];
+    })
+    .filter(({ rule }) => names(stack.resolve(rule.targets), 'deadLetterConfig'))
+    .map(({ construct, rule }) => ({
+      name: construct.node.scopes
+        .slice(stack.node.scopes.length)
+        .map((c) => c.node.id.replace(/[^A-Za-z0-9]/g, ''))
+        .join(''),
+      rule,
+    }));
+};
+
+/** The functions whose asynchronous invocations have an on-failure destination (`configureAsyncInvoke`). */
+export const functionsWithOnFailureDestinations = (
+  functions: readonly WatchedFunction[],
+): WatchedFunction[] =>
+  functions.filter(({ fn }) => {
+    const config = resourceOf<lambda.CfnEventInvokeConfig>(
+      fn.node.tryFindChild('EventInvokeConfig'),
+      lambda.CfnEventInvokeConfig.CFN_RESOURCE_TYPE_NAME,
+    );
+    return config !== undefined && names(Stack.of(fn).resolve(config.destinationConfig), 'onFailure');
+  });
+
+/**
+ * EventBridge's failures to put an event in a rule's dead-letter queue. A rule on a custom bus
+ * publishes its metrics with the bus name and rule name; one on the default bus with the rule
+ * name alone.
+ */
+const failedToDeadLetter = ({ rule }: DeadLetteringRule): cloudwatch.Metric => {
+  const busName = rule.eventBusName;
+  const onDefaultBus = busName === undefined || busName === 'default';
+  return new cloudwatch.Metric({
+    namespace: 'AWS/Events',
+    metricName: 'InvocationsFailedToBeSentToDlq',
+    dimensionsMap: {
+      RuleName: rule.ref,
+      ...(onDefaultBus ? {} : { EventBusName: busName }),
+    },
+    statistic: cloudwatch.Stats.SUM,
+    period: Duration.minutes(1),
+  });
+};
+
 /** The processor's log line when the journey catalog cannot read a journey (shared/app/journey-catalog.ts). */
 export const JOURNEY_LEFT_OUT_MESSAGE = 'journey left out: it cannot be read';
 
@@ -75,8 +154,9 @@ const fifteenMinutes = Duration.minutes(15);
  * Alarms on everything that loses, delays or endangers customer messages, published to one SNS
  * topic, and a dashboard of careflow's own metrics (EMF) next to the AWS ones.
  *
- * Alarms: depth of every dead-letter and parking queue (from the first message); the age of
- * the oldest customer message; the error rate of each function; the processing error rate
+ * Alarms: depth of every dead-letter and parking queue (from the first message); every failed
+ * delivery to a dead-letter place (EventBridge rules with a DLQ, and functions with an
+ * on-failure destination, from the first failure); the age of the oldest customer message; the error rate of each function; the processing error rate
  * (records that failed inside a batch, which Lambda's own Errors metric does not count);
  * throttles; and the SES account's bounce and complaint rates.
  */
@@ -136,6 +216,46 @@ export class Monitoring extends Construct {
       threshold: props.maxMessageAge.toSeconds(),
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
+    });
+
+    // --- Dead-letter paths that fail themselves -------------------------------------------
+    // A failed dead-letter delivery loses what failed: alarmed from the first one.
+    const deadLetteringRules = rulesWithDeadLetterQueues(this);
+    const dlqFailures: cloudwatch.IMetric[] = [];
+    for (const watched of deadLetteringRules) {
+      // Unlabelled in the alarm, which keeps it a plain metric alarm; labelled on the dashboard.
+      const metric = failedToDeadLetter(watched);
+      dlqFailures.push(metric.with({ label: watched.name }));
+      add(`${watched.name}DlqDeliveryFailures`, {
+        alarmDescription: `EventBridge could not put events of the ${watched.name} rule in its dead-letter queue (permissions, a missing queue or the size limit): those events are lost. Check the queue and its policy (docs/operations.md).`,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+      });
+    }
+    const deadLetteringFunctions = functionsWithOnFailureDestinations(props.functions);
+    for (const { name, fn } of deadLetteringFunctions) {
+      const metric = fn.metric('DestinationDeliveryFailures', {
+        statistic: cloudwatch.Stats.SUM,
+        period: oneMinute,
+      });
+      dlqFailures.push(metric.with({ label: name }));
+      add(`${name}DestinationDeliveryFailures`, {
+        alarmDescription: `Lambda could not deliver failed asynchronous invocations of the ${name} function to its on-failure destination (permissions, a missing queue or the size limit): those events are lost. Check the queue and the function's role (docs/operations.md).`,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+      });
+    }
+    // Monitoring is built last; a rule added after it would go unwatched, so synth says so.
+    this.node.addValidation({
+      validate: () =>
+        rulesWithDeadLetterQueues(this)
+          .filter(({ rule }) => !deadLetteringRules.some((watched) => watched.rule === rule))
+          .map(
+            ({ rule }) =>
+              `${rule.node.path} has a dead-letter queue but no alarm: create it before Monitoring`,
+          ),
     });
 
     // --- Functions ----------------------------------------------------------------------
@@ -346,6 +466,11 @@ export class Monitoring extends Construct {
           }),
         ),
       ),
+    );
+    this.dashboard.addWidgets(
+      graph('Failed deliveries to dead-letter queues', dlqFailures, {
+        leftAnnotations: [{ value: 1, label: 'alarm' }],
+      }),
     );
     const perFunction = (
       title: string,
