@@ -67,8 +67,22 @@ const flag = (key: string, value: string | undefined): boolean | undefined => {
   throw new Error(`${key} must be true or false: got '${value}'`);
 };
 
+/** A `careflow:` key careflow does not read is a typo that would deploy unnoticed (`careflow:tracng`). */
+const refuseUnknownKeys = (app: App): void => {
+  const known = new Set<string>(Object.values(ContextKeys));
+  const unknown = Object.keys(app.node.getAllContext() as Record<string, unknown>).filter(
+    (key) => key.startsWith('careflow:') && !known.has(key),
+  );
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown context ${unknown.length === 1 ? 'key' : 'keys'} ${unknown.join(', ')}: careflow reads ${[...known].join(', ')}`,
+    );
+  }
+};
+
 /** Stack configuration from CDK context; values given with `-c` arrive as strings. */
 export const readStackConfig = (app: App): CareflowStackProps => {
+  refuseUnknownKeys(app);
   const ctx = (key: string): string | undefined => optionalString(app.node.tryGetContext(key));
   const retentionDays = wholeNumber(ContextKeys.retentionDays, ctx(ContextKeys.retentionDays));
   const publicBaseUrl = ctx(ContextKeys.publicBaseUrl);

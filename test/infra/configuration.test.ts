@@ -58,6 +58,7 @@ describe('deployment configuration from CDK context', () => {
     [{ 'careflow:tracing': 'yes' }, /careflow:tracing must be true or false: got 'yes'/],
     [{ 'careflow:tracing': 'TRUE' }, /careflow:tracing must be true or false/],
     [{ 'careflow:platformLogs': '1' }, /careflow:platformLogs must be true or false: got '1'/],
+    [{ 'careflow:tracng': 'true' }, /unknown context key careflow:tracng: careflow reads careflow:stage, /],
   ])('refuses %o, naming the key', (context, message) => {
     expect(() => build({ context })).toThrow(message);
   });
