@@ -25,6 +25,10 @@ export class RecordTally implements SendMetrics {
     this.metrics.skipped(reason);
   }
 
+  error(kind: string): void {
+    this.metrics.error(kind);
+  }
+
   slaBreached(priority: string): void {
     this.breached.push(priority);
     this.metrics.slaBreached(priority);

@@ -251,6 +251,10 @@ const recordSkip = async (
   return { status: 'skipped', channel: record.channel, reason };
 };
 
+/** `Errors` kinds of sends that may or may not have reached the customer. */
+export const CLAIM_WITHOUT_OUTCOME = 'ClaimWithoutOutcome';
+export const SEND_OUTCOME_UNKNOWN = 'SendOutcomeUnknown';
+
 /** Claim, send, settle. The claim is the at-most-once guard (docs/decisions/0002-at-most-once-email.md). */
 const dispatch = async (
   deps: EngineDeps,
@@ -259,7 +263,13 @@ const dispatch = async (
 ): Promise<SendOutcome> => {
   const { customerId, messageId, channel } = record;
   if (!(await deps.messages.claim(record))) {
-    deps.logger.info('message already handled', { messageId });
+    // A retry. A claim still `sending` is an attempt that ended between claiming and recording
+    // what the provider said (a timeout, a crash): the message may have gone out, so it is never
+    // sent again, and an operator should hear of it.
+    if ((await deps.messages.status(customerId, messageId)) === 'sending') {
+      deps.logger.warn('message claimed earlier without an outcome; not sent again', { messageId, channel });
+      deps.metrics?.error(CLAIM_WITHOUT_OUTCOME);
+    } else deps.logger.info('message already handled', { messageId });
     return { status: 'skipped', channel, reason: 'duplicate' };
   }
   try {
@@ -293,6 +303,7 @@ const dispatch = async (
       channel,
       error: reason,
     });
+    deps.metrics?.error(SEND_OUTCOME_UNKNOWN);
     return { status: 'unknown', channel, reason };
   }
 };

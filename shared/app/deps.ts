@@ -77,6 +77,8 @@ export interface SendMetrics {
   skipped(reason: string): void;
   /** A wait with a service level reached its timeout (`SlaBreaches` by priority). */
   slaBreached(priority: string): void;
+  /** Something went wrong that a customer may notice (`Errors` by kind), though the record goes on. */
+  error(kind: string): void;
 }
 
 /** What the public survey endpoints need. */

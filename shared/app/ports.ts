@@ -150,6 +150,8 @@ export interface MessageLog {
   ): Promise<void>;
   /** Forget a claim whose send certainly did not happen, so a retry may send. */
   release(customerId: string, messageId: string): Promise<void>;
+  /** The status of a message, or null when it was never claimed (read only when a claim lost). */
+  status(customerId: string, messageId: string): Promise<MessageStatus | null>;
   /** The customer's contact history, newest first. */
   list(customerId: string, limit: number): Promise<MessageRecord[]>;
 }

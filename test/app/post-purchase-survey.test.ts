@@ -174,6 +174,37 @@ describe('post-purchase survey', () => {
     expect([...world.customers.instances.values()][0]?.stepId).toBe('answer');
   });
 
+  it('warns and counts an error when a retry finds the message claimed without an outcome', async () => {
+    const world = await buyAndWait();
+    const counted: string[] = [];
+    const warnings: string[] = [];
+    world.deps.metrics = {
+      messageSent: () => {},
+      skipped: () => {},
+      slaBreached: () => {},
+      error: (kind) => counted.push(kind),
+    };
+    world.deps.logger = { ...world.deps.logger, warn: (message) => warnings.push(message) };
+    const settle = world.messages.settle.bind(world.messages);
+    world.messages.settle = async () => {
+      throw new Error('timeout');
+    };
+    await expect(world.advance(DAY)).rejects.toThrow('timeout');
+    world.messages.settle = settle;
+    const instance = [...world.customers.instances.values()][0];
+    if (!instance) throw new Error('no instance');
+    const { processWake } = await import('../../shared/app/process-wake.js');
+    await processWake(world.deps, {
+      kind: 'wake',
+      customerId: 'c-alice',
+      instanceId: instance.instanceId,
+      version: instance.version,
+    });
+    expect(world.email.sent).toHaveLength(1);
+    expect(counted).toEqual(['ClaimWithoutOutcome']);
+    expect(warnings).toEqual(['message claimed earlier without an outcome; not sent again']);
+  });
+
   it('records a refused email as failed and moves on', async () => {
     const world = await buyAndWait();
     world.email.failWith = new SendRejectedError('address rejected');
@@ -230,6 +261,7 @@ describe('operational metrics', () => {
       messageSent: (channel: string) => counted.push(`sent:${channel}`),
       skipped: (reason: string) => counted.push(`skipped:${reason}`),
       slaBreached: (priority: string) => counted.push(`sla:${priority}`),
+      error: (kind: string) => counted.push(`error:${kind}`),
     };
     const world = await makeWorld();
     world.deps.metrics = metrics;

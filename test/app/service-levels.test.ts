@@ -51,6 +51,7 @@ const setUp = async () => {
     messageSent: () => {},
     skipped: () => {},
     slaBreached: (priority) => counted.push(priority),
+    error: () => {},
   };
   for (const [customerId, tier] of [
     ['c-vip', 'vip'],

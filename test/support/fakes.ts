@@ -97,6 +97,9 @@ export class MemoryMessageLog implements MessageLog {
     this.records.set(record.messageId, { ...record });
     return true;
   }
+  async status(_customerId: string, messageId: string): Promise<MessageRecord['status'] | null> {
+    return this.records.get(messageId)?.status ?? null;
+  }
   async settle(
     _customerId: string,
     messageId: string,

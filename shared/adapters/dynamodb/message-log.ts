@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Channel, MessageLog, MessageRecord, MessageStatus } from '../../app/ports.js';
 import { ConflictError } from '../../domain/errors.js';
 import { checkRetentionDays, queryAll, type TableOptions } from './client.js';
@@ -95,6 +95,19 @@ export class DynamoMessageLog implements MessageLog {
         cause: error,
       });
     }
+  }
+
+  async status(customerId: string, messageId: string): Promise<MessageStatus | null> {
+    const { Item } = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: customerPk(customerId), sk: messageSk(messageId) },
+        ProjectionExpression: '#status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ConsistentRead: true,
+      }),
+    );
+    return (Item?.status as MessageStatus | undefined) ?? null;
   }
 
   async release(customerId: string, messageId: string): Promise<void> {

@@ -12,6 +12,10 @@ export class MemoryMessageLog implements MessageLog {
     return true;
   }
 
+  async status(customerId: string, messageId: string): Promise<MessageStatus | null> {
+    return this.records.get(`${customerId}/${messageId}`)?.status ?? null;
+  }
+
   async settle(
     customerId: string,
     messageId: string,

@@ -57,7 +57,9 @@ export const SendSmsStep = z.object({
 /** A service level's priority, the dimension of the `SlaBreaches` metric: `high`, `vip`, `p1`. */
 export const SlaPriority = z
   .string()
-  .check(z.regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1–32 lower-case letters, digits or dashes, such as high'));
+  .check(
+    z.regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1–32 lower-case letters, digits or dashes, such as high'),
+  );
 
 export const WaitForEventStep = z.object({
   type: z.literal('waitForEvent'),

@@ -41,6 +41,7 @@ const erasedWorld = async () => {
     messageSent: () => {},
     skipped: (reason) => skipped.push(reason),
     slaBreached: () => {},
+    error: () => {},
   };
   const at = (time: string, detailType: string, detail: Record<string, unknown>) => ({
     ...world.event(detailType, detail),

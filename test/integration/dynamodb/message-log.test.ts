@@ -27,6 +27,16 @@ describe('DynamoMessageLog', () => {
     expect(await log().list(customerId, 10)).toEqual([record]);
   });
 
+  it('tells the status of a message: none before its claim, sending after it, its outcome once settled', async () => {
+    const customerId = newCustomer();
+    const record = aMessage({ customerId });
+    expect(await log().status(customerId, record.messageId)).toBeNull();
+    await log().claim(record);
+    expect(await log().status(customerId, record.messageId)).toBe('sending');
+    await log().settle(customerId, record.messageId, { status: 'sent', at: '2026-11-03T09:00:01.000Z' });
+    expect(await log().status(customerId, record.messageId)).toBe('sent');
+  });
+
   it('records a skipped message with its reason as the claim itself, so it is never retried', async () => {
     // prepare
     const customerId = newCustomer();
