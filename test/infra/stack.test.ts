@@ -69,7 +69,7 @@ describe('careflow stack', () => {
       ContentBasedDeduplication: true,
       DeduplicationScope: 'messageGroup',
       FifoThroughputLimit: 'perMessageGroupId',
-      VisibilityTimeout: 180,
+      VisibilityTimeout: 360,
       RedrivePolicy: { deadLetterTargetArn: getAtt(ids.customerDlq), maxReceiveCount: 5 },
     });
     expect((queues[ids.customerDlq] as { Properties: Json }).Properties).toMatchObject({ FifoQueue: true });

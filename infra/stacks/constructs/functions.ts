@@ -35,8 +35,13 @@ const asNagNames = (scope: Construct, value: string): string => {
   return flatten(Stack.of(scope).resolve(value));
 };
 
-/** Processor timeout; the customer queue's visibility timeout is six times this. */
-export const processorTimeout = Duration.seconds(30);
+/**
+ * Processor timeout; the customer queue's visibility timeout is six times this. The processor
+ * starts a record only with 23 s left (one SMS's two provider calls at their timeout, and its
+ * table calls: functions/processor/time-budget.ts), so 60 s guarantees each customer of a batch
+ * two records per invocation even when the providers hang.
+ */
+export const processorTimeout = Duration.seconds(60);
 
 export interface FunctionsProps {
   readonly resourcePrefix: string;
