@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -16,4 +16,25 @@ export const acknowledgeNag = (
   reason: string,
 ): void => {
   Validations.of(construct).acknowledge({ id: `AwsSolutions::${rule}`, reason });
+};
+
+/**
+ * A policy resource as cdk-nag names it in a finding: the resolved value with each `{ Ref }` as
+ * `<Ref>`. Pseudo parameters of an environment-agnostic stack read `<AWS::Region>`; a stack with
+ * a pinned account and region has their values there (and the partition's), so an
+ * acknowledgement built from the policy's own value matches either way.
+ */
+export const asNagNames = (scope: IConstruct, value: string): string => {
+  const flatten = (node: unknown): string => {
+    if (typeof node === 'string') return node;
+    if (typeof node === 'object' && node !== null) {
+      if ('Ref' in node) return `<${String(node.Ref)}>`;
+      const join = 'Fn::Join' in node ? node['Fn::Join'] : undefined;
+      if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+        return join[1].map(flatten).join(join[0]);
+      }
+    }
+    throw new Error(`${scope.node.path}: cannot name ${JSON.stringify(node)} as cdk-nag does`);
+  };
+  return flatten(Stack.of(scope).resolve(value));
 };

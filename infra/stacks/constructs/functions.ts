@@ -1,4 +1,4 @@
-import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,33 +7,12 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Env } from '../../../shared/config/env.js';
-import { acknowledgeNag } from '../nag.js';
+import { acknowledgeNag, asNagNames } from '../nag.js';
 import { CareflowFunction } from './careflow-function.js';
 import type { Data } from './data.js';
 import type { Email } from './email.js';
 import type { Messaging } from './messaging.js';
 import type { Scheduling } from './scheduling.js';
-
-/**
- * A policy resource as cdk-nag names it in a finding: the resolved value with each `{ Ref }` as
- * `<Ref>`. Pseudo parameters of an environment-agnostic stack read `<AWS::Region>`; a stack with
- * a pinned account and region has their values there (and the partition's), so an
- * acknowledgement built from the policy's own value matches either way.
- */
-const asNagNames = (scope: Construct, value: string): string => {
-  const flatten = (node: unknown): string => {
-    if (typeof node === 'string') return node;
-    if (typeof node === 'object' && node !== null) {
-      if ('Ref' in node) return `<${String(node.Ref)}>`;
-      const join = 'Fn::Join' in node ? node['Fn::Join'] : undefined;
-      if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
-        return join[1].map(flatten).join(join[0]);
-      }
-    }
-    throw new Error(`${scope.node.path}: cannot name ${JSON.stringify(node)} as cdk-nag does`);
-  };
-  return flatten(Stack.of(scope).resolve(value));
-};
 
 /**
  * Processor timeout; the customer queue's visibility timeout is six times this. The processor

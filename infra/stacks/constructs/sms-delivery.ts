@@ -9,32 +9,13 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { providerMessageIdIndex } from '../../../shared/adapters/dynamodb/keys.js';
 import { Env } from '../../../shared/config/env.js';
-import { acknowledgeNag } from '../nag.js';
+import { acknowledgeNag, asNagNames } from '../nag.js';
 import { CareflowFunction, type CareflowFunctionProps } from './careflow-function.js';
 
 /** The log groups SNS writes SMS delivery status to, in the stack's account and region. */
 export const smsDeliveryLogGroupNames = (stack: Stack): { success: string; failure: string } => {
   const success = `sns/${stack.region}/${stack.account}/DirectPublishToPhoneNumber`;
   return { success, failure: `${success}/Failure` };
-};
-
-/**
- * A policy resource as cdk-nag names it in a finding: the resolved value with each `{ Ref }` as
- * `<Ref>`, so pseudo parameters read `<AWS::Region>` unless the stack's environment is pinned.
- */
-const asNagNames = (scope: Construct, value: string): string => {
-  const flatten = (node: unknown): string => {
-    if (typeof node === 'string') return node;
-    if (typeof node === 'object' && node !== null) {
-      if ('Ref' in node) return `<${String(node.Ref)}>`;
-      const join = 'Fn::Join' in node ? node['Fn::Join'] : undefined;
-      if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
-        return join[1].map(flatten).join(join[0]);
-      }
-    }
-    throw new Error(`${scope.node.path}: cannot name ${JSON.stringify(node)} as cdk-nag does`);
-  };
-  return flatten(Stack.of(scope).resolve(value));
 };
 
 export interface SmsDeliveryProps {
