@@ -79,10 +79,10 @@ function adminRoutes(routes: readonly (readonly [HttpRouteSpec['method'], string
 }
 
 const surveyIsPublic =
-  'Customers open survey links from email without an account. The path carries an HMAC-signed, expiring token that the survey function verifies; the stage is throttled.';
+  'Customers open survey links from email without an account. The path carries an HMAC-signed, expiring token that the survey function verifies; the route has its own throttle.';
 
 const unsubscribeIsPublic =
-  'Customers unsubscribe from email without an account, and mail clients POST the one-click unsubscribe (RFC 8058) without credentials. The path carries an HMAC-signed, expiring token that the unsubscribe function verifies; GET changes nothing; the stage is throttled.';
+  'Customers unsubscribe from email without an account, and mail clients POST the one-click unsubscribe (RFC 8058) without credentials. The path carries an HMAC-signed, expiring token that the unsubscribe function verifies; GET changes nothing; the route has its own throttle.';
 
 /** The HTTP API's routes; the CDK stack creates exactly these, the local gateway can serve the same. */
 export const httpRoutes: readonly HttpRouteSpec[] = [
