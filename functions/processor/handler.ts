@@ -9,13 +9,15 @@ import {
   noMetrics,
   withCorrelationId,
 } from '../../shared/adapters/observability.js';
-import { lazyEngineDeps } from '../../shared/adapters/wiring/processor.js';
+import { lazyEngineDeps, type ProcessorDeps } from '../../shared/adapters/wiring/processor.js';
 import type { EngineDeps } from '../../shared/app/deps.js';
+import { SendDeferredError } from '../../shared/app/errors.js';
 import { processCustomerEvent } from '../../shared/app/process-customer-event.js';
 import { processWake } from '../../shared/app/process-wake.js';
 import { ValidationError } from '../../shared/domain/errors.js';
 import { describeProblems, parseCustomerEvent } from '../../shared/domain/events/envelope.js';
 import * as z from '../../shared/domain/zod.js';
+import { deferralDelaySeconds } from './deferral.js';
 import { RecordTally } from './record-tally.js';
 import { RecordNotStartedError, timeForOneMore } from './time-budget.js';
 
@@ -111,12 +113,13 @@ const byMessageGroup = (records: SQSRecord[]): SQSRecord[][] => {
  * failed, with the later ones; each of them has a WARN line and an Errors count.
  */
 const handleCustomer = async (
-  deps: EngineDeps,
+  deps: ProcessorDeps,
   metrics: Metrics,
   context: Context,
   records: SQSRecord[],
 ): Promise<SQSBatchResponse> => {
   let notStarted: { from: number; error: RecordNotStartedError } | undefined;
+  let deferred: SQSRecord | undefined;
   const response = await processPartialResponse(
     { Records: records },
     async (record: SQSRecord) => {
@@ -125,11 +128,17 @@ const handleCustomer = async (
         notStarted = { from: records.indexOf(record), error: new RecordNotStartedError(remainingMs) };
         throw notStarted.error;
       }
-      await handleRecord(deps, metrics, record);
+      try {
+        await handleRecord(deps, metrics, record);
+      } catch (error) {
+        if (error instanceof SendDeferredError) deferred = record;
+        throw error;
+      }
     },
     new SqsFifoPartialProcessorAsync(),
     { context, throwOnFullBatchFailure: false },
   );
+  if (deferred) await postpone(deps, deferred);
   if (notStarted) {
     const { from, error } = notStarted;
     for (const record of records.slice(from)) {
@@ -144,6 +153,28 @@ const handleCustomer = async (
 };
 
 /**
+ * A record whose send the provider deferred comes back later, the longer the more often it came
+ * back (deferralDelaySeconds), rather than at the queue's visibility timeout: its customer's
+ * later records wait behind it, in order. Without the call (it failed, or no queue to ask) it
+ * comes back at the visibility timeout, as before.
+ */
+const postpone = async (deps: ProcessorDeps, record: SQSRecord): Promise<void> => {
+  if (!deps.visibility) return;
+  const seconds = deferralDelaySeconds(Number(record.attributes.ApproximateReceiveCount) || 1);
+  const id = correlationIdOf(parseBody(record.body), record.messageId);
+  await withCorrelationId(deps.logger, id, async () => {
+    try {
+      await deps.visibility?.postpone(record, seconds);
+      deps.logger.info('record postponed', { seconds });
+    } catch (error) {
+      deps.logger.warn('record not postponed', {
+        error: error instanceof Error ? error.name : String(error),
+      });
+    }
+  });
+};
+
+/**
  * The one writer per customer: reads the FIFO customer queue (customer events and wake-ups).
  * The customers of a batch are handled at the same time, each customer's records one after the
  * other (Powertools' FIFO processor, one per customer): a failed record fails the later records
@@ -152,7 +183,7 @@ const handleCustomer = async (
  * customers that were done. Each record writes one INFO line (what it started, advanced, sent or
  * skipped), with its event id as correlation id; the details are at DEBUG.
  */
-export const createProcessorHandler = (getDeps: () => Promise<EngineDeps>, metrics: Metrics = noMetrics) =>
+export const createProcessorHandler = (getDeps: () => Promise<ProcessorDeps>, metrics: Metrics = noMetrics) =>
   middy<SQSEvent, SQSBatchResponse>()
     .use(flushMetricsAfter(metrics))
     .handler(async (event: SQSEvent, context: Context) => {

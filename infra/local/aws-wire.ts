@@ -48,6 +48,8 @@ const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 /** A queue the local SQS endpoint can write to, found by the name at the end of its QueueUrl. */
 export interface LocalQueueTarget {
   send(messages: { body: string; groupId: string; deduplicationId: string }[]): string[];
+  /** ChangeMessageVisibility; queues that give nothing out need not take it. */
+  changeVisibility?(receiptHandle: string, seconds: number): boolean;
 }
 
 export const handleAmzTarget = (
@@ -78,7 +80,8 @@ export const handleAmzTarget = (
         ? parts.testEventPattern(input)
         : awsJson('1.1', 400, { message: 'not supported' }, 'UnknownOperationException');
     case 'AmazonSQS.SendMessage':
-    case 'AmazonSQS.SendMessageBatch': {
+    case 'AmazonSQS.SendMessageBatch':
+    case 'AmazonSQS.ChangeMessageVisibility': {
       const name =
         String(input.QueueUrl ?? '')
           .split('/')
@@ -92,6 +95,7 @@ export const handleAmzTarget = (
           'AWS.SimpleQueueService.NonExistentQueue',
         );
       }
+      if (target === 'AmazonSQS.ChangeMessageVisibility') return changeVisibility(queue, input);
       try {
         return target === 'AmazonSQS.SendMessage'
           ? sendMessage(queue, input)
@@ -110,6 +114,22 @@ export const handleAmzTarget = (
         'UnknownOperationException',
       );
   }
+};
+
+const changeVisibility = (queue: LocalQueueTarget, input: Record<string, unknown>): WireResponse => {
+  const seconds = Number(input.VisibilityTimeout);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 43_200) {
+    return awsJson(
+      '1.0',
+      400,
+      { message: 'VisibilityTimeout must be 0 to 43200 seconds' },
+      'InvalidParameterValue',
+    );
+  }
+  if (!queue.changeVisibility?.(String(input.ReceiptHandle ?? ''), seconds)) {
+    return awsJson('1.0', 400, { message: 'The receipt handle is not valid' }, 'ReceiptHandleIsInvalid');
+  }
+  return awsJson('1.0', 200, {});
 };
 
 const sendMessage = (queue: LocalQueueTarget, input: Record<string, unknown>): WireResponse => {

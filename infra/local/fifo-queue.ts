@@ -42,12 +42,12 @@ const DEDUP_WINDOW_MS = 5 * 60_000;
  * `maxReceiveCount` tries, as with a redrive policy. Like SQS, it refuses a call whose group or
  * deduplication ids are not 1–128 printable ASCII characters (InvalidParameterValueError).
  */
+/** A message in the queue: how often it was given out, and until when it stays hidden (local ms). */
+type Held = QueueMessage & { id: string; receives: number; hiddenUntil?: number };
+
 export class LocalFifoQueue {
   readonly deadLetters: DeadMessage[] = [];
-  private readonly groups = new Map<
-    string,
-    { messages: (QueueMessage & { id: string; receives: number })[] }
-  >();
+  private readonly groups = new Map<string, { messages: Held[] }>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly seen = new Map<string, number>();
   private consumer: Consumer | null = null;
@@ -91,14 +91,40 @@ export class LocalFifoQueue {
     while (this.running.size > 0) await Promise.all([...this.running.values()]);
   }
 
+  /** Messages waiting to be given out now: a group whose first message is hidden waits later. */
   get depth(): number {
     let n = 0;
-    for (const g of this.groups.values()) n += g.messages.length;
+    for (const g of this.groups.values()) if (!this.hidden(g.messages[0])) n += g.messages.length;
     return n;
   }
 
+  /**
+   * ChangeMessageVisibility: the message stays hidden for `seconds` of local time, and its group
+   * with it, as in an SQS FIFO queue. The receipt handle is the message id. False when no such
+   * message is in the queue.
+   */
+  changeVisibility(receiptHandle: string, seconds: number): boolean {
+    for (const group of this.groups.values()) {
+      const message = group.messages.find((m) => m.id === receiptHandle);
+      if (!message) continue;
+      message.hiddenUntil = Date.parse(this.clock.now()) + seconds * 1000;
+      return true;
+    }
+    return false;
+  }
+
+  /** Give out the groups whose hidden message's time has come (as the local clock moves). */
+  release(): void {
+    for (const groupId of this.groups.keys()) this.pump(groupId);
+  }
+
+  private hidden(message: Held | undefined): boolean {
+    return message?.hiddenUntil !== undefined && message.hiddenUntil > Date.parse(this.clock.now());
+  }
+
   private pump(groupId: string): void {
-    if (this.running.has(groupId) || !this.consumer) return;
+    if (this.running.has(groupId) || !this.consumer || this.hidden(this.groups.get(groupId)?.messages[0]))
+      return;
     const work = this.drain(groupId).finally(() => {
       this.running.delete(groupId);
       if ((this.groups.get(groupId)?.messages.length ?? 0) > 0) this.pump(groupId);
@@ -131,6 +157,9 @@ export class LocalFifoQueue {
             receiveCount: head.receives,
             failedAt: this.clock.now(),
           });
+        } else if (this.hidden(head)) {
+          // Postponed by the consumer: the group comes back when the clock passes it (release).
+          break;
         } else {
           // Visibility timeout, shortened for a laptop.
           await new Promise((resolve) => setTimeout(resolve, 20));
@@ -140,7 +169,7 @@ export class LocalFifoQueue {
     if (group && group.messages.length === 0) this.groups.delete(groupId);
   }
 
-  private record(m: QueueMessage & { id: string; receives: number }): SQSRecord {
+  private record(m: Held): SQSRecord {
     const sent = String(Date.parse(this.clock.now()));
     return {
       messageId: m.id,

@@ -75,10 +75,14 @@ export class LocalScheduler {
       await this.queue.idle();
       for (let next = this.pending[0]; next && next.at <= due; next = this.pending[0]) {
         this.clock.advanceTo(next.at);
+        this.queue.release();
         this.fire(next);
         await this.queue.idle();
       }
       this.clock.advanceTo(target);
+      // Messages a consumer postponed come back once the clock has passed them.
+      this.queue.release();
+      await this.queue.idle();
       this.save();
     });
   }

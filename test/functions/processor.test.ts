@@ -5,6 +5,7 @@ import { RECORD_RESERVE_MS } from '../../functions/processor/time-budget.js';
 import { lambdaContext } from '../../infra/local/lambda-context.js';
 import { createLogger } from '../../shared/adapters/logger.js';
 import { EmfMetrics } from '../../shared/adapters/observability.js';
+import { SendDeferredError } from '../../shared/app/errors.js';
 import type { OutgoingEmail } from '../../shared/app/ports.js';
 import type { JourneyInput } from '../../shared/domain/journey/definition.js';
 import { makeWorld } from '../support/app.js';
@@ -425,5 +426,79 @@ describe('processor logs and metrics', () => {
     expect(text).not.toContain('c-a@example.com');
     expect(JSON.parse(emf[0] ?? '{}')).toMatchObject({ Errors: 1, kind: 'ValidationError' });
     expect([...world.customers.profiles.keys()]).toEqual(['c-b']);
+  });
+});
+
+describe('processor handler: sends the provider deferred', () => {
+  const order = (id: string, customerId: string) =>
+    busEvent(id, customerId, 'Order Completed', { orderId: id, total: 10, currency: 'EUR', items: [] });
+  const receivedAgain = (r: SQSRecord, count: number): SQSRecord => ({
+    ...r,
+    attributes: { ...r.attributes, ApproximateReceiveCount: String(count) },
+  });
+
+  const setUp = async () => {
+    const world = await makeWorld([thankBuyers]);
+    const postponed: { receiptHandle: string; seconds: number }[] = [];
+    const visibility = {
+      postpone: async (message: { receiptHandle: string }, seconds: number) => {
+        postponed.push({ receiptHandle: message.receiptHandle, seconds });
+      },
+    };
+    const handler = createProcessorHandler(async () => ({ ...world.deps, visibility }));
+    const warm = createProcessorHandler(async () => world.deps);
+    await warm(
+      { Records: [record('p-a', 'c-a', profile('c-a')), record('p-b', 'c-b', profile('c-b'))] },
+      lambdaContext('p'),
+    );
+    return { world, handler, postponed };
+  };
+
+  it.each([
+    [1, 120],
+    [2, 480],
+    [3, 1920],
+  ])(
+    'keeps a record whose email SES throttled hidden longer on its receive %i: %i s, its customer waiting behind it',
+    async (count, seconds) => {
+      const { world, handler, postponed } = await setUp();
+      world.email.failWith = new SendDeferredError('SES did not send the message (TooManyRequestsException)');
+      const response = await handler(
+        {
+          Records: [
+            receivedAgain(record('m1', 'c-a', order('o-1', 'c-a')), count),
+            record('m2', 'c-a', profile('c-a')),
+          ],
+        },
+        lambdaContext('p'),
+      );
+      expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1', 'm2']);
+      expect(postponed).toEqual([{ receiptHandle: 'm1', seconds }]);
+    },
+  );
+
+  it('leaves other failures to the queue: nothing is postponed', async () => {
+    const { handler, postponed } = await setUp();
+    const response = await handler(
+      { Records: [record('m1', 'c-a', { kind: 'wake', customerId: 'c-a' })] },
+      lambdaContext('p'),
+    );
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1']);
+    expect(postponed).toEqual([]);
+  });
+
+  it('still reports the record when the queue cannot postpone it', async () => {
+    const { world } = await setUp();
+    world.email.failWith = new SendDeferredError('SES did not send the message (SendingPausedException)');
+    const warnings: string[] = [];
+    const logger = { ...world.deps.logger, warn: (message: string) => warnings.push(message) };
+    const visibility = { postpone: () => Promise.reject(new Error('AccessDenied')) };
+    const handler = createProcessorHandler(async () => ({ ...world.deps, logger, visibility }));
+    const response = await handler(
+      { Records: [record('m1', 'c-a', order('o-1', 'c-a'))] },
+      lambdaContext('p'),
+    );
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1']);
+    expect(warnings).toEqual(['record not postponed']);
   });
 });

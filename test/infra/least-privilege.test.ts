@@ -84,6 +84,12 @@ describe('least privilege', () => {
       );
     });
 
+    it('the processor may postpone a message of the customer queue, and sends to none', () => {
+      const actions = prefixed('sqs', statementsOf(template, fn('processor'))).flatMap(actionsOf);
+      expect(actions).toContain('sqs:ChangeMessageVisibility');
+      expect(actions).not.toContain('sqs:SendMessage');
+    });
+
     it('the sms-delivery function sends only to its own dead-letter queue', () => {
       const withSms = build({ overrides: { sms: { senderId: 'Careflow' } } });
       const smsDelivery = withSms.stack.smsDelivery;

@@ -17,6 +17,7 @@ import { EventBridgePublisher } from '../eventbridge/eventbridge-publisher.js';
 import { EventBridgeWakeScheduler } from '../scheduler/eventbridge-wake-scheduler.js';
 import { createSesClient, SesEmailSender } from '../ses/ses-email-sender.js';
 import { createSnsClient, SnsSmsSender } from '../sns/sns-sms-sender.js';
+import { lazySqsClient, type MessageVisibility, SqsMessageVisibility } from '../sqs/message-visibility.js';
 import { storedThenBuiltInTemplates } from '../templates/engine-templates.js';
 import { basics, once, type WiringOverrides } from './common.js';
 import { linkSettings } from './links.js';
@@ -46,8 +47,11 @@ const smsSender = (
   return suppressOptedOut(sender, deps);
 };
 
+/** What the processor works with: the journey engine, and the queue's visibility for records that wait. */
+export type ProcessorDeps = EngineDeps & { visibility?: MessageVisibility };
+
 /** The processor's composition root: the journey engine on DynamoDB, SES, SNS, Scheduler and EventBridge. */
-export const engineDeps = async (config: Config, overrides: WiringOverrides = {}): Promise<EngineDeps> => {
+export const engineDeps = async (config: Config, overrides: WiringOverrides = {}): Promise<ProcessorDeps> => {
   const { clock, logger } = basics(overrides);
   const table = tableOptions(config);
   const suppressions = new DynamoSuppressionList(table);
@@ -79,6 +83,7 @@ export const engineDeps = async (config: Config, overrides: WiringOverrides = {}
     ...(sms ? { sms } : {}),
     policy: sendPolicyFrom(config),
     stats: new DynamoJourneyStats(table),
+    visibility: new SqsMessageVisibility(lazySqsClient),
   };
 };
 

@@ -54,3 +54,52 @@ describe('the local FIFO queue, like SQS', () => {
     expect(received).toEqual([{ group: groupId, body: '{}' }]);
   });
 });
+
+describe('the local FIFO queue: a message postponed by its consumer', () => {
+  it('holds the message and its group until the clock passes, then gives them out in order', async () => {
+    let now = Date.parse('2026-11-03T09:00:00.000Z');
+    const movingClock = { now: () => new Date(now).toISOString() };
+    const queue = new LocalFifoQueue('arn:aws:sqs:local:000000000000:customers.fifo', movingClock);
+    const received: string[] = [];
+    let deferOnce = true;
+    queue.setConsumer(async (event: SQSEvent) => {
+      const failures: { itemIdentifier: string }[] = [];
+      for (const r of event.Records) {
+        if (failures.length > 0 || (deferOnce && r.body === '"first"')) {
+          if (failures.length === 0) {
+            deferOnce = false;
+            queue.changeVisibility(r.receiptHandle, 120);
+          }
+          failures.push({ itemIdentifier: r.messageId });
+          continue;
+        }
+        received.push(r.body);
+      }
+      return { batchItemFailures: failures };
+    });
+
+    queue.send([
+      { body: '"first"', groupId: 'c-1', deduplicationId: 'e-1' },
+      { body: '"second"', groupId: 'c-1', deduplicationId: 'e-2' },
+      { body: '"other"', groupId: 'c-2', deduplicationId: 'e-3' },
+    ]);
+    await queue.idle();
+    expect(received).toEqual(['"other"']);
+    expect(queue.depth).toBe(0);
+
+    now += 60_000;
+    queue.release();
+    await queue.idle();
+    expect(received).toEqual(['"other"']);
+
+    now += 61_000;
+    queue.release();
+    await queue.idle();
+    expect(received).toEqual(['"other"', '"first"', '"second"']);
+  });
+
+  it('knows no receipt handle of a message it does not hold', () => {
+    const { queue } = queueWithConsumer();
+    expect(queue.changeVisibility('nope', 60)).toBe(false);
+  });
+});

@@ -19,6 +19,7 @@ import { LocalSmsOutbox } from '../../../infra/local/sms-outbox.js';
 import { sesEventRoute } from '../../../infra/routes.js';
 import { createSesClient, SesEmailSender } from '../../../shared/adapters/ses/ses-email-sender.js';
 import { createSnsClient, SnsSmsSender } from '../../../shared/adapters/sns/sns-sms-sender.js';
+import { SqsMessageVisibility } from '../../../shared/adapters/sqs/message-visibility.js';
 import { SendRejectedError } from '../../../shared/app/errors.js';
 import { RecipientOptedOutError } from '../../../shared/app/feedback/errors.js';
 import type { OutgoingSms } from '../../../shared/app/ports.js';
@@ -197,6 +198,30 @@ describe('SMS on the local stack: SNS on its own wire protocol', () => {
 });
 
 describe('SQS on the local stack', () => {
+  it("postpones a received message through the SDK, found by its queue's ARN, as the processor does", async () => {
+    const sqs = new SQSClient({ endpoint: baseUrl, region: 'us-east-1', credentials, maxAttempts: 1 });
+    const { MessageId } = await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: `${baseUrl}/000000000000/customers.fifo`,
+        MessageBody: '{"postponed":true}',
+        MessageGroupId: 'c-postponed',
+        MessageDeduplicationId: 'd-postponed',
+      }),
+    );
+    const before = queue.depth;
+    await new SqsMessageVisibility(async () => sqs).postpone(
+      { eventSourceARN: queue.arn, receiptHandle: String(MessageId) },
+      120,
+    );
+    expect(queue.depth).toBe(before - 1);
+    await expect(
+      new SqsMessageVisibility(async () => sqs).postpone(
+        { eventSourceARN: queue.arn, receiptHandle: 'nope' },
+        60,
+      ),
+    ).rejects.toMatchObject({ name: 'ReceiptHandleIsInvalid' });
+  });
+
   it('refuses a message group id SQS would refuse as a sender fault, which the SDK does not retry', async () => {
     const sqs = new SQSClient({ endpoint: baseUrl, region: 'us-east-1', credentials });
     const send = sqs.send(
