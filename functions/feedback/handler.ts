@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { correlationIdOf, withCorrelationId } from '../../shared/adapters/observability.js';
 import { type FeedbackFunctionDeps, lazyFeedbackDeps } from '../../shared/adapters/wiring/feedback.js';
 import { type FeedbackResult, recordEmailFeedback } from '../../shared/app/feedback/record-email-feedback.js';
 import { describeSesProblems, parseSesEvent } from './ses-event.js';
@@ -16,22 +17,29 @@ export type FeedbackOutcome =
  * EventBridge retries them (every step is idempotent).
  */
 export const createFeedbackHandler = (getDeps: () => Promise<FeedbackFunctionDeps>) =>
-  middy<unknown, FeedbackOutcome>().handler(async (event) => {
+  middy<unknown, FeedbackOutcome>().handler(async (event, context) => {
     const deps = await getDeps();
-    const parsed = parseSesEvent(event);
-    if (parsed.kind === 'invalid') {
-      const reason = `invalid SES event: ${describeSesProblems(parsed.problems)}`;
-      deps.logger.warn('invalid SES event kept', { reason });
-      await deps.deadLetters.keep({ reason, payload: event, receivedAt: deps.clock.now() });
-      return { outcome: 'invalid', reason };
-    }
-    if (parsed.kind === 'ignored') {
-      deps.logger.debug('SES event type not recorded', { detailType: parsed.detailType });
-      return { outcome: 'ignored', detailType: parsed.detailType };
-    }
-    const result = await recordEmailFeedback(deps, parsed.feedback);
-    deps.logger.info('SES event recorded', { event: parsed.feedback.status, ...result });
-    return { outcome: 'recorded', ...result };
+    // The correlation id is the EventBridge event's id, the same on every retry of it.
+    return withCorrelationId(deps.logger, correlationIdOf(event, context.awsRequestId), () =>
+      handleSesEvent(deps, event),
+    );
   });
+
+const handleSesEvent = async (deps: FeedbackFunctionDeps, event: unknown): Promise<FeedbackOutcome> => {
+  const parsed = parseSesEvent(event);
+  if (parsed.kind === 'invalid') {
+    const reason = `invalid SES event: ${describeSesProblems(parsed.problems)}`;
+    deps.logger.warn('invalid SES event kept', { reason });
+    await deps.deadLetters.keep({ reason, payload: event, receivedAt: deps.clock.now() });
+    return { outcome: 'invalid', reason };
+  }
+  if (parsed.kind === 'ignored') {
+    deps.logger.debug('SES event type not recorded', { detailType: parsed.detailType });
+    return { outcome: 'ignored', detailType: parsed.detailType };
+  }
+  const result = await recordEmailFeedback(deps, parsed.feedback);
+  deps.logger.info('SES event recorded', { event: parsed.feedback.status, ...result });
+  return { outcome: 'recorded', ...result };
+};
 
 export const handler = createFeedbackHandler(lazyFeedbackDeps);

@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { withCorrelationId } from '../../shared/adapters/observability.js';
 import { lazySmsDeliveryDeps } from '../../shared/adapters/wiring/sms-delivery.js';
 import type { SmsDeliveryDeps, SmsDeliveryResult } from '../../shared/app/record-sms-delivery.js';
 import { recordSmsDelivery } from '../../shared/app/record-sms-delivery.js';
@@ -34,16 +35,19 @@ export const createSmsDeliveryHandler = (getDeps: () => Promise<SmsDeliveryDeps>
     }
     if (parsed.payload.messageType === 'CONTROL_MESSAGE') return outcome;
     for (const logEvent of parsed.payload.logEvents) {
-      const record = parseDeliveryRecord(logEvent);
-      if (!record.ok) {
-        deps.logger.warn('SMS delivery record dropped', { reason: record.reason, logEventId: logEvent.id });
-        outcome.invalid += 1;
-        continue;
-      }
-      const result: SmsDeliveryResult = await recordSmsDelivery(deps, record.report);
-      if (result.message === 'updated') outcome.recorded += 1;
-      else outcome.notFound += 1;
-      if (result.suppressed) outcome.suppressed += 1;
+      // The correlation id is the log event's id, the same on every retry of the batch.
+      await withCorrelationId(deps.logger, logEvent.id, async () => {
+        const record = parseDeliveryRecord(logEvent);
+        if (!record.ok) {
+          deps.logger.warn('SMS delivery record dropped', { reason: record.reason });
+          outcome.invalid += 1;
+          return;
+        }
+        const result: SmsDeliveryResult = await recordSmsDelivery(deps, record.report);
+        if (result.message === 'updated') outcome.recorded += 1;
+        else outcome.notFound += 1;
+        if (result.suppressed) outcome.suppressed += 1;
+      });
     }
     deps.logger.info('SMS delivery records', { logGroup: parsed.payload.logGroup, ...outcome });
     return outcome;
