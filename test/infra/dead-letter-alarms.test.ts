@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Built, build, idOf, type Json } from './support.js';
+import { type Built, build, idOf, type Json, propsOf } from './support.js';
 
 interface Alarm {
   Properties: Json & { Dimensions?: { Name: string; Value: unknown }[]; AlarmActions?: unknown[] };
@@ -30,8 +30,20 @@ describe('alarms on dead-letter paths that fail', () => {
     );
     expect(rules).toHaveLength(3);
     const alarms = alarmsOf(template, 'InvocationsFailedToBeSentToDlq');
+    // The rule's name: its Ref on the default bus; on another bus the Ref is `<bus>|<rule>`, so
+    // such a rule is named and the alarm uses that name.
+    const nameOf = (rule: (typeof rules)[number]): unknown => {
+      const props = propsOf(template, 'AWS::Events::Rule', idOf(rule)) as {
+        Name?: string;
+        EventBusName?: unknown;
+      };
+      return props.EventBusName === 'default' || props.EventBusName === undefined
+        ? { Ref: idOf(rule) }
+        : props.Name;
+    };
+    expect(nameOf(routing.rule)).toBe('customer-events');
     expect(alarms.map((a) => JSON.stringify(dimension(a, 'RuleName'))).sort()).toEqual(
-      rules.map((r) => JSON.stringify({ Ref: idOf(r) })).sort(),
+      rules.map((r) => JSON.stringify(nameOf(r))).sort(),
     );
     for (const alarm of alarms) {
       expect(alarm.Properties).toMatchObject({
@@ -45,7 +57,7 @@ describe('alarms on dead-letter paths that fail', () => {
     }
     // A rule on the careflow bus reports with the bus name; the forwarding rule on the default bus without.
     const byRule = (rule: (typeof rules)[number]) =>
-      alarms.find((a) => JSON.stringify(dimension(a, 'RuleName')) === JSON.stringify({ Ref: idOf(rule) }));
+      alarms.find((a) => JSON.stringify(dimension(a, 'RuleName')) === JSON.stringify(nameOf(rule)));
     expect(dimension(byRule(routing.rule) as Alarm, 'EventBusName')).toEqual({ Ref: idOf(messaging.bus) });
     expect(dimension(byRule(sesEvents.forwardRule) as Alarm, 'EventBusName')).toBeUndefined();
   });

@@ -1,4 +1,4 @@
-import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -128,11 +128,17 @@ export const functionsWithOnFailureDestinations = (
 const failedToDeadLetter = ({ rule }: DeadLetteringRule): cloudwatch.Metric => {
   const busName = rule.eventBusName;
   const onDefaultBus = busName === undefined || busName === 'default';
+  // A rule's Ref is its name on the default bus only; on another bus it is `<bus>|<rule>`.
+  const named = typeof rule.name === 'string' && !Token.isUnresolved(rule.name) ? rule.name : undefined;
+  const ruleName = onDefaultBus ? rule.ref : named;
+  if (ruleName === undefined) {
+    throw new Error(`${rule.node.path}: a rule on a custom bus needs a ruleName for its metrics`);
+  }
   return new cloudwatch.Metric({
     namespace: 'AWS/Events',
     metricName: 'InvocationsFailedToBeSentToDlq',
     dimensionsMap: {
-      RuleName: rule.ref,
+      RuleName: ruleName,
       ...(onDefaultBus ? {} : { EventBusName: busName }),
     },
     statistic: cloudwatch.Stats.SUM,

@@ -35,6 +35,8 @@ export class Routing extends Construct {
     super(scope, id);
     this.rule = new events.Rule(this, 'Rule', {
       eventBus: props.bus,
+      // Named: on a custom bus, a rule's Ref is `<bus>|<rule>`, which no metric dimension matches.
+      ruleName: 'customer-events',
       description: props.route.description,
       eventPattern: toCdkEventPattern(props.route.pattern),
     });

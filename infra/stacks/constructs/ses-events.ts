@@ -72,6 +72,8 @@ export class SesEvents extends Construct {
     if (props.feedback) {
       this.feedbackRule = new events.Rule(this, 'Feedback', {
         eventBus: props.bus,
+        // Named: on a custom bus, a rule's Ref is `<bus>|<rule>`, which no metric dimension matches.
+        ruleName: 'ses-events-feedback',
         description: sesEventRoute(name).description,
         eventPattern: sesEventPattern(name),
       });
