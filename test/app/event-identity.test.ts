@@ -70,6 +70,29 @@ describe('events sent again under a new id', () => {
     expect(world.email.sent.map((m) => m.tags?.step)).toEqual(['ack']);
   });
 
+  it('start a run for each customer whose event carries the same key, each with its own id and wake-up', async () => {
+    const waits: JourneyInput = {
+      ...orderThanks,
+      id: 'order-wait',
+      start: 'wait',
+      steps: { wait: { type: 'wait', duration: 'P1D', next: 'ack' }, ...orderThanks.steps },
+    };
+    const world = await makeWorld([waits]);
+    for (const customerId of ['c-alice', 'c-bob']) {
+      await processCustomerEvent(
+        world.deps,
+        world.event('Customer Profile Updated', { ...alice, customerId }),
+      );
+      await processCustomerEvent(
+        world.deps,
+        world.event('Order Completed', { ...order('o-1', 'price-drop/sku-1'), customerId }),
+      );
+    }
+    const ids = [...world.customers.instances.values()].map((i) => i.instanceId);
+    expect(new Set(ids).size).toBe(2);
+    expect(world.scheduler.scheduled.size).toBe(2);
+  });
+
   it('keep the event key out of the profile a profile update writes', async () => {
     const world = await makeWorld([postPurchaseSurvey]);
     await processCustomerEvent(

@@ -12,13 +12,16 @@ export type EventRef = z.infer<typeof EventRef>;
 
 /**
  * What makes two deliveries one event: the producer's `detail.eventKey` when it gives one (the
- * same on every retry of its PutEvents, and on careflow's own re-sent events), within its source
- * and detail-type; otherwise the EventBridge id, which a redelivery keeps.
+ * same on every retry of its PutEvents, and on careflow's own re-sent events), within its
+ * customer, source and detail-type; otherwise the EventBridge id, which a redelivery keeps. The
+ * customer is part of it because producers may reuse a key across customers (one `price-drop/
+ * sku-1` event per customer), and a run's id names global things: its wake-up schedules, its
+ * random draws. JSON keeps the parts apart whatever characters they hold.
  */
 export const eventIdentity = (event: EventRef): string => {
   const key = event.detail.eventKey;
   return typeof key === 'string' && key.length > 0
-    ? `key:${event.source}|${event.detailType}|${key}`
+    ? `key:${JSON.stringify([event.detail.customerId, event.source, event.detailType, key])}`
     : event.id;
 };
 

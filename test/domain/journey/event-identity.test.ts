@@ -22,6 +22,11 @@ describe('event identity', () => {
     ['another detail-type', event({ detailType: 'Order Refunded' }, { eventKey: 'o-1' })],
     ['another source', event({ source: 'returns' }, { eventKey: 'o-1' })],
     ['no key', event()],
+    ['another customer', event({}, { eventKey: 'o-1', customerId: 'c-2' })],
+    [
+      'the same parts cut differently',
+      event({ source: 'shop|Order Completed', detailType: '' }, { eventKey: 'o-1' }),
+    ],
   ])('tells an event with %s apart', (_, other) => {
     expect(eventIdentity(other)).not.toBe(eventIdentity(event({}, { eventKey: 'o-1' })));
   });
