@@ -41,6 +41,24 @@ export interface CustomerState {
   contacts?: ContactEntry[];
 }
 
+/** An unsubscribe the customer asked for, recorded when the request came in. */
+export interface UnsubscribeRequest {
+  channel: 'email' | 'sms';
+  scope: 'marketing' | 'all';
+  /** When the customer asked. */
+  at: string;
+}
+
+/**
+ * Unsubscribe requests, kept in the customer's partition the moment they come in, so every send
+ * honours them before the processor has applied `Customer Unsubscribed` to the profile: a record
+ * may wait in front of that event for hours (a send the provider deferred, decision 0087).
+ * `CustomerStore.load` applies the requests newer than the profile's last change.
+ */
+export interface UnsubscribeRequests {
+  record(customerId: string, request: UnsubscribeRequest): Promise<void>;
+}
+
 export interface CustomerStore {
   /** The profile and the instances of one customer, in one read. */
   load(customerId: string): Promise<CustomerState>;

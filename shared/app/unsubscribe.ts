@@ -3,15 +3,25 @@ import { marketingAttribute, UNSUBSCRIBED, unsubscribedFromMarketing } from '../
 import { signToken, verifyToken } from '../domain/links/signed-token.js';
 import * as z from '../domain/zod.js';
 import type { LinkSettings } from './deps.js';
-import type { Clock, CustomerStore, EventPublisher, Logger, Profile } from './ports.js';
+import type {
+  Clock,
+  CustomerStore,
+  EventPublisher,
+  Logger,
+  Profile,
+  UnsubscribeRequest,
+  UnsubscribeRequests,
+} from './ports.js';
 
 /**
  * One-click unsubscribe (RFC 8058) and the preferences page behind the link.
  *
  * The function that serves the link never writes the profile: the processor is the one writer per
- * customer. It puts `Customer Unsubscribed` on the bus; the processor applies it to the profile in
- * order with the customer's other events (see `applyUnsubscribe`), and other systems (the CRM, the
- * helpdesk) can hear about it too.
+ * customer. It keeps the request in the customer's partition (`UnsubscribeRequests`), which every
+ * load applies until the profile has caught up (`withPendingUnsubscribes`), and puts
+ * `Customer Unsubscribed` on the bus; the processor applies it to the profile in order with the
+ * customer's other events (see `applyUnsubscribe`), and other systems (the CRM, the helpdesk) can
+ * hear about it too.
  */
 
 export const UNSUBSCRIBE_PURPOSE = 'unsubscribe';
@@ -75,6 +85,8 @@ export interface UnsubscribeDeps {
   logger: Logger;
   /** Read only: to show the current choice. */
   customers: Pick<CustomerStore, 'load'>;
+  /** Where the request is kept at once, apart from the profile, for sends to honour. */
+  requests: UnsubscribeRequests;
   events: EventPublisher;
   links: LinkSettings;
 }
@@ -128,6 +140,8 @@ export const unsubscribe = async (
       { path: 'scope', message: 'must be "marketing" or "all"' },
     ]);
   }
+  // Kept first: sends honour it from now on, even before the event below reaches the processor.
+  await deps.requests.record(claims.customerId, { channel: 'email', scope: scope.data, at: now });
   await deps.events.publish([
     {
       source: 'careflow',
@@ -182,3 +196,23 @@ export const applyUnsubscribe = (
   if (profile?.consent?.[request.channel] === false) return null;
   return { ...base, consent: { ...profile?.consent, [request.channel]: false }, updatedAt: now };
 };
+
+/**
+ * The profile as the customer's pending unsubscribe requests leave it: each request not older than
+ * the profile's last change is applied, oldest first (a tie goes to the unsubscribe). Once the processor has applied
+ * `Customer Unsubscribed` (or any later change of the profile, such as subscribing again through
+ * the CRM), the profile is newer and the request counts no more.
+ */
+export const withPendingUnsubscribes = (
+  customerId: string,
+  profile: Profile | null,
+  requests: readonly UnsubscribeRequest[],
+): Profile | null =>
+  requests
+    .filter((request) => profile === null || request.at >= profile.updatedAt)
+    .sort((a, b) => a.at.localeCompare(b.at))
+    .reduce<Profile | null>(
+      (current, { channel, scope, at }) =>
+        applyUnsubscribe(current, { customerId, channel, scope }, at) ?? current,
+      profile,
+    );

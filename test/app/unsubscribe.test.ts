@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createUnsubscribeHandler } from '../../functions/unsubscribe/handler.js';
 import { lambdaContext } from '../../infra/local/lambda-context.js';
 import { contactHistory } from '../../shared/app/contact-history.js';
+import { SendDeferredError } from '../../shared/app/errors.js';
 import { processCustomerEvent } from '../../shared/app/process-customer-event.js';
 import { surveyLinks } from '../../shared/app/survey-links.js';
 import { type UnsubscribeDeps, unsubscribeUrl } from '../../shared/app/unsubscribe.js';
@@ -76,6 +77,7 @@ const setup = async (consent: Record<string, boolean> = { email: true }) => {
     clock: world.clock,
     logger: world.deps.logger,
     customers: world.customers,
+    requests: world.customers,
     events: world.events,
     links: world.deps.links,
   };
@@ -101,8 +103,61 @@ const setup = async (consent: Record<string, boolean> = { email: true }) => {
       .map((h) => [h.journeyId, h.status, h.reason])
       .sort();
   };
-  return { world, call, token, sendBoth };
+  /** The request as the unsubscribe function handles it, its event not yet through the queue. */
+  const callOnly = (event: APIGatewayProxyEventV2) => handler(event, lambdaContext('careflow-unsubscribe'));
+  return { world, call, callOnly, token, sendBoth };
 };
+
+const oneClick = (token: string) =>
+  request('POST', token, {
+    body: 'List-Unsubscribe=One-Click',
+    contentType: 'application/x-www-form-urlencoded',
+  });
+
+describe('an unsubscribe counts before the processor has applied it', () => {
+  it('stops marketing at once, while Customer Unsubscribed is still on its way', async () => {
+    const { world, callOnly, token, sendBoth } = await setup();
+    expect((await callOnly(oneClick(token()))).statusCode).toBe(200);
+    expect(world.customers.profiles.get('c-1')?.attributes?.emailMarketing).toBeUndefined();
+    expect(await sendBoth()).toEqual([
+      ['care', 'sent', null],
+      ['offers', 'skipped', 'unsubscribed'],
+    ]);
+  });
+
+  it('does not send an offer the provider deferred when it comes back after the customer unsubscribed', async () => {
+    const { world, callOnly, token } = await setup();
+    const due = world.event('Offer Due', { customerId: 'c-1' });
+    world.email.failWith = new SendDeferredError('SES did not send the message (LimitExceededException)');
+    await expect(processCustomerEvent(world.deps, due)).rejects.toThrow(SendDeferredError);
+    world.email.failWith = null;
+    world.clock.set(new Date(Date.parse(world.clock.now()) + 3_600_000).toISOString());
+    await callOnly(oneClick(token()));
+    // The queue gives the deferred offer out again, ahead of Customer Unsubscribed.
+    await processCustomerEvent(world.deps, due);
+    expect(world.email.sent).toEqual([]);
+    expect((await contactHistory(world.deps, 'c-1')).map((h) => [h.status, h.reason])).toEqual([
+      ['skipped', 'unsubscribed'],
+    ]);
+  });
+
+  it('counts no more once the profile changed after it: subscribing again through the CRM', async () => {
+    const { world, call, token, sendBoth } = await setup();
+    await call(oneClick(token()));
+    world.clock.set(new Date(Date.parse(world.clock.now()) + 60_000).toISOString());
+    await processCustomerEvent(
+      world.deps,
+      world.event('Customer Profile Updated', {
+        customerId: 'c-1',
+        attributes: { emailMarketing: 'subscribed' },
+      }),
+    );
+    expect(await sendBoth()).toEqual([
+      ['care', 'sent', null],
+      ['offers', 'sent', null],
+    ]);
+  });
+});
 
 describe('one-click unsubscribe (RFC 8058)', () => {
   it("stops marketing email on the mail client's one-click POST; care email still arrives", async () => {

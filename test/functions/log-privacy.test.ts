@@ -429,7 +429,7 @@ describe('unsubscribe function logs', () => {
     await world.customers.saveProfile(
       aProfile({ customerId: 'c-a', email: EMAIL, phone: PHONE, name: NAME }),
     );
-    const deps = { ...world.deps, logger: createLogger({ level }) };
+    const deps = { ...world.deps, requests: world.customers, logger: createLogger({ level }) };
     const url = unsubscribeUrl(
       { customerId: 'c-a', journeyId: 'win-back', messageId: 'i-1.offer.1' },
       deps.links,

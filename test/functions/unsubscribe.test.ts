@@ -1,5 +1,6 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -56,13 +57,17 @@ const post = (token: string): APIGatewayProxyEventV2 => ({
 describe('unsubscribe link across a rotation of the signing key', () => {
   const secrets = mockClient(SecretsManagerClient);
   const bus = mockClient(EventBridgeClient);
+  const table = mockClient(DynamoDBDocumentClient);
   beforeEach(() => {
     secrets.on(GetSecretValueCommand).resolves({ SecretString: rotatedSecret });
     bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+    // The request, kept in the customer's partition for sends to honour at once.
+    table.on(UpdateCommand).resolves({});
   });
   afterEach(() => {
     secrets.reset();
     bus.reset();
+    table.reset();
   });
 
   /** The environment the stack gives the unsubscribe function. */
@@ -100,6 +105,9 @@ describe('unsubscribe link across a rotation of the signing key', () => {
     expect(entries).toHaveLength(1);
     expect(entries[0]?.DetailType).toBe('Customer Unsubscribed');
     expect(JSON.parse(entries[0]?.Detail ?? '{}')).toMatchObject({ customerId: 'c-1', scope: 'marketing' });
+    expect(table.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key)).toEqual([
+      { pk: 'C#c-1', sk: '#UNSUBSCRIBE' },
+    ]);
   });
 
   it('refuses that link once the old key’s grace period is over, and unsubscribes no one', async () => {

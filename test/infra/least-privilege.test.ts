@@ -35,7 +35,7 @@ describe('least privilege', () => {
     it.each([
       ['processor', ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem']],
       ['survey', ['Query', 'UpdateItem']],
-      ['unsubscribe', ['Query']],
+      ['unsubscribe', ['Query', 'UpdateItem']],
       ['feedback', ['GetItem', 'Query', 'UpdateItem']],
       [
         'api',

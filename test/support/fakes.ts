@@ -22,9 +22,12 @@ import type {
   SuppressionMarks,
   SurveyAnswer,
   SurveyStore,
+  UnsubscribeRequest,
+  UnsubscribeRequests,
   Wake,
   WakeScheduler,
 } from '../../shared/app/ports.js';
+import { withPendingUnsubscribes } from '../../shared/app/unsubscribe.js';
 import { ConflictError } from '../../shared/domain/errors.js';
 import { normaliseAddress } from '../../shared/domain/guards/send.js';
 import type { Journey } from '../../shared/domain/journey/definition.js';
@@ -45,16 +48,29 @@ export class FakeClock implements Clock {
   }
 }
 
-export class MemoryCustomerStore implements CustomerStore {
+export class MemoryCustomerStore implements CustomerStore, UnsubscribeRequests {
   readonly profiles = new Map<string, Profile>();
   readonly instances = new Map<string, Instance>();
   /** Suppression marks per customer, kept apart from the profile as in the table (`#SUPPRESSED`). */
   readonly marks = new Map<string, SuppressionMarks>();
+  /** Unsubscribe requests per customer, kept apart from the profile as in the table (`#UNSUBSCRIBE`). */
+  readonly requests = new Map<string, UnsubscribeRequest[]>();
   loads = 0;
+
+  async record(customerId: string, request: UnsubscribeRequest): Promise<void> {
+    const kept = (this.requests.get(customerId) ?? []).filter(
+      (r) => r.channel !== request.channel || r.scope !== request.scope,
+    );
+    this.requests.set(customerId, [...kept, request]);
+  }
 
   async load(customerId: string): Promise<CustomerState> {
     this.loads += 1;
-    const profile = this.profiles.get(customerId);
+    const profile = withPendingUnsubscribes(
+      customerId,
+      this.profiles.get(customerId) ?? null,
+      this.requests.get(customerId) ?? [],
+    );
     const suppressions = this.marks.get(customerId);
     return structuredClone({
       profile: profile ?? null,

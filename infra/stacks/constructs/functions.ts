@@ -85,8 +85,9 @@ export const tableActions = {
   processor: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
   // The customer's state (is the answer still allowed), then the answer in one UpdateItem.
   survey: ['Query', 'UpdateItem'],
-  // The customer's state, to show the current choice; the processor applies the choice.
-  unsubscribe: ['Query'],
+  // The customer's state, to show the current choice; the request, kept in one UpdateItem until
+  // the processor has applied it to the profile.
+  unsubscribe: ['Query', 'UpdateItem'],
   // Message status (update, or read after a lost race), suppressions, journey figures, and the
   // customer's state for the correlation fields of the events it emits.
   feedback: ['GetItem', 'Query', 'UpdateItem'],
@@ -116,8 +117,8 @@ const grantTable = (fn: CareflowFunction, table: dynamodb.ITable, actions: reado
  *   role; send email from the sender identity with the configuration set; read the signing
  *   key; with SMS configured, publish SMS through SNS.
  * - survey: query the table and update answers; put events on the bus; read the signing key.
- * - unsubscribe: query the table; put events on the bus (the processor applies the choice);
- *   read the signing key.
+ * - unsubscribe: query the table and keep the request (one item in the customer's partition);
+ *   put events on the bus (the processor applies the choice); read the signing key.
  * - feedback: read and update the table (message status, suppressions, figures); put events
  *   on the bus; keep invalid SES events on the invalid-events queue.
  * - api (admin): the table actions of `tableActions.api` (journeys, drafts, templates,

@@ -1,6 +1,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { CustomerState, CustomerStore, Profile } from '../../app/ports.js';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type {
+  CustomerState,
+  CustomerStore,
+  Profile,
+  UnsubscribeRequest,
+  UnsubscribeRequests,
+} from '../../app/ports.js';
+import { withPendingUnsubscribes } from '../../app/unsubscribe.js';
 import { ConflictError } from '../../domain/errors.js';
 import { Instance } from '../../domain/journey/instance.js';
 import { checkRetentionDays, queryAll, type TableOptions } from './client.js';
@@ -17,6 +24,8 @@ import {
   loadUpperBound,
   profileSk,
   suppressionMarksSk,
+  ttlAttribute,
+  unsubscribeRequestsSk,
 } from './keys.js';
 import { erasedAtIn } from './privacy.js';
 
@@ -36,11 +45,62 @@ const expiryOf = (instance: Instance, retentionDays: number): number | undefined
   return expiryAfter(last, retentionDays);
 };
 
+const REQUEST_ATTRIBUTE = /^(email|sms):(marketing|all)$/;
+/** Days an unsubscribe request is kept: the processor applies it within seconds, or hours at most. */
+const REQUEST_DAYS = 30;
+
+/** The requests an `#UNSUBSCRIBE` item holds (attributes `{channel}:{scope}` = when). */
+const requestsIn = (item: Record<string, unknown>): UnsubscribeRequest[] =>
+  Object.entries(item).flatMap(([name, at]) => {
+    const match = REQUEST_ATTRIBUTE.exec(name);
+    return match && typeof at === 'string'
+      ? [
+          {
+            channel: match[1] as UnsubscribeRequest['channel'],
+            scope: match[2] as UnsubscribeRequest['scope'],
+            at,
+          },
+        ]
+      : [];
+  });
+
+/**
+ * Unsubscribe requests in the customer's partition (`#UNSUBSCRIBE`), one UpdateItem each: the
+ * unsubscribe function's only write. `DynamoCustomerStore.load` applies them to the profile until
+ * the profile is newer; they expire after 30 days.
+ */
+export class DynamoUnsubscribeRequests implements UnsubscribeRequests {
+  constructor(private readonly options: TableOptions) {}
+
+  async record(customerId: string, request: UnsubscribeRequest): Promise<void> {
+    await this.options.doc.send(
+      new UpdateCommand({
+        TableName: this.options.tableName,
+        Key: { pk: customerPk(customerId), sk: unsubscribeRequestsSk },
+        UpdateExpression: 'SET #type = :type, #schema = :schema, #request = :at, #ttl = :ttl',
+        ExpressionAttributeNames: {
+          '#type': 'type',
+          '#schema': 'schemaVersion',
+          '#request': `${request.channel}:${request.scope}`,
+          '#ttl': ttlAttribute,
+        },
+        ExpressionAttributeValues: {
+          ':type': ItemType.unsubscribeRequests,
+          ':schema': itemSchemaVersion,
+          ':at': request.at,
+          ':ttl': expiryAfter(request.at, REQUEST_DAYS),
+        },
+      }),
+    );
+  }
+}
+
 /**
  * Profiles and journey instances, in the customer's partition. `load` is one strongly
  * consistent Query (the event before may have written a moment ago); it also returns the
  * suppression marks of the customer's addresses (`#SUPPRESSED`, written by the suppression list)
- * as `suppressions`.
+ * as `suppressions`, and the profile with the unsubscribe requests it has not caught up with
+ * applied (`#UNSUBSCRIBE`, written by the unsubscribe function).
  */
 export class DynamoCustomerStore implements CustomerStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -63,6 +123,7 @@ export class DynamoCustomerStore implements CustomerStore {
     });
     // No `#CONTACTS` item: no marketing send counted in the window (the item expires with its last).
     const state: CustomerState = { profile: null, instances: [], contacts: [] };
+    const requests: UnsubscribeRequest[] = [];
     for (const item of items) {
       const sk = String(item.sk);
       if (sk === profileSk) state.profile = parseItem(ProfileItem, item, 'profile');
@@ -70,7 +131,9 @@ export class DynamoCustomerStore implements CustomerStore {
       else if (sk === contactsSk) state.contacts = contactsIn(item);
       else if (sk === suppressionMarksSk)
         state.suppressions = parseItem(SuppressionMarksItem, item, 'suppression marks');
+      else if (sk === unsubscribeRequestsSk) requests.push(...requestsIn(item));
     }
+    state.profile = withPendingUnsubscribes(customerId, state.profile, requests);
     // The erasure tombstone sorts below the load bound too (decision 0075).
     const erasedAt = erasedAtIn(items);
     if (erasedAt !== undefined) state.erasedAt = erasedAt;

@@ -75,6 +75,7 @@ export const ItemType = {
   catalogSnapshot: 'catalogSnapshot',
   journeyTrigger: 'journeyTrigger',
   journeyTriggersComplete: 'journeyTriggersComplete',
+  unsubscribeRequests: 'unsubscribeRequests',
 } as const;
 
 /**
@@ -135,6 +136,13 @@ export const journeyEntriesSk = (day: string): string => `ENTRIES#${day}`;
  * is suppressed or null. It sorts below `J`, so `CustomerStore.load` reads it with the profile.
  */
 export const suppressionMarksSk = '#SUPPRESSED';
+
+/**
+ * Unsubscribe requests not yet applied to the profile (`C#{customerId}` / `#UNSUBSCRIBE`): one
+ * attribute per channel and scope, `email:marketing`, holding when the customer last asked. Written
+ * by the unsubscribe function; it sorts below `J`, so `CustomerStore.load` reads it with the profile.
+ */
+export const unsubscribeRequestsSk = '#UNSUBSCRIBE';
 export const suppressionMarkAttribute = (channel: string, normalisedAddress: string): string =>
   `${channel}:${normalisedAddress}`;
 

@@ -1,7 +1,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { UnsubscribeDeps } from '../../app/unsubscribe.js';
 import { type Config, loadConfig } from '../../config/config.js';
-import { DynamoCustomerStore } from '../dynamodb/customer-store.js';
+import { DynamoCustomerStore, DynamoUnsubscribeRequests } from '../dynamodb/customer-store.js';
 import { EventBridgePublisher } from '../eventbridge/eventbridge-publisher.js';
 import { basics, once, type WiringOverrides } from './common.js';
 import { linkSettings } from './links.js';
@@ -9,7 +9,8 @@ import { tableOptions } from './table.js';
 
 /**
  * The unsubscribe function's composition root: reads the customer's profile (to show the current
- * choice) and puts `Customer Unsubscribed` on the bus; the processor applies it.
+ * choice), keeps the request in the customer's partition and puts `Customer Unsubscribed` on the
+ * bus; the processor applies it.
  */
 export const unsubscribeDeps = async (
   config: Config,
@@ -17,6 +18,7 @@ export const unsubscribeDeps = async (
 ): Promise<UnsubscribeDeps> => ({
   ...basics(overrides),
   customers: new DynamoCustomerStore(tableOptions(config)),
+  requests: new DynamoUnsubscribeRequests(tableOptions(config)),
   events: new EventBridgePublisher(new EventBridgeClient({}), config.eventBusName),
   links: await linkSettings(config),
 });

@@ -1,7 +1,10 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
-import { DynamoCustomerStore } from '../../../shared/adapters/dynamodb/customer-store.js';
+import {
+  DynamoCustomerStore,
+  DynamoUnsubscribeRequests,
+} from '../../../shared/adapters/dynamodb/customer-store.js';
 import { DynamoMessageLog } from '../../../shared/adapters/dynamodb/message-log.js';
 import { DynamoSurveyStore } from '../../../shared/adapters/dynamodb/survey-store.js';
 import { ConflictError, ValidationError } from '../../../shared/domain/errors.js';
@@ -234,5 +237,48 @@ describe('DynamoCustomerStore construction', () => {
     expect(() => new DynamoCustomerStore({ doc: db.doc, tableName: db.tableName, retentionDays })).toThrow(
       RangeError,
     );
+  });
+});
+
+describe('DynamoUnsubscribeRequests', () => {
+  const requests = () => new DynamoUnsubscribeRequests({ doc: db.doc, tableName: db.tableName });
+
+  it('makes the next load show the customer unsubscribed, until the profile is newer', async () => {
+    const customerId = `c-${crypto.randomUUID()}`;
+    await store().saveProfile(
+      aProfile({ customerId, consent: { email: true }, updatedAt: '2026-11-03T09:00:00.000Z' }),
+    );
+
+    await requests().record(customerId, {
+      channel: 'email',
+      scope: 'marketing',
+      at: '2026-11-03T10:00:00.000Z',
+    });
+
+    const { profile } = await store().load(customerId);
+    expect(profile?.attributes?.emailMarketing).toBe('unsubscribed');
+    expect(profile?.consent?.email).toBe(true);
+    const item = await rawItem(`C#${customerId}`, '#UNSUBSCRIBE');
+    expect(item).toMatchObject({
+      'email:marketing': '2026-11-03T10:00:00.000Z',
+      expiresAt: epochSeconds('2026-11-03T10:00:00.000Z') + 30 * day,
+    });
+
+    // The processor applies Customer Unsubscribed, then the CRM subscribes the customer again.
+    await store().saveProfile(
+      aProfile({
+        customerId,
+        consent: { email: true },
+        attributes: { emailMarketing: 'subscribed' },
+        updatedAt: '2026-11-03T11:00:00.000Z',
+      }),
+    );
+    expect((await store().load(customerId)).profile?.attributes?.emailMarketing).toBe('subscribed');
+  });
+
+  it('stops all email for a customer careflow has no profile of yet', async () => {
+    const customerId = `c-${crypto.randomUUID()}`;
+    await requests().record(customerId, { channel: 'email', scope: 'all', at: '2026-11-03T10:00:00.000Z' });
+    expect((await store().load(customerId)).profile?.consent?.email).toBe(false);
   });
 });
