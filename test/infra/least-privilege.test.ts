@@ -194,6 +194,14 @@ describe('least privilege', () => {
       for (const key of adminKeys) expect(settings[key]).toBeUndefined();
     });
 
+    it('never lets a public route above the stage limits an operator lowered', () => {
+      const lowered = build({ overrides: { apiRateLimit: 5, apiBurstLimit: 30 } });
+      const settings = stageProps(Template.fromStack(lowered.stack)).RouteSettings as Record<string, Json>;
+      for (const key of publicKeys) {
+        expect(settings[key]).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 30 });
+      }
+    });
+
     it('creates the public routes before the stage that names them', () => {
       const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as {
         DependsOn?: string[];

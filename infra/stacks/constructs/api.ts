@@ -110,7 +110,12 @@ export class Api extends Construct {
         this.iamRoutes.push(route);
       }
     }
-    this.throttlePublicRoutes(publicRouteKeys, props.publicThrottle ?? publicRouteThrottle);
+    // Never above the stage's own limits: an operator who lowers those lowers every route.
+    const publicLimits = props.publicThrottle ?? publicRouteThrottle;
+    this.throttlePublicRoutes(publicRouteKeys, {
+      rateLimit: Math.min(publicLimits.rateLimit, props.rateLimit),
+      burstLimit: Math.min(publicLimits.burstLimit, props.burstLimit),
+    });
   }
 
   /**
