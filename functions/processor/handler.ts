@@ -138,9 +138,12 @@ const handleCustomer = async (
     new SqsFifoPartialProcessorAsync(),
     { context, throwOnFullBatchFailure: false },
   );
-  if (deferred) await postpone(deps, deferred);
+  if (deferred) await postpone(deps, deferred, deferralDelaySeconds(receiveCountOf(deferred)));
   if (notStarted) {
     const { from, error } = notStarted;
+    // Back at once, for the next invocation, rather than after the visibility timeout.
+    const first = records[from];
+    if (first) await postpone(deps, first, 0);
     for (const record of records.slice(from)) {
       metrics.error(error.name);
       const id = correlationIdOf(parseBody(record.body), record.messageId);
@@ -152,15 +155,17 @@ const handleCustomer = async (
   return response;
 };
 
+const receiveCountOf = (record: SQSRecord): number => Number(record.attributes.ApproximateReceiveCount) || 1;
+
 /**
- * A record whose send the provider deferred comes back later, the longer the more often it came
- * back (deferralDelaySeconds), rather than at the queue's visibility timeout: its customer's
- * later records wait behind it, in order. Without the call (it failed, or no queue to ask) it
- * comes back at the visibility timeout, as before.
+ * A failed record comes back when the handler says rather than at the queue's visibility timeout:
+ * one whose send the provider deferred later, the longer the more often it came back
+ * (deferralDelaySeconds); one not started for lack of time at once. Its customer's later records
+ * wait behind it, in order. Without the call (it failed, or no queue to ask) it comes back at the
+ * visibility timeout.
  */
-const postpone = async (deps: ProcessorDeps, record: SQSRecord): Promise<void> => {
+const postpone = async (deps: ProcessorDeps, record: SQSRecord, seconds: number): Promise<void> => {
   if (!deps.visibility) return;
-  const seconds = deferralDelaySeconds(Number(record.attributes.ApproximateReceiveCount) || 1);
   const id = correlationIdOf(parseBody(record.body), record.messageId);
   await withCorrelationId(deps.logger, id, async () => {
     try {

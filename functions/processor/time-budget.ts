@@ -11,6 +11,13 @@ import { CareflowError } from '../../shared/domain/errors.js';
  */
 export const RECORD_RESERVE_MS = 2 * DEFAULT_REQUEST_TIMEOUT_MS + 3_000;
 
+/**
+ * The processor's timeout (the stack's, and the local stack's): with 23 s kept for each record,
+ * it lets each customer of a batch have two records per invocation even when providers hang.
+ * The customer queue's visibility timeout is six times this.
+ */
+export const PROCESSOR_TIMEOUT_SECONDS = 60;
+
 /** Whether the invocation still has time for one more record. */
 export const timeForOneMore = (remainingMs: number): boolean => remainingMs >= RECORD_RESERVE_MS;
 

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 
-/** A Lambda context for handlers invoked in-process by the local stack. */
-export const lambdaContext = (functionName: string): Context => ({
+/** A Lambda context for handlers invoked in-process by the local stack: the whole timeout is left. */
+export const lambdaContext = (functionName: string, timeoutMs = 30_000): Context => ({
   callbackWaitsForEmptyEventLoop: false,
   functionName,
   functionVersion: '$LATEST',
@@ -10,7 +10,7 @@ export const lambdaContext = (functionName: string): Context => ({
   awsRequestId: crypto.randomUUID(),
   logGroupName: `/aws/lambda/${functionName}`,
   logStreamName: 'local',
-  getRemainingTimeInMillis: () => 30_000,
+  getRemainingTimeInMillis: () => timeoutMs,
   done: () => undefined,
   fail: () => undefined,
   succeed: () => undefined,

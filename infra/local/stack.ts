@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { createApiHandler } from '../../functions/api/handler.js';
 import { createFeedbackHandler } from '../../functions/feedback/handler.js';
 import { createProcessorHandler } from '../../functions/processor/handler.js';
+import { PROCESSOR_TIMEOUT_SECONDS } from '../../functions/processor/time-budget.js';
 import { createRouterHandler } from '../../functions/router/handler.js';
 import { createSmsDeliveryHandler } from '../../functions/sms-delivery/handler.js';
 import { createSurveyHandler } from '../../functions/survey/handler.js';
@@ -175,7 +176,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const feedback = createFeedbackHandler(once(() => feedbackDeps(config, wiring)));
   const smsDelivery = createSmsDeliveryHandler(once(() => smsDeliveryDeps(config, wiring)));
 
-  queue.setConsumer((event) => processor(event, lambdaContext('careflow-processor')));
+  queue.setConsumer((event) =>
+    processor(event, lambdaContext('careflow-processor', PROCESSOR_TIMEOUT_SECONDS * 1000)),
+  );
   bus.addRoute(customerEventRoute.name, { ...customerEventRoute.pattern }, (event) =>
     router(event as Parameters<typeof router>[0], lambdaContext('careflow-router')),
   );

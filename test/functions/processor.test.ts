@@ -179,7 +179,13 @@ describe('processor time budget', () => {
         return sent;
       },
     };
-    const handler = createProcessorHandler(async () => world.deps);
+    const postponed: [string, number][] = [];
+    const visibility = {
+      postpone: async (message: { receiptHandle: string }, seconds: number) => {
+        postponed.push([message.receiptHandle, seconds]);
+      },
+    };
+    const handler = createProcessorHandler(async () => ({ ...world.deps, visibility }));
     const batch = [
       record('m1', 'c-a', profile('c-a')),
       record('m2', 'c-a', order('o-a1', 'c-a')),
@@ -196,6 +202,8 @@ describe('processor time budget', () => {
     // assess: 18 s were left after c-a's slow email, less than one record may need.
     expect(30_000 - 12_000).toBeLessThan(RECORD_RESERVE_MS);
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m3', 'm4']);
+    // The first record not started comes back at once, its customer's next one behind it.
+    expect(postponed).toEqual([['m3', 0]]);
     expect(sentTo('c-a@example.com')).toHaveLength(1);
     expect(sentTo('c-b@example.com')).toHaveLength(2);
 

@@ -6,6 +6,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { PROCESSOR_TIMEOUT_SECONDS } from '../../../functions/processor/time-budget.js';
 import { Env } from '../../../shared/config/env.js';
 import { acknowledgeNag, asNagNames } from '../nag.js';
 import { CareflowFunction } from './careflow-function.js';
@@ -20,7 +21,7 @@ import type { Scheduling } from './scheduling.js';
  * table calls: functions/processor/time-budget.ts), so 60 s guarantees each customer of a batch
  * two records per invocation even when the providers hang.
  */
-export const processorTimeout = Duration.seconds(60);
+export const processorTimeout = Duration.seconds(PROCESSOR_TIMEOUT_SECONDS);
 
 export interface FunctionsProps {
   readonly resourcePrefix: string;
