@@ -321,6 +321,7 @@ export class CareflowStack extends Stack {
     ];
     this.monitoring = new Monitoring(this, 'Monitoring', {
       resourcePrefix,
+      scheduleGroup: this.scheduling.group,
       customerQueue: messaging.customerQueue,
       deadLetterQueues: [
         {

@@ -62,6 +62,21 @@ describe('alarms on dead-letter paths that fail', () => {
     expect(dimension(byRule(sesEvents.forwardRule) as Alarm, 'EventBusName')).toBeUndefined();
   });
 
+  it('alarms from the first wake-up EventBridge Scheduler could not put in the wake-up DLQ', () => {
+    const alarms = alarmsOf(template, 'InvocationsFailedToBeSentToDeadLetterCount');
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]?.Properties).toMatchObject({
+      Namespace: 'AWS/Scheduler',
+      Statistic: 'Sum',
+      Period: 60,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(dimension(alarms[0] as Alarm, 'ScheduleGroup')).toEqual({
+      Ref: idOf(built.stack.scheduling.group),
+    });
+  });
+
   it.each([
     ['without SMS', {}, ['Router', 'Feedback']],
     ['with SMS', { sms: { senderId: 'Careflow' } }, ['Router', 'Feedback', 'SmsDelivery']],

@@ -4,6 +4,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -40,6 +41,8 @@ export interface MonitoringProps {
   readonly configurationSetName: string;
   /** Alarm when the oldest customer message is older than this. */
   readonly maxMessageAge: Duration;
+  /** The wake-up schedules' group: a wake-up Scheduler could not put in its DLQ is lost. */
+  readonly scheduleGroup: scheduler.IScheduleGroup;
   /** Optional address subscribed to the alarm topic. */
   readonly alarmEmail?: string;
   /** With SMS on: the monthly SMS budget (USD) and the fraction of it that raises the alarm. */
@@ -253,6 +256,18 @@ export class Monitoring extends Construct {
         evaluationPeriods: 1,
       });
     }
+    const wakesLost = props.scheduleGroup.metricFailedToBeSentToDLQ(undefined, {
+      statistic: cloudwatch.Stats.SUM,
+      period: oneMinute,
+    });
+    dlqFailures.push(wakesLost.with({ label: 'WakeSchedules' }));
+    add('WakeSchedulesDlqDeliveryFailures', {
+      alarmDescription:
+        'EventBridge Scheduler could not put wake-ups it failed to deliver in the wake-up DLQ (permissions, a missing queue or the size limit): those journey timers are lost. Check the queue and the scheduler role (docs/operations.md).',
+      metric: wakesLost,
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
     // Monitoring is built last; a rule added after it would go unwatched, so synth says so.
     this.node.addValidation({
       validate: () =>
