@@ -72,8 +72,12 @@ describe('alarms on dead-letter paths that fail', () => {
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
-    expect(dimension(alarms[0] as Alarm, 'ScheduleGroup')).toEqual({
-      Ref: idOf(built.stack.scheduling.group),
+    // The group's name, as the stack names it (careflow-<stage>).
+    expect(dimension(alarms[0] as Alarm, 'ScheduleGroup')).toBe('careflow-dev');
+    expect(
+      propsOf(template, 'AWS::Scheduler::ScheduleGroup', idOf(built.stack.scheduling.group)),
+    ).toMatchObject({
+      Name: 'careflow-dev',
     });
   });
 
