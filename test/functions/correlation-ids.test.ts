@@ -7,24 +7,7 @@ import { createLogger } from '../../shared/adapters/logger.js';
 import type { FeedbackFunctionDeps } from '../../shared/adapters/wiring/feedback.js';
 import type { SmsDeliveryDeps } from '../../shared/app/record-sms-delivery.js';
 import { FakeClock } from '../support/fakes.js';
-
-/** The JSON lines the production logger writes while `act` runs. */
-const logLines = async (act: () => Promise<unknown>): Promise<Record<string, unknown>[]> => {
-  const chunks: string[] = [];
-  const capture = (chunk: string | Uint8Array) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-  await act();
-  vi.restoreAllMocks();
-  return chunks
-    .join('')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-};
+import { logLines } from '../support/log-lines.js';
 
 afterEach(() => vi.unstubAllEnvs());
 
@@ -39,7 +22,7 @@ describe('correlation ids of the functions that take provider feedback', () => {
     const handler = createFeedbackHandler(async () => deps);
     const event = { id: 'evt-ses-1', 'detail-type': 'Email Bounced', source: 'aws.ses', detail: {} };
 
-    const lines = await logLines(() => handler(event, lambdaContext('feedback')));
+    const { lines } = await logLines(() => handler(event, lambdaContext('feedback')));
 
     expect(lines).toEqual([expect.objectContaining({ level: 'WARN', correlation_id: 'evt-ses-1' })]);
   });
@@ -56,7 +39,7 @@ describe('correlation ids of the functions that take provider feedback', () => {
       ],
     });
 
-    const lines = await logLines(() => handler(payload, lambdaContext('sms-delivery')));
+    const { lines } = await logLines(() => handler(payload, lambdaContext('sms-delivery')));
 
     expect(lines.map((l) => [l.message, l.correlation_id])).toEqual([
       ['SMS delivery record dropped', 'log-1'],

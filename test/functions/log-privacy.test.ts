@@ -23,6 +23,7 @@ import { aMessage, aProfile } from '../integration/dynamodb/fixtures.js';
 import { makeWorld } from '../support/app.js';
 import { useDynamoDb } from '../support/dynamodb.js';
 import { FakeClock } from '../support/fakes.js';
+import { logLines } from '../support/log-lines.js';
 
 /**
  * What each function writes to its log, at DEBUG and at INFO, with the production logger: never
@@ -36,26 +37,10 @@ const SUBJECT = 'Your parcel 4711 is on its way, Ada Lovelace';
 const COMMENT = 'The parcel arrived soaked and the courier was rude';
 const LEVELS = ['DEBUG', 'INFO'] as const;
 
-/** Everything the production logger writes to stdout and stderr while `act` runs, as text and lines. */
+/** Everything the production logger writes while `act` runs: the text, and each line's message. */
 const logOutput = async (act: () => Promise<unknown>): Promise<{ text: string; messages: string[] }> => {
-  const chunks: string[] = [];
-  const capture = (chunk: string | Uint8Array) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-  try {
-    await act();
-  } finally {
-    vi.restoreAllMocks();
-  }
-  const text = chunks.join('');
-  const messages = text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => String((JSON.parse(line) as { message?: unknown }).message));
-  return { text, messages };
+  const { text, lines } = await logLines(act);
+  return { text, messages: lines.map((line) => String(line.message)) };
 };
 
 /** Fails naming the first piece of personal data found in the log text. */

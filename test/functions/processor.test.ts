@@ -9,6 +9,7 @@ import { SendDeferredError } from '../../shared/app/errors.js';
 import type { OutgoingEmail } from '../../shared/app/ports.js';
 import type { JourneyInput } from '../../shared/domain/journey/definition.js';
 import { makeWorld } from '../support/app.js';
+import { logLines } from '../support/log-lines.js';
 
 const record = (id: string, group: string, body: unknown): SQSRecord => ({
   messageId: id,
@@ -236,27 +237,6 @@ describe('processor time budget', () => {
     expect(world.email.sent).toHaveLength(1);
   });
 });
-
-/** The JSON lines the production logger writes while `act` runs. */
-const logLines = async (
-  act: () => Promise<unknown>,
-): Promise<{ text: string; lines: Record<string, unknown>[] }> => {
-  const chunks: string[] = [];
-  const capture = (chunk: string | Uint8Array) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-  await act();
-  vi.restoreAllMocks();
-  const text = chunks.join('');
-  const lines = text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { text, lines };
-};
 
 describe('processor logs and metrics', () => {
   afterEach(() => {
