@@ -5,30 +5,18 @@ import {
   SNSClient,
   ThrottledException,
 } from '@aws-sdk/client-sns';
-import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createProcessorHandler } from '../../functions/processor/handler.js';
-import { createLocalDynamoDbClient } from '../../infra/local/dynamodb-local.js';
-import { lambdaContext } from '../../infra/local/lambda-context.js';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
-import { DynamoCustomerStore } from '../../shared/adapters/dynamodb/customer-store.js';
 import { DynamoJourneyStore } from '../../shared/adapters/dynamodb/journey-store.js';
-import { DynamoMessageLog } from '../../shared/adapters/dynamodb/message-log.js';
-import { engineDeps } from '../../shared/adapters/wiring/processor.js';
-import { contactHistory } from '../../shared/app/contact-history.js';
-import type { EngineDeps } from '../../shared/app/deps.js';
-import { loadConfig } from '../../shared/config/config.js';
 import { Journey, type JourneyInput } from '../../shared/domain/journey/definition.js';
-import { FakeClock, silentLogger } from '../support/fakes.js';
-import { DynamoFaults, isInstanceItem, isMessageItem } from './support/dynamodb-faults.js';
-import { START, useFaultWorld } from './support/harness.js';
+import { isInstanceItem, isMessageItem } from './support/dynamodb-faults.js';
+import { useFaultWorld } from './support/harness.js';
 
 /**
  * SMS at most once through the real processor wiring (decisions 0002 and 0032): SNS on
  * aws-sdk-client-mock, DynamoDB Local with fault injection, a deployment that names a sender id.
  */
-const { db } = useFaultWorld();
+const { db, world } = useFaultWorld();
 const sns = mockClient(SNSClient);
 
 /** A text as soon as a parcel is delivered (care, no wait). */
@@ -64,79 +52,12 @@ const throttled = () =>
 
 /** One customer with a phone number, and a processor with SMS as a deployment wires it. */
 const smsWorld = async () => {
-  const clock = new FakeClock(START);
-  const faults = new DynamoFaults();
-  const client = createLocalDynamoDbClient(db.endpoint);
-  faults.attach(client);
-  const table = { doc: createDocumentClient(client), tableName: db.tableName, retentionDays: 30 };
-  const config = loadConfig({
-    CAREFLOW_TABLE_NAME: db.tableName,
-    CAREFLOW_EVENT_BUS_NAME: 'careflow-faults',
-    CAREFLOW_CUSTOMER_QUEUE_ARN: 'arn:aws:sqs:eu-west-1:123456789012:careflow-customers.fifo',
-    CAREFLOW_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/careflow-scheduler',
-    CAREFLOW_SENDER_EMAIL: 'care@shop.example',
-    CAREFLOW_SIGNING_SECRET: 'fault-injection-signing-key-0123',
-    CAREFLOW_RETENTION_DAYS: '30',
-    CAREFLOW_SMS_SENDER_ID: 'Shop',
-  });
-  const wired = await engineDeps(config, { clock, logger: silentLogger });
-  // The hot path — load, save, claim, settle, release — goes through the client with faults.
-  const deps: EngineDeps = {
-    ...wired,
-    customers: new DynamoCustomerStore(table),
-    messages: new DynamoMessageLog(table),
-  };
-  const customerId = `c-${crypto.randomUUID()}`;
+  const w = await world({ CAREFLOW_SMS_SENDER_ID: 'Shop' });
   const phone = `+4915${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
-  let seq = 0;
-
-  const sqsRecord = (body: unknown): SQSRecord => {
-    seq += 1;
-    return {
-      messageId: `sqs-${seq}`,
-      receiptHandle: `sqs-${seq}`,
-      body: JSON.stringify(body),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'router',
-        ApproximateFirstReceiveTimestamp: '0',
-        MessageGroupId: customerId,
-        MessageDeduplicationId: `dedup-${seq}`,
-        SequenceNumber: String(seq),
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:careflow-customers.fifo',
-      awsRegion: 'eu-west-1',
-    };
-  };
-
-  /** One invocation of the processor with these messages; the ids it reports failed. */
-  const deliver = async (...bodies: unknown[]): Promise<string[]> => {
-    const records = bodies.map(sqsRecord);
-    const handler = createProcessorHandler(async () => deps);
-    const response = await handler({ Records: records }, lambdaContext('processor'));
-    const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-    return records.filter((r) => failed.has(r.messageId)).map((r) => r.messageId);
-  };
-
-  const event = (detailType: string, detail: Record<string, unknown> = {}) => ({
-    version: '0',
-    id: `evt-${crypto.randomUUID()}`,
-    'detail-type': detailType,
-    source: 'shop',
-    account: '123456789012',
-    time: clock.now(),
-    region: 'eu-west-1',
-    resources: [],
-    detail: { customerId, ...detail },
-  });
 
   const signUp = async () => {
-    const failed = await deliver(
-      event('Customer Profile Updated', { phone, name: 'Ada', consent: { sms: true } }),
+    const failed = await w.deliver(
+      w.event('Customer Profile Updated', { phone, name: 'Ada', consent: { sms: true } }),
     );
     if (failed.length > 0) throw new Error('could not create the customer');
   };
@@ -145,10 +66,7 @@ const smsWorld = async () => {
   const publishes = () =>
     sns.commandCalls(PublishCommand).filter((call) => call.args[0].input.PhoneNumber === phone);
 
-  const history = () =>
-    contactHistory({ messages: new DynamoMessageLog({ ...table, doc: db.doc }) }, customerId);
-
-  return { clock, faults, deliver, event, signUp, publishes, history };
+  return { ...w, signUp, publishes };
 };
 
 describe('fault injection: SMS', () => {

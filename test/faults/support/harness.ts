@@ -146,8 +146,11 @@ export const useFaultWorld = () => {
     });
   });
 
-  /** A fresh processor for one test: its own clock, fault plan and customer. */
-  const world = async () => {
+  /**
+   * A fresh processor for one test: its own clock, fault plan and customer. `env` adds to the
+   * deployment's configuration (an SMS sender id, say).
+   */
+  const world = async (env: Record<string, string> = {}) => {
     const clock = new FakeClock(START);
     const faults = new DynamoFaults();
     const client = createLocalDynamoDbClient(db.endpoint);
@@ -162,6 +165,7 @@ export const useFaultWorld = () => {
       CAREFLOW_SENDER_EMAIL: 'care@shop.example',
       CAREFLOW_SIGNING_SECRET: 'fault-injection-signing-key-0123',
       CAREFLOW_RETENTION_DAYS: '30',
+      ...env,
     });
     const wired = await engineDeps(config, { clock, logger: silentLogger });
     // The hot path — load, save, claim, settle, release — goes through the client with faults.
