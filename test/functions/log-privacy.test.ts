@@ -1,5 +1,5 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { APIGatewayProxyEventV2, SQSRecord } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFeedbackHandler } from '../../functions/feedback/handler.js';
@@ -24,6 +24,7 @@ import { makeWorld } from '../support/app.js';
 import { useDynamoDb } from '../support/dynamodb.js';
 import { FakeClock } from '../support/fakes.js';
 import { logLines } from '../support/log-lines.js';
+import { busEvent, queueRecord } from '../support/queue-records.js';
 
 /**
  * What each function writes to its log, at DEBUG and at INFO, with the production logger: never
@@ -227,37 +228,6 @@ describe('processor logs', () => {
     },
     goal: null,
   };
-
-  const record = (id: string, group: string, body: unknown): SQSRecord => ({
-    messageId: id,
-    receiptHandle: id,
-    body: JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'test',
-      ApproximateFirstReceiveTimestamp: '0',
-      MessageGroupId: group,
-      MessageDeduplicationId: id,
-      SequenceNumber: '1',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:local:000000000000:careflow-customers.fifo',
-    awsRegion: 'local',
-  });
-  const busEvent = (id: string, customerId: string, detailType: string, detail: Record<string, unknown>) => ({
-    version: '0',
-    id,
-    'detail-type': detailType,
-    source: 'shop',
-    account: '000000000000',
-    time: '2026-11-02T09:00:00.000Z',
-    region: 'local',
-    resources: [],
-    detail: { customerId, ...detail },
-  });
   const profile = (customerId: string) =>
     busEvent(`p-${customerId}`, customerId, 'Customer Profile Updated', {
       email: EMAIL,
@@ -285,9 +255,9 @@ describe('processor logs', () => {
       await handler(
         {
           Records: [
-            record('m1', 'c-a', profile('c-a')),
-            record('m2', 'c-a', order('o-1', 'c-a')),
-            record('m3', 'c-a', answered),
+            queueRecord('m1', 'c-a', profile('c-a')),
+            queueRecord('m2', 'c-a', order('o-1', 'c-a')),
+            queueRecord('m3', 'c-a', answered),
           ],
         },
         lambdaContext('processor'),
@@ -298,7 +268,9 @@ describe('processor logs', () => {
       );
       world.sms.failWith = new SendDeferredError(`Throttled: too many messages to ${PHONE} (0151 12345678)`);
       await handler(
-        { Records: [record('m4', 'c-b', profile('c-b')), record('m5', 'c-b', order('o-2', 'c-b'))] },
+        {
+          Records: [queueRecord('m4', 'c-b', profile('c-b')), queueRecord('m5', 'c-b', order('o-2', 'c-b'))],
+        },
         lambdaContext('processor'),
       );
     });

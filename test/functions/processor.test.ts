@@ -10,38 +10,7 @@ import type { OutgoingEmail } from '../../shared/app/ports.js';
 import type { JourneyInput } from '../../shared/domain/journey/definition.js';
 import { makeWorld } from '../support/app.js';
 import { logLines } from '../support/log-lines.js';
-
-const record = (id: string, group: string, body: unknown): SQSRecord => ({
-  messageId: id,
-  receiptHandle: id,
-  body: JSON.stringify(body),
-  attributes: {
-    ApproximateReceiveCount: '1',
-    SentTimestamp: '0',
-    SenderId: 'test',
-    ApproximateFirstReceiveTimestamp: '0',
-    MessageGroupId: group,
-    MessageDeduplicationId: id,
-    SequenceNumber: '1',
-  },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:local:000000000000:careflow-customers.fifo',
-  awsRegion: 'local',
-});
-
-const busEvent = (id: string, customerId: string, detailType: string, detail: Record<string, unknown>) => ({
-  version: '0',
-  id,
-  'detail-type': detailType,
-  source: 'shop',
-  account: '000000000000',
-  time: '2026-11-02T09:00:00.000Z',
-  region: 'local',
-  resources: [],
-  detail: { customerId, ...detail },
-});
+import { busEvent, queueRecord } from '../support/queue-records.js';
 
 const profile = (customerId: string) =>
   busEvent(`p-${customerId}`, customerId, 'Customer Profile Updated', {
@@ -55,15 +24,15 @@ describe('processor handler', () => {
     const handler = createProcessorHandler(async () => world.deps);
     const event: SQSEvent = {
       Records: [
-        record('m1', 'c-a', profile('c-a')),
-        record('m2', 'c-b', { kind: 'wake', customerId: 'c-b' }), // no instance id, no version: poison
-        record(
+        queueRecord('m1', 'c-a', profile('c-a')),
+        queueRecord('m2', 'c-b', { kind: 'wake', customerId: 'c-b' }), // no instance id, no version: poison
+        queueRecord(
           'm3',
           'c-a',
           busEvent('o-a', 'c-a', 'Order Completed', { orderId: 'o', total: 1, currency: 'EUR' }),
         ),
-        record('m4', 'c-b', profile('c-b')),
-        record('m5', 'c-c', profile('c-c')),
+        queueRecord('m4', 'c-b', profile('c-b')),
+        queueRecord('m5', 'c-c', profile('c-c')),
       ],
     };
     const response = await handler(event, lambdaContext('processor'));
@@ -89,10 +58,10 @@ describe('processor handler', () => {
     const handler = createProcessorHandler(async () => world.deps);
     const event: SQSEvent = {
       Records: [
-        record('m1', 'c-a', profile('c-a')),
-        record('m2', 'c-a', order('o-a', 'c-a')),
-        record('m3', 'c-b', profile('c-b')),
-        record('m4', 'c-b', order('o-b', 'c-b')),
+        queueRecord('m1', 'c-a', profile('c-a')),
+        queueRecord('m2', 'c-a', order('o-a', 'c-a')),
+        queueRecord('m3', 'c-b', profile('c-b')),
+        queueRecord('m4', 'c-b', order('o-b', 'c-b')),
       ],
     };
 
@@ -117,7 +86,7 @@ describe('processor handler', () => {
     };
     const handler = createProcessorHandler(async () => world.deps);
     const response = await handler(
-      { Records: [record('m1', 'c-a', profile('c-a'))] },
+      { Records: [queueRecord('m1', 'c-a', profile('c-a'))] },
       lambdaContext('processor'),
     );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
@@ -188,13 +157,13 @@ describe('processor time budget', () => {
     };
     const handler = createProcessorHandler(async () => ({ ...world.deps, visibility }));
     const batch = [
-      record('m1', 'c-a', profile('c-a')),
-      record('m2', 'c-a', order('o-a1', 'c-a')),
-      record('m3', 'c-a', order('o-a2', 'c-a')),
-      record('m4', 'c-a', order('o-a3', 'c-a')),
-      record('m5', 'c-b', profile('c-b')),
-      record('m6', 'c-b', order('o-b1', 'c-b')),
-      record('m7', 'c-b', order('o-b2', 'c-b')),
+      queueRecord('m1', 'c-a', profile('c-a')),
+      queueRecord('m2', 'c-a', order('o-a1', 'c-a')),
+      queueRecord('m3', 'c-a', order('o-a2', 'c-a')),
+      queueRecord('m4', 'c-a', order('o-a3', 'c-a')),
+      queueRecord('m5', 'c-b', profile('c-b')),
+      queueRecord('m6', 'c-b', order('o-b1', 'c-b')),
+      queueRecord('m7', 'c-b', order('o-b2', 'c-b')),
     ];
 
     // act
@@ -229,7 +198,7 @@ describe('processor time budget', () => {
     spend(30_000 - RECORD_RESERVE_MS);
 
     const response = await handler(
-      { Records: [record('m1', 'c-a', profile('c-a')), record('m2', 'c-a', order('o-1', 'c-a'))] },
+      { Records: [queueRecord('m1', 'c-a', profile('c-a')), queueRecord('m2', 'c-a', order('o-1', 'c-a'))] },
       context,
     );
 
@@ -261,9 +230,9 @@ describe('processor logs and metrics', () => {
     const { handler } = await setUp();
     const event: SQSEvent = {
       Records: [
-        record('m1', 'c-a', profile('c-a')),
-        record('m2', 'c-a', order('o-1', 'c-a')),
-        record('m3', 'c-a', order('o-2', 'c-a')),
+        queueRecord('m1', 'c-a', profile('c-a')),
+        queueRecord('m2', 'c-a', order('o-1', 'c-a')),
+        queueRecord('m3', 'c-a', order('o-2', 'c-a')),
       ],
     };
 
@@ -301,7 +270,7 @@ describe('processor logs and metrics', () => {
     const debug = { ...(await makeWorld([thankBuyers])).deps, logger: createLogger() };
     const verbose = createProcessorHandler(async () => debug);
     const event: SQSEvent = {
-      Records: [record('m1', 'c-a', profile('c-a')), record('m2', 'c-a', order('o-1', 'c-a'))],
+      Records: [queueRecord('m1', 'c-a', profile('c-a')), queueRecord('m2', 'c-a', order('o-1', 'c-a'))],
     };
 
     const quiet = await logLines(() => handler(event, lambdaContext('processor')));
@@ -317,15 +286,17 @@ describe('processor logs and metrics', () => {
 
     await logLines(() =>
       handler(
-        { Records: [record('m1', 'c-a', profile('c-a')), record('m2', 'c-a', order('o-1', 'c-a'))] },
+        {
+          Records: [queueRecord('m1', 'c-a', profile('c-a')), queueRecord('m2', 'c-a', order('o-1', 'c-a'))],
+        },
         lambdaContext('processor'),
       ),
     );
     await logLines(() =>
-      handler({ Records: [record('m3', 'c-b', profile('c-b'))] }, lambdaContext('processor')),
+      handler({ Records: [queueRecord('m3', 'c-b', profile('c-b'))] }, lambdaContext('processor')),
     );
     await logLines(() =>
-      handler({ Records: [record('m4', 'c-a', order('o-2', 'c-a'))] }, lambdaContext('processor')),
+      handler({ Records: [queueRecord('m4', 'c-a', order('o-2', 'c-a'))] }, lambdaContext('processor')),
     );
 
     // The second invocation sent nothing; the third was refused entry (re-entry), which is on its
@@ -342,7 +313,7 @@ describe('processor logs and metrics', () => {
     };
 
     const { lines } = await logLines(() =>
-      handler({ Records: [record('m1', 'c-a', order('o-1', 'c-a'))] }, lambdaContext('processor')),
+      handler({ Records: [queueRecord('m1', 'c-a', order('o-1', 'c-a'))] }, lambdaContext('processor')),
     );
 
     expect(lines).toEqual([
@@ -362,7 +333,7 @@ describe('processor logs and metrics', () => {
     const { context, spend } = contextWithClock();
     spend(30_000 - RECORD_RESERVE_MS + 1);
     const event: SQSEvent = {
-      Records: [record('m1', 'c-a', profile('c-a')), record('m2', 'c-a', order('o-1', 'c-a'))],
+      Records: [queueRecord('m1', 'c-a', profile('c-a')), queueRecord('m2', 'c-a', order('o-1', 'c-a'))],
     };
 
     const { text, lines } = await logLines(() => handler(event, context));
@@ -390,9 +361,9 @@ describe('processor logs and metrics', () => {
 
   it('fails a record whose body is not JSON: logged at ERROR without the body, and counted', async () => {
     const { world, emf, handler } = await setUp();
-    const broken = { ...record('m1', 'c-a', {}), body: '{"email":"c-a@example.com",' };
+    const broken = { ...queueRecord('m1', 'c-a', {}), body: '{"email":"c-a@example.com",' };
     const event: SQSEvent = {
-      Records: [broken, record('m2', 'c-a', profile('c-a')), record('m3', 'c-b', profile('c-b'))],
+      Records: [broken, queueRecord('m2', 'c-a', profile('c-a')), queueRecord('m3', 'c-b', profile('c-b'))],
     };
 
     let response: Awaited<ReturnType<typeof handler>> | undefined;
@@ -436,7 +407,7 @@ describe('processor handler: sends the provider deferred', () => {
     const handler = createProcessorHandler(async () => ({ ...world.deps, visibility }));
     const warm = createProcessorHandler(async () => world.deps);
     await warm(
-      { Records: [record('p-a', 'c-a', profile('c-a')), record('p-b', 'c-b', profile('c-b'))] },
+      { Records: [queueRecord('p-a', 'c-a', profile('c-a')), queueRecord('p-b', 'c-b', profile('c-b'))] },
       lambdaContext('p'),
     );
     return { world, handler, postponed };
@@ -454,8 +425,8 @@ describe('processor handler: sends the provider deferred', () => {
       const response = await handler(
         {
           Records: [
-            receivedAgain(record('m1', 'c-a', order('o-1', 'c-a')), count),
-            record('m2', 'c-a', profile('c-a')),
+            receivedAgain(queueRecord('m1', 'c-a', order('o-1', 'c-a')), count),
+            queueRecord('m2', 'c-a', profile('c-a')),
           ],
         },
         lambdaContext('p'),
@@ -468,7 +439,7 @@ describe('processor handler: sends the provider deferred', () => {
   it('leaves other failures to the queue: nothing is postponed', async () => {
     const { handler, postponed } = await setUp();
     const response = await handler(
-      { Records: [record('m1', 'c-a', { kind: 'wake', customerId: 'c-a' })] },
+      { Records: [queueRecord('m1', 'c-a', { kind: 'wake', customerId: 'c-a' })] },
       lambdaContext('p'),
     );
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1']);
@@ -483,7 +454,7 @@ describe('processor handler: sends the provider deferred', () => {
     const visibility = { postpone: () => Promise.reject(new Error('AccessDenied')) };
     const handler = createProcessorHandler(async () => ({ ...world.deps, logger, visibility }));
     const response = await handler(
-      { Records: [record('m1', 'c-a', order('o-1', 'c-a'))] },
+      { Records: [queueRecord('m1', 'c-a', order('o-1', 'c-a'))] },
       lambdaContext('p'),
     );
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1']);
