@@ -1,6 +1,5 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSurveyHandler } from '../../functions/survey/handler.js';
@@ -13,6 +12,7 @@ import { Env } from '../../shared/config/env.js';
 import { anAnswer, day, epochSeconds } from '../integration/dynamodb/fixtures.js';
 import { useDynamoDb } from '../support/dynamodb.js';
 import { FakeClock, silentLogger } from '../support/fakes.js';
+import { linkRequest } from '../support/link-requests.js';
 
 const db = useDynamoDb();
 const retentionDays = 90;
@@ -148,31 +148,4 @@ describe('survey function as the stack wires it', () => {
   });
 });
 
-const answerPost = (token: string, body: string): APIGatewayProxyEventV2 => ({
-  version: '2.0',
-  routeKey: 'POST /surveys/{token}',
-  rawPath: `/surveys/${token}`,
-  rawQueryString: '',
-  headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-  pathParameters: { token },
-  requestContext: {
-    accountId: '000000000000',
-    apiId: 'test',
-    domainName: 'care.example.com',
-    domainPrefix: 'care',
-    http: {
-      method: 'POST',
-      path: `/surveys/${token}`,
-      protocol: 'HTTP/1.1',
-      sourceIp: '127.0.0.1',
-      userAgent: 'browser',
-    },
-    requestId: 'r-1',
-    routeKey: 'POST /surveys/{token}',
-    stage: '$default',
-    time: '05/Nov/2026:12:00:00 +0000',
-    timeEpoch: 0,
-  },
-  body,
-  isBase64Encoded: false,
-});
+const answerPost = (token: string, body: string) => linkRequest('POST', 'surveys', token, { body });

@@ -9,6 +9,7 @@ import { surveyLinks } from '../../shared/app/survey-links.js';
 import { type UnsubscribeDeps, unsubscribeUrl } from '../../shared/app/unsubscribe.js';
 import type { JourneyInput } from '../../shared/domain/journey/definition.js';
 import { DAY, makeWorld } from '../support/app.js';
+import { linkRequest } from '../support/link-requests.js';
 
 const offers: JourneyInput = {
   id: 'offers',
@@ -30,37 +31,14 @@ const request = (
   method: 'GET' | 'POST',
   token: string,
   options: { body?: string; contentType?: string; accept?: string } = {},
-): APIGatewayProxyEventV2 => ({
-  version: '2.0',
-  routeKey: `${method} /unsubscribe/{token}`,
-  rawPath: `/unsubscribe/${token}`,
-  rawQueryString: '',
-  headers: {
-    ...(options.contentType ? { 'content-type': options.contentType } : {}),
-    ...(options.accept ? { accept: options.accept } : {}),
-  },
-  pathParameters: { token },
-  requestContext: {
-    accountId: '000000000000',
-    apiId: 'test',
-    domainName: 'care.example.com',
-    domainPrefix: 'care',
-    http: {
-      method,
-      path: `/unsubscribe/${token}`,
-      protocol: 'HTTP/1.1',
-      sourceIp: '127.0.0.1',
-      userAgent: 'test',
+) =>
+  linkRequest(method, 'unsubscribe', token, {
+    headers: {
+      ...(options.contentType ? { 'content-type': options.contentType } : {}),
+      ...(options.accept ? { accept: options.accept } : {}),
     },
-    requestId: 'r-1',
-    routeKey: `${method} /unsubscribe/{token}`,
-    stage: '$default',
-    time: '02/Nov/2026:09:00:00 +0000',
-    timeEpoch: 0,
-  },
-  ...(options.body === undefined ? {} : { body: options.body }),
-  isBase64Encoded: false,
-});
+    ...(options.body === undefined ? {} : { body: options.body }),
+  });
 
 const setup = async (consent: Record<string, boolean> = { email: true }) => {
   const world = await makeWorld([offers, care]);

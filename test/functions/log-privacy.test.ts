@@ -1,5 +1,4 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFeedbackHandler } from '../../functions/feedback/handler.js';
@@ -23,6 +22,7 @@ import { aMessage, aProfile } from '../integration/dynamodb/fixtures.js';
 import { makeWorld } from '../support/app.js';
 import { useDynamoDb } from '../support/dynamodb.js';
 import { FakeClock } from '../support/fakes.js';
+import { linkRequest } from '../support/link-requests.js';
 import { logLines } from '../support/log-lines.js';
 import { busEvent, queueRecord } from '../support/queue-records.js';
 
@@ -294,39 +294,8 @@ describe('processor logs', () => {
 });
 
 /** An HTTP API request to a public link endpoint. */
-const request = (
-  method: 'GET' | 'POST',
-  path: string,
-  token: string,
-  body?: string,
-): APIGatewayProxyEventV2 => ({
-  version: '2.0',
-  routeKey: `${method} /${path}/{token}`,
-  rawPath: `/${path}/${token}`,
-  rawQueryString: '',
-  headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-  pathParameters: { token },
-  requestContext: {
-    accountId: '000000000000',
-    apiId: 'test',
-    domainName: 'care.example.com',
-    domainPrefix: 'care',
-    http: {
-      method,
-      path: `/${path}/${token}`,
-      protocol: 'HTTP/1.1',
-      sourceIp: '127.0.0.1',
-      userAgent: 'browser',
-    },
-    requestId: 'r-1',
-    routeKey: `${method} /${path}/{token}`,
-    stage: '$default',
-    time: '02/Nov/2026:09:00:00 +0000',
-    timeEpoch: 0,
-  },
-  ...(body === undefined ? {} : { body }),
-  isBase64Encoded: false,
-});
+const request = (method: 'GET' | 'POST', path: 'surveys' | 'unsubscribe', token: string, body?: string) =>
+  linkRequest(method, path, token, body === undefined ? {} : { body });
 
 describe('survey function logs', () => {
   it.each(LEVELS)('never writes the comment of an answer at %s', async (level) => {

@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUnsubscribeHandler } from '../../functions/unsubscribe/handler.js';
@@ -11,6 +11,7 @@ import { loadConfig } from '../../shared/config/config.js';
 import { Env } from '../../shared/config/env.js';
 import { parseSigningSecret, rotateSigningSecret } from '../../shared/domain/links/keyring.js';
 import { FakeClock, silentLogger } from '../support/fakes.js';
+import { linkRequest } from '../support/link-requests.js';
 
 const OLD_KEY = 'the-key-before-the-rotation-0123456789';
 const NEW_KEY = 'the-key-after-the-rotation-9876543210ab';
@@ -25,34 +26,9 @@ const rotatedSecret = JSON.stringify(
   rotateSigningSecret(parseSigningSecret(OLD_KEY), { key: NEW_KEY, now: ROTATED_AT, graceDays: 30 }),
 );
 
-const post = (token: string): APIGatewayProxyEventV2 => ({
-  version: '2.0',
-  routeKey: 'POST /unsubscribe/{token}',
-  rawPath: `/unsubscribe/${token}`,
-  rawQueryString: '',
-  headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-  pathParameters: { token },
-  requestContext: {
-    accountId: '000000000000',
-    apiId: 'test',
-    domainName: 'care.example.com',
-    domainPrefix: 'care',
-    http: {
-      method: 'POST',
-      path: `/unsubscribe/${token}`,
-      protocol: 'HTTP/1.1',
-      sourceIp: '127.0.0.1',
-      userAgent: 'mail',
-    },
-    requestId: 'r-1',
-    routeKey: 'POST /unsubscribe/{token}',
-    stage: '$default',
-    time: '09/Nov/2026:09:00:00 +0000',
-    timeEpoch: 0,
-  },
-  body: 'List-Unsubscribe=One-Click',
-  isBase64Encoded: false,
-});
+/** The one-click POST a mail client sends. */
+const post = (token: string) =>
+  linkRequest('POST', 'unsubscribe', token, { body: 'List-Unsubscribe=One-Click' });
 
 describe('unsubscribe link across a rotation of the signing key', () => {
   const secrets = mockClient(SecretsManagerClient);
