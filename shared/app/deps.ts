@@ -24,6 +24,7 @@ import type {
   SurveyStore,
   TemplateRepository,
   TemplateStore,
+  UnsubscribeRequests,
   Wake,
   WakeScheduler,
 } from './ports.js';
@@ -69,6 +70,8 @@ export interface EngineDeps {
   stats?: JourneyStats;
   /** Operational metrics (EMF in AWS): sends by channel, skips by reason. Absent in sandboxes. */
   metrics?: SendMetrics;
+  /** Unsubscribe requests, told when their event was applied to the profile. Absent in sandboxes. */
+  unsubscribeRequests?: Pick<UnsubscribeRequests, 'applied'>;
 }
 
 /** The part of the metrics port the use cases report to. */

@@ -39,6 +39,8 @@ export interface CustomerState {
    * same request; absent when it does not, and then the frequency cap asks the counter.
    */
   contacts?: ContactEntry[];
+  /** Unsubscribe requests whose event the processor has not applied yet (`UnsubscribeRequests`). */
+  unsubscribeRequests?: UnsubscribeRequest[];
 }
 
 /** An unsubscribe the customer asked for, recorded when the request came in. */
@@ -53,10 +55,13 @@ export interface UnsubscribeRequest {
  * Unsubscribe requests, kept in the customer's partition the moment they come in, so every send
  * honours them before the processor has applied `Customer Unsubscribed` to the profile: a record
  * may wait in front of that event for hours (a send the provider deferred, decision 0087).
- * `CustomerStore.load` applies the requests newer than the profile's last change.
+ * `CustomerStore.load` returns them beside the profile; a request counts until the processor has
+ * applied its event (`applied`).
  */
 export interface UnsubscribeRequests {
   record(customerId: string, request: UnsubscribeRequest): Promise<void>;
+  /** The processor applied `Customer Unsubscribed` for this channel and scope to the profile. */
+  applied(customerId: string, request: Pick<UnsubscribeRequest, 'channel' | 'scope'>): Promise<void>;
 }
 
 export interface CustomerStore {

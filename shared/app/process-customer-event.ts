@@ -6,10 +6,15 @@ import { type EventRef, eventIdentity, type Instance, isRunning } from '../domai
 import { patternView, startInstance, step } from '../domain/journey/interpreter.js';
 import type { EngineDeps } from './deps.js';
 import { withLoadedContacts } from './loaded-contacts.js';
-import type { Profile } from './ports.js';
+import type { Profile, UnsubscribeRequest } from './ports.js';
 import { holdErasure } from './privacy/erasure-hold.js';
 import { applyOutcome, stepEnv } from './run-effects.js';
-import { applyUnsubscribe, CustomerUnsubscribed, UNSUBSCRIBED_DETAIL_TYPE } from './unsubscribe.js';
+import {
+  applyUnsubscribe,
+  CustomerUnsubscribed,
+  UNSUBSCRIBED_DETAIL_TYPE,
+  withPendingUnsubscribes,
+} from './unsubscribe.js';
 
 export interface EventResult {
   started: string[];
@@ -67,6 +72,26 @@ const profileChange = (
 };
 
 /**
+ * After `Customer Unsubscribed` has been applied to the stored profile, its request is not pending
+ * any more: removed from the store, and from the requests this event works with.
+ */
+const settleUnsubscribeRequest = async (
+  deps: EngineDeps,
+  customerId: string,
+  event: CustomerEvent,
+  requests: readonly UnsubscribeRequest[] = [],
+): Promise<UnsubscribeRequest[]> => {
+  if (event['detail-type'] !== UNSUBSCRIBED_DETAIL_TYPE) return [...requests];
+  const request = CustomerUnsubscribed.safeParse(event.detail);
+  if (!request.success) return [...requests];
+  const { channel, scope } = request.data;
+  if (requests.some((r) => r.channel === channel && r.scope === scope)) {
+    await deps.unsubscribeRequests?.applied(customerId, { channel, scope });
+  }
+  return requests.filter((r) => r.channel !== channel || r.scope !== scope);
+};
+
+/**
  * One customer event: update the profile, move the customer's running instances on (including
  * those that only watch the goal for their conversion window),
  * and start every journey whose trigger matches and whose entry rules allow it.
@@ -81,12 +106,16 @@ export const processCustomerEvent = async (
   const state = holdErasure(engine, await engine.customers.load(customerId), event);
   if (!state) return { started: [], advanced: [], skipped: [] };
   const deps = withLoadedContacts(engine, customerId, state);
+  // Changes are made to the stored profile; everything after works with the pending unsubscribe
+  // requests applied (decision 0062), and an applied one stops being pending.
   let profile = state.profile;
   const changed = profileChange(deps, profile, event, now);
   if (changed) {
     profile = changed;
     await deps.customers.saveProfile(profile);
   }
+  const pending = await settleUnsubscribeRequest(deps, customerId, event, state.unsubscribeRequests);
+  profile = withPendingUnsubscribes(profile, pending);
   const ref = toRef(event);
   const result: EventResult = { started: [], advanced: [], skipped: [] };
   // The customer's instances as this event leaves them: entry rules see the ones it ended or started.

@@ -4,6 +4,7 @@ import { withLoadedContacts } from './loaded-contacts.js';
 import type { Wake } from './ports.js';
 import { reportErasedDrop, startedBeforeErasure } from './privacy/erasure-hold.js';
 import { applyOutcome, stepEnv } from './run-effects.js';
+import { withPendingUnsubscribes } from './unsubscribe.js';
 
 export type WakeResult = 'advanced' | 'stale' | 'missing' | 'erased';
 
@@ -20,9 +21,11 @@ export const processWake = async (engine: EngineDeps, wake: Wake): Promise<WakeR
   }
   const journey = await deps.catalog.get(instance.journeyId, instance.journeyVersion);
   if (!journey) return 'missing';
-  const env = stepEnv(deps, state.profile, deps.clock.now());
+  // The profile with the unsubscribe requests the processor has not applied yet (decision 0062).
+  const profile = withPendingUnsubscribes(state.profile, state.unsubscribeRequests);
+  const env = stepEnv(deps, profile, deps.clock.now());
   const outcome = step(journey, instance, { kind: 'wake', version: wake.version }, env);
   if (!outcome.changed) return 'stale';
-  await applyOutcome(deps, journey, outcome, instance, state.profile, state.suppressions);
+  await applyOutcome(deps, journey, outcome, instance, profile, state.suppressions);
   return 'advanced';
 };

@@ -17,11 +17,11 @@ import type {
  * One-click unsubscribe (RFC 8058) and the preferences page behind the link.
  *
  * The function that serves the link never writes the profile: the processor is the one writer per
- * customer. It keeps the request in the customer's partition (`UnsubscribeRequests`), which every
- * load applies until the profile has caught up (`withPendingUnsubscribes`), and puts
- * `Customer Unsubscribed` on the bus; the processor applies it to the profile in order with the
- * customer's other events (see `applyUnsubscribe`), and other systems (the CRM, the helpdesk) can
- * hear about it too.
+ * customer. It puts `Customer Unsubscribed` on the bus; the processor applies it to the profile in
+ * order with the customer's other events (see `applyUnsubscribe`), and other systems (the CRM, the
+ * helpdesk) can hear about it too. It also keeps the request in the customer's partition
+ * (`UnsubscribeRequests`), which counts until the processor has applied the event
+ * (`withPendingUnsubscribes`).
  */
 
 export const UNSUBSCRIBE_PURPOSE = 'unsubscribe';
@@ -117,8 +117,8 @@ export const openUnsubscribe = async (
   token: string,
 ): Promise<{ claims: UnsubscribeClaims; preferences: EmailPreferences }> => {
   const claims = readUnsubscribeToken(token, deps.links, deps.clock.now());
-  const { profile } = await deps.customers.load(claims.customerId);
-  return { claims, preferences: preferencesOf(profile) };
+  const { profile, unsubscribeRequests } = await deps.customers.load(claims.customerId);
+  return { claims, preferences: preferencesOf(withPendingUnsubscribes(profile, unsubscribeRequests)) };
 };
 
 export const UnsubscribeScopeInput = z.enum(['marketing', 'all']);
@@ -140,8 +140,6 @@ export const unsubscribe = async (
       { path: 'scope', message: 'must be "marketing" or "all"' },
     ]);
   }
-  // Kept first: sends honour it from now on, even before the event below reaches the processor.
-  await deps.requests.record(claims.customerId, { channel: 'email', scope: scope.data, at: now });
   await deps.events.publish([
     {
       source: 'careflow',
@@ -157,6 +155,8 @@ export const unsubscribe = async (
       },
     },
   ]);
+  // Then kept beside the profile: sends honour it from now on, before the event reaches the processor.
+  await deps.requests.record(claims.customerId, { channel: 'email', scope: scope.data, at: now });
   deps.logger.info('unsubscribe requested', {
     scope: scope.data,
     via: input.via,
@@ -198,21 +198,22 @@ export const applyUnsubscribe = (
 };
 
 /**
- * The profile as the customer's pending unsubscribe requests leave it: each request not older than
- * the profile's last change is applied, oldest first (a tie goes to the unsubscribe). Once the processor has applied
- * `Customer Unsubscribed` (or any later change of the profile, such as subscribing again through
- * the CRM), the profile is newer and the request counts no more.
+ * The profile as the customer's pending unsubscribe requests leave it, oldest first: the view
+ * sends, journeys and the preferences page work with until the processor has applied each
+ * request's `Customer Unsubscribed` to the stored profile (and removed the request). A customer
+ * careflow has no profile of is left without one: there is nobody to send to, and nothing to
+ * create.
  */
 export const withPendingUnsubscribes = (
-  customerId: string,
   profile: Profile | null,
-  requests: readonly UnsubscribeRequest[],
+  requests: readonly UnsubscribeRequest[] = [],
 ): Profile | null =>
-  requests
-    .filter((request) => profile === null || request.at >= profile.updatedAt)
-    .sort((a, b) => a.at.localeCompare(b.at))
-    .reduce<Profile | null>(
-      (current, { channel, scope, at }) =>
-        applyUnsubscribe(current, { customerId, channel, scope }, at) ?? current,
-      profile,
-    );
+  profile === null
+    ? null
+    : [...requests]
+        .sort((a, b) => a.at.localeCompare(b.at))
+        .reduce<Profile>(
+          (current, { channel, scope, at }) =>
+            applyUnsubscribe(current, { customerId: current.customerId, channel, scope }, at) ?? current,
+          profile,
+        );

@@ -119,6 +119,35 @@ describe('an unsubscribe counts before the processor has applied it', () => {
     ]);
   });
 
+  it('is written on the stored profile when its event arrives, and no longer pending', async () => {
+    const { world, call, token, sendBoth } = await setup();
+    await call(oneClick(token()));
+    expect(world.customers.profiles.get('c-1')?.attributes?.emailMarketing).toBe('unsubscribed');
+    expect(world.customers.requests.get('c-1')).toEqual([]);
+    // Long after the request item would have expired, the choice stands.
+    world.customers.requests.clear();
+    expect(await sendBoth()).toEqual([
+      ['care', 'sent', null],
+      ['offers', 'skipped', 'unsubscribed'],
+    ]);
+  });
+
+  it('is not undone by an older CRM sync that the queue hands over after the click', async () => {
+    const { world, callOnly, token, sendBoth } = await setup();
+    const staleSync = world.event('Customer Profile Updated', {
+      customerId: 'c-1',
+      consent: { email: true },
+      attributes: { emailMarketing: 'subscribed' },
+    });
+    await callOnly(oneClick(token()));
+    world.clock.set(new Date(Date.parse(world.clock.now()) + 60_000).toISOString());
+    await processCustomerEvent(world.deps, staleSync);
+    expect(await sendBoth()).toEqual([
+      ['care', 'sent', null],
+      ['offers', 'skipped', 'unsubscribed'],
+    ]);
+  });
+
   it('counts no more once the profile changed after it: subscribing again through the CRM', async () => {
     const { world, call, token, sendBoth } = await setup();
     await call(oneClick(token()));

@@ -72,6 +72,7 @@ export const makeWorld = async (
     contacts: fakes.contacts,
     entries: fakes.entries,
     stats: fakes.stats,
+    unsubscribeRequests: fakes.customers,
     // The defaults of a deployment: 3 marketing messages per 7 days, quiet 21:00–08:00, UTC.
     policy: DEFAULT_SEND_POLICY,
   };

@@ -27,7 +27,6 @@ import type {
   Wake,
   WakeScheduler,
 } from '../../shared/app/ports.js';
-import { withPendingUnsubscribes } from '../../shared/app/unsubscribe.js';
 import { ConflictError } from '../../shared/domain/errors.js';
 import { normaliseAddress } from '../../shared/domain/guards/send.js';
 import type { Journey } from '../../shared/domain/journey/definition.js';
@@ -64,16 +63,21 @@ export class MemoryCustomerStore implements CustomerStore, UnsubscribeRequests {
     this.requests.set(customerId, [...kept, request]);
   }
 
+  async applied(customerId: string, request: Pick<UnsubscribeRequest, 'channel' | 'scope'>): Promise<void> {
+    const kept = (this.requests.get(customerId) ?? []).filter(
+      (r) => r.channel !== request.channel || r.scope !== request.scope,
+    );
+    this.requests.set(customerId, kept);
+  }
+
   async load(customerId: string): Promise<CustomerState> {
     this.loads += 1;
-    const profile = withPendingUnsubscribes(
-      customerId,
-      this.profiles.get(customerId) ?? null,
-      this.requests.get(customerId) ?? [],
-    );
+    const profile = this.profiles.get(customerId);
+    const unsubscribeRequests = this.requests.get(customerId) ?? [];
     const suppressions = this.marks.get(customerId);
     return structuredClone({
       profile: profile ?? null,
+      ...(unsubscribeRequests.length > 0 ? { unsubscribeRequests } : {}),
       instances: [...this.instances.values()].filter((i) => i.customerId === customerId),
       ...(suppressions ? { suppressions } : {}),
     });

@@ -7,7 +7,6 @@ import type {
   UnsubscribeRequest,
   UnsubscribeRequests,
 } from '../../app/ports.js';
-import { withPendingUnsubscribes } from '../../app/unsubscribe.js';
 import { ConflictError } from '../../domain/errors.js';
 import { Instance } from '../../domain/journey/instance.js';
 import { checkRetentionDays, queryAll, type TableOptions } from './client.js';
@@ -66,11 +65,28 @@ const requestsIn = (item: Record<string, unknown>): UnsubscribeRequest[] =>
 
 /**
  * Unsubscribe requests in the customer's partition (`#UNSUBSCRIBE`), one UpdateItem each: the
- * unsubscribe function's only write. `DynamoCustomerStore.load` applies them to the profile until
- * the profile is newer; they expire after 30 days.
+ * unsubscribe function's only write. `DynamoCustomerStore.load` returns them beside the profile;
+ * the processor removes each once it has applied its event, and they expire after 30 days.
  */
 export class DynamoUnsubscribeRequests implements UnsubscribeRequests {
   constructor(private readonly options: TableOptions) {}
+
+  async applied(customerId: string, request: Pick<UnsubscribeRequest, 'channel' | 'scope'>): Promise<void> {
+    try {
+      await this.options.doc.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { pk: customerPk(customerId), sk: unsubscribeRequestsSk },
+          UpdateExpression: 'REMOVE #request',
+          // Without it, UpdateItem would create an empty item for a request never kept here.
+          ConditionExpression: 'attribute_exists(#request)',
+          ExpressionAttributeNames: { '#request': `${request.channel}:${request.scope}` },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
 
   async record(customerId: string, request: UnsubscribeRequest): Promise<void> {
     await this.options.doc.send(
@@ -99,8 +115,8 @@ export class DynamoUnsubscribeRequests implements UnsubscribeRequests {
  * Profiles and journey instances, in the customer's partition. `load` is one strongly
  * consistent Query (the event before may have written a moment ago); it also returns the
  * suppression marks of the customer's addresses (`#SUPPRESSED`, written by the suppression list)
- * as `suppressions`, and the profile with the unsubscribe requests it has not caught up with
- * applied (`#UNSUBSCRIBE`, written by the unsubscribe function).
+ * as `suppressions`, and the unsubscribe requests not yet applied to the profile
+ * (`#UNSUBSCRIBE`, written by the unsubscribe function) as `unsubscribeRequests`.
  */
 export class DynamoCustomerStore implements CustomerStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -133,7 +149,7 @@ export class DynamoCustomerStore implements CustomerStore {
         state.suppressions = parseItem(SuppressionMarksItem, item, 'suppression marks');
       else if (sk === unsubscribeRequestsSk) requests.push(...requestsIn(item));
     }
-    state.profile = withPendingUnsubscribes(customerId, state.profile, requests);
+    if (requests.length > 0) state.unsubscribeRequests = requests;
     // The erasure tombstone sorts below the load bound too (decision 0075).
     const erasedAt = erasedAtIn(items);
     if (erasedAt !== undefined) state.erasedAt = erasedAt;

@@ -7,7 +7,7 @@ import type { Clock, Logger, SmsSender, SuppressionList } from '../../app/ports.
 import { type Config, loadConfig, required } from '../../config/config.js';
 import { DEFAULT_SEND_POLICY, type SendPolicy } from '../../domain/guards/send.js';
 import { DynamoContactCounter } from '../dynamodb/contact-counter.js';
-import { DynamoCustomerStore } from '../dynamodb/customer-store.js';
+import { DynamoCustomerStore, DynamoUnsubscribeRequests } from '../dynamodb/customer-store.js';
 import { DynamoEntryCounter } from '../dynamodb/entry-counter.js';
 import { DynamoJourneyStats } from '../dynamodb/journey-stats.js';
 import { DynamoJourneyStore } from '../dynamodb/journey-store.js';
@@ -84,6 +84,7 @@ export const engineDeps = async (config: Config, overrides: WiringOverrides = {}
     policy: sendPolicyFrom(config),
     stats: new DynamoJourneyStats(table),
     visibility: new SqsMessageVisibility(lazySqsClient),
+    unsubscribeRequests: new DynamoUnsubscribeRequests(table),
   };
 };
 

@@ -51,6 +51,19 @@ const erasedWorld = async () => {
 };
 
 describe('erasure holds against late events', () => {
+  it('still drops an old event after an old unsubscribe link is used on the erased customer', async () => {
+    const { world, customers, at } = await erasedWorld();
+    customers.tombstones.set('c-ada', ERASED_AT);
+    world.clock.set(AFTER);
+    await customers.record('c-ada', { channel: 'email', scope: 'marketing', at: AFTER });
+
+    const result = await processCustomerEvent(world.deps, at(BEFORE, 'Order Completed', order));
+
+    expect(result).toEqual({ started: [], advanced: [], skipped: [] });
+    expect(customers.profiles.get('c-ada')).toBeUndefined();
+    expect(customers.instances.size).toBe(0);
+  });
+
   it('drops an event that predates the erasure: no profile comes back, no journey starts', async () => {
     const { world, customers, skipped, warnings, at } = await erasedWorld();
     customers.tombstones.set('c-ada', ERASED_AT);

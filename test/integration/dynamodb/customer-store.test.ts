@@ -243,11 +243,9 @@ describe('DynamoCustomerStore construction', () => {
 describe('DynamoUnsubscribeRequests', () => {
   const requests = () => new DynamoUnsubscribeRequests({ doc: db.doc, tableName: db.tableName });
 
-  it('makes the next load show the customer unsubscribed, until the profile is newer', async () => {
+  it('keeps a request beside the profile, which it leaves as stored, until its event is applied', async () => {
     const customerId = `c-${crypto.randomUUID()}`;
-    await store().saveProfile(
-      aProfile({ customerId, consent: { email: true }, updatedAt: '2026-11-03T09:00:00.000Z' }),
-    );
+    await store().saveProfile(aProfile({ customerId, consent: { email: true } }));
 
     await requests().record(customerId, {
       channel: 'email',
@@ -255,30 +253,22 @@ describe('DynamoUnsubscribeRequests', () => {
       at: '2026-11-03T10:00:00.000Z',
     });
 
-    const { profile } = await store().load(customerId);
-    expect(profile?.attributes?.emailMarketing).toBe('unsubscribed');
-    expect(profile?.consent?.email).toBe(true);
-    const item = await rawItem(`C#${customerId}`, '#UNSUBSCRIBE');
-    expect(item).toMatchObject({
-      'email:marketing': '2026-11-03T10:00:00.000Z',
+    const loaded = await store().load(customerId);
+    expect(loaded.profile?.attributes?.emailMarketing).toBeUndefined();
+    expect(loaded.unsubscribeRequests).toEqual([
+      { channel: 'email', scope: 'marketing', at: '2026-11-03T10:00:00.000Z' },
+    ]);
+    expect(await rawItem(`C#${customerId}`, '#UNSUBSCRIBE')).toMatchObject({
       expiresAt: epochSeconds('2026-11-03T10:00:00.000Z') + 30 * day,
     });
 
-    // The processor applies Customer Unsubscribed, then the CRM subscribes the customer again.
-    await store().saveProfile(
-      aProfile({
-        customerId,
-        consent: { email: true },
-        attributes: { emailMarketing: 'subscribed' },
-        updatedAt: '2026-11-03T11:00:00.000Z',
-      }),
-    );
-    expect((await store().load(customerId)).profile?.attributes?.emailMarketing).toBe('subscribed');
+    await requests().applied(customerId, { channel: 'email', scope: 'marketing' });
+    expect((await store().load(customerId)).unsubscribeRequests).toBeUndefined();
   });
 
-  it('stops all email for a customer careflow has no profile of yet', async () => {
+  it('creates nothing when told a request was applied that it never kept', async () => {
     const customerId = `c-${crypto.randomUUID()}`;
-    await requests().record(customerId, { channel: 'email', scope: 'all', at: '2026-11-03T10:00:00.000Z' });
-    expect((await store().load(customerId)).profile?.consent?.email).toBe(false);
+    await requests().applied(customerId, { channel: 'email', scope: 'all' });
+    expect(await rawItem(`C#${customerId}`, '#UNSUBSCRIBE')).toBeUndefined();
   });
 });
