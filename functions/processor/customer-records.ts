@@ -51,12 +51,8 @@ export const handleCustomer = async (
     new SqsFifoPartialProcessorAsync(),
     { context, throwOnFullBatchFailure: false },
   );
-  if (deferred) await postpone(deps, deferred, deferralDelaySeconds(receiveCountOf(deferred)));
   if (notStarted) {
     const { from, error } = notStarted;
-    // Back at once, for the next invocation, rather than after the visibility timeout.
-    const first = records[from];
-    if (first) await postpone(deps, first, 0);
     for (const record of records.slice(from)) {
       metrics.error(error.name);
       const id = correlationIdOf(parseBody(record.body), record.messageId);
@@ -64,30 +60,58 @@ export const handleCustomer = async (
         deps.logger.warn('record not started', { error: error.name, reason: error.message }),
       );
     }
+    // Back at once, for the next invocation, rather than after the visibility timeout.
+    await comeBackIn(deps, metrics, context, records.slice(from), 0);
+  } else if (deferred) {
+    const failed = records.slice(records.indexOf(deferred));
+    const seconds = deferralDelaySeconds(receiveCountOf(deferred));
+    if (seconds !== null) await comeBackIn(deps, metrics, context, failed, seconds);
   }
   return response;
 };
 
 const receiveCountOf = (record: SQSRecord): number => Number(record.attributes.ApproximateReceiveCount) || 1;
 
+/** Time kept for the postponement calls after the last record: two attempts at their timeout. */
+const POSTPONE_RESERVE_MS = 2 * 2_000 + 1_000;
+
 /**
- * A failed record comes back when the handler says rather than at the queue's visibility timeout:
- * one whose send the provider deferred later, the longer the more often it came back
- * (deferralDelaySeconds); one not started for lack of time at once. Its customer's later records
- * wait behind it, in order. Without the call (it failed, or no queue to ask) it comes back at the
- * visibility timeout.
+ * A customer's failed records come back when the handler says rather than at the queue's
+ * visibility timeout: after a deferred send later, the longer the more often the first came back
+ * (deferralDelaySeconds); after records were not started for lack of time at once. The first
+ * holds the customer's message group while it is hidden; the later ones are made visible, so they
+ * come back with it, in order, rather than after the visibility timeout. A call that fails, or
+ * no time left for the calls, leaves the records to the visibility timeout, as before.
  */
-const postpone = async (deps: ProcessorDeps, record: SQSRecord, seconds: number): Promise<void> => {
-  if (!deps.visibility) return;
-  const id = correlationIdOf(parseBody(record.body), record.messageId);
+const comeBackIn = async (
+  deps: ProcessorDeps,
+  metrics: Metrics,
+  context: Context,
+  failed: SQSRecord[],
+  seconds: number,
+): Promise<void> => {
+  const { visibility } = deps;
+  const [first, ...later] = failed;
+  if (!visibility || !first) return;
+  const id = correlationIdOf(parseBody(first.body), first.messageId);
   await withCorrelationId(deps.logger, id, async () => {
-    try {
-      await deps.visibility?.postpone(record, seconds);
-      deps.logger.info('record postponed', { seconds });
-    } catch (error) {
-      deps.logger.warn('record not postponed', {
-        error: error instanceof Error ? error.name : String(error),
-      });
+    if (context.getRemainingTimeInMillis() < POSTPONE_RESERVE_MS) {
+      deps.logger.warn('record not postponed', { error: 'NoTimeLeft' });
+      return;
     }
+    const calls = [
+      visibility.postpone(first, seconds),
+      ...later.map((record) => visibility.postpone(record, 0)),
+    ];
+    const failures = (await Promise.allSettled(calls)).filter((call) => call.status === 'rejected');
+    if (failures.length === 0) {
+      deps.logger.info('record postponed', { seconds, behind: later.length });
+      return;
+    }
+    const reason = failures[0]?.reason;
+    metrics.error('RecordNotPostponed');
+    deps.logger.warn('record not postponed', {
+      error: reason instanceof Error ? reason.name : String(reason),
+    });
   });
 };

@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { CUSTOMER_QUEUE_MAX_RECEIVES } from '../../functions/processor/deferral.js';
 import { DEFAULT_METRICS_NAMESPACE } from '../../shared/adapters/observability.js';
 import { Config } from '../../shared/config/config.js';
 import { customerEventRoute } from '../routes.js';
@@ -238,7 +239,7 @@ export class CareflowStack extends Stack {
     this.messaging = new Messaging(this, 'Messaging', {
       resourcePrefix,
       customerQueueVisibilityTimeout: Duration.seconds(processorTimeout.toSeconds() * 6),
-      maxReceiveCount: 5,
+      maxReceiveCount: CUSTOMER_QUEUE_MAX_RECEIVES,
     });
     this.scheduling = new Scheduling(this, 'Scheduling', {
       resourcePrefix,

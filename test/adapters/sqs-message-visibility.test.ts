@@ -55,10 +55,10 @@ describe('the wait after a deferred send', () => {
     [2, 480],
     [3, 1_920],
     [4, 7_680],
-    [5, 30_720],
-    [6, 43_200],
+    [5, null],
+    [6, null],
     [0, 120],
-  ])('is %i receives: %i s', (receives, seconds) => {
+  ])('after %i receives is %s s', (receives, seconds) => {
     expect(deferralDelaySeconds(receives)).toBe(seconds);
   });
 });

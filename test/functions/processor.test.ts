@@ -173,7 +173,10 @@ describe('processor time budget', () => {
     expect(30_000 - 12_000).toBeLessThan(RECORD_RESERVE_MS);
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m3', 'm4']);
     // The first record not started comes back at once, its customer's next one behind it.
-    expect(postponed).toEqual([['m3', 0]]);
+    expect(postponed).toEqual([
+      ['m3', 0],
+      ['m4', 0],
+    ]);
     expect(sentTo('c-a@example.com')).toHaveLength(1);
     expect(sentTo('c-b@example.com')).toHaveLength(2);
 
@@ -432,9 +435,24 @@ describe('processor handler: sends the provider deferred', () => {
         lambdaContext('p'),
       );
       expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1', 'm2']);
-      expect(postponed).toEqual([{ receiptHandle: 'm1', seconds }]);
+      // The deferred record holds the customer's place; the one behind it comes back with it.
+      expect(postponed).toEqual([
+        { receiptHandle: 'm1', seconds },
+        { receiptHandle: 'm2', seconds: 0 },
+      ]);
     },
   );
+
+  it('does not hold the customer on the last receive: the next one goes to the dead-letter queue', async () => {
+    const { world, handler, postponed } = await setUp();
+    world.email.failWith = new SendDeferredError('SES did not send the message (SendingPausedException)');
+    const response = await handler(
+      { Records: [receivedAgain(queueRecord('m1', 'c-a', order('o-1', 'c-a')), 5)] },
+      lambdaContext('p'),
+    );
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1']);
+    expect(postponed).toEqual([]);
+  });
 
   it('leaves other failures to the queue: nothing is postponed', async () => {
     const { handler, postponed } = await setUp();

@@ -48,6 +48,14 @@ export class SqsMessageVisibility implements MessageVisibility {
   }
 }
 
-/** An SQS client made on first use. */
+/**
+ * An SQS client made on first use, for a call that must not hold the invocation up: 2 s per
+ * attempt (connection included, `throwOnRequestTimeout`), two attempts. Its endpoint is the
+ * configured one (`AWS_ENDPOINT_URL_SQS` on the local stack), not the host of the queue URL.
+ */
 export const lazySqsClient = async (): Promise<SQSClient> =>
-  new (await import('@aws-sdk/client-sqs')).SQSClient({});
+  new (await import('@aws-sdk/client-sqs')).SQSClient({
+    useQueueUrlAsEndpoint: false,
+    maxAttempts: 2,
+    requestHandler: { requestTimeout: 2_000, connectionTimeout: 1_000, throwOnRequestTimeout: true },
+  });

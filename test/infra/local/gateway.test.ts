@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseSesEvent } from '../../../functions/feedback/ses-event.js';
 import { LocalBus } from '../../../infra/local/bus.js';
 import { LocalClock } from '../../../infra/local/clock.js';
@@ -19,7 +19,7 @@ import { LocalSmsOutbox } from '../../../infra/local/sms-outbox.js';
 import { sesEventRoute } from '../../../infra/routes.js';
 import { createSesClient, SesEmailSender } from '../../../shared/adapters/ses/ses-email-sender.js';
 import { createSnsClient, SnsSmsSender } from '../../../shared/adapters/sns/sns-sms-sender.js';
-import { SqsMessageVisibility } from '../../../shared/adapters/sqs/message-visibility.js';
+import { lazySqsClient, SqsMessageVisibility } from '../../../shared/adapters/sqs/message-visibility.js';
 import { SendRejectedError } from '../../../shared/app/errors.js';
 import { RecipientOptedOutError } from '../../../shared/app/feedback/errors.js';
 import type { OutgoingSms } from '../../../shared/app/ports.js';
@@ -198,6 +198,24 @@ describe('SMS on the local stack: SNS on its own wire protocol', () => {
 });
 
 describe('SQS on the local stack', () => {
+  it('takes the postponement of the processor as it is wired, its endpoint from the environment', async () => {
+    vi.stubEnv('AWS_ENDPOINT_URL_SQS', baseUrl);
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+    try {
+      const [id] = queue.send([{ body: '{"wired":true}', groupId: 'c-wired', deduplicationId: 'd-wired' }]);
+      const before = queue.depth;
+      await new SqsMessageVisibility(lazySqsClient).postpone(
+        { eventSourceARN: queue.arn, receiptHandle: String(id) },
+        120,
+      );
+      expect(queue.depth).toBe(before - 1);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it("postpones a received message through the SDK, found by its queue's ARN, as the processor does", async () => {
     const sqs = new SQSClient({ endpoint: baseUrl, region: 'us-east-1', credentials, maxAttempts: 1 });
     const { MessageId } = await sqs.send(
