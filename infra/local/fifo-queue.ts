@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { CUSTOMER_QUEUE_MAX_RECEIVES } from '../../functions/processor/deferral.js';
 import type { Clock } from '../../shared/app/ports.js';
 import { CareflowError } from '../../shared/domain/errors.js';
 import { isValidFifoId } from '../../shared/domain/events/message-group.js';
@@ -55,7 +56,7 @@ export class LocalFifoQueue {
   constructor(
     readonly arn: string,
     private readonly clock: Clock,
-    private readonly options = { batchSize: 10, maxReceiveCount: 5 },
+    private readonly options = { batchSize: 10, maxReceiveCount: CUSTOMER_QUEUE_MAX_RECEIVES },
   ) {}
 
   setConsumer(consumer: Consumer): void {

@@ -50,25 +50,26 @@ const mergeProfile = (
   updatedAt: now,
 });
 
+/** The unsubscribe an event asks for, when it is `Customer Unsubscribed` and valid. */
+const unsubscribeOf = (deps: EngineDeps, event: CustomerEvent): CustomerUnsubscribed | null => {
+  if (event['detail-type'] !== UNSUBSCRIBED_DETAIL_TYPE) return null;
+  const request = CustomerUnsubscribed.safeParse(event.detail);
+  if (request.success) return request.data;
+  deps.logger.warn('unsubscribe event ignored: it does not match its schema', { eventId: event.id });
+  return null;
+};
+
 /** The profile after events that change it (profile updates, unsubscribes); null when unchanged. */
 const profileChange = (
-  deps: EngineDeps,
   profile: Profile | null,
   event: CustomerEvent,
+  unsubscribe: CustomerUnsubscribed | null,
   now: string,
 ): Profile | null => {
   if (event['detail-type'] === 'Customer Profile Updated') {
     return mergeProfile(profile, event.detail as CustomerProfileUpdated, now);
   }
-  if (event['detail-type'] === UNSUBSCRIBED_DETAIL_TYPE) {
-    const request = CustomerUnsubscribed.safeParse(event.detail);
-    if (!request.success) {
-      deps.logger.warn('unsubscribe event ignored: it does not match its schema', { eventId: event.id });
-      return null;
-    }
-    return applyUnsubscribe(profile, request.data, now);
-  }
-  return null;
+  return unsubscribe ? applyUnsubscribe(profile, unsubscribe, now) : null;
 };
 
 /**
@@ -78,17 +79,15 @@ const profileChange = (
 const settleUnsubscribeRequest = async (
   deps: EngineDeps,
   customerId: string,
-  event: CustomerEvent,
+  unsubscribe: CustomerUnsubscribed | null,
   requests: readonly UnsubscribeRequest[] = [],
-): Promise<UnsubscribeRequest[]> => {
-  if (event['detail-type'] !== UNSUBSCRIBED_DETAIL_TYPE) return [...requests];
-  const request = CustomerUnsubscribed.safeParse(event.detail);
-  if (!request.success) return [...requests];
-  const { channel, scope } = request.data;
-  if (requests.some((r) => r.channel === channel && r.scope === scope)) {
+): Promise<readonly UnsubscribeRequest[]> => {
+  if (!unsubscribe) return requests;
+  const { channel, scope } = unsubscribe;
+  const pending = requests.filter((r) => r.channel !== channel || r.scope !== scope);
+  if (pending.length < requests.length)
     await deps.unsubscribeRequests?.applied(customerId, { channel, scope });
-  }
-  return requests.filter((r) => r.channel !== channel || r.scope !== scope);
+  return pending;
 };
 
 /**
@@ -109,12 +108,13 @@ export const processCustomerEvent = async (
   // Changes are made to the stored profile; everything after works with the pending unsubscribe
   // requests applied (decision 0062), and an applied one stops being pending.
   let profile = state.profile;
-  const changed = profileChange(deps, profile, event, now);
+  const unsubscribe = unsubscribeOf(deps, event);
+  const changed = profileChange(profile, event, unsubscribe, now);
   if (changed) {
     profile = changed;
     await deps.customers.saveProfile(profile);
   }
-  const pending = await settleUnsubscribeRequest(deps, customerId, event, state.unsubscribeRequests);
+  const pending = await settleUnsubscribeRequest(deps, customerId, unsubscribe, state.unsubscribeRequests);
   profile = withPendingUnsubscribes(profile, pending);
   const ref = toRef(event);
   const result: EventResult = { started: [], advanced: [], skipped: [] };

@@ -57,10 +57,8 @@ export class MemoryCustomerStore implements CustomerStore, UnsubscribeRequests {
   loads = 0;
 
   async record(customerId: string, request: UnsubscribeRequest): Promise<void> {
-    const kept = (this.requests.get(customerId) ?? []).filter(
-      (r) => r.channel !== request.channel || r.scope !== request.scope,
-    );
-    this.requests.set(customerId, [...kept, request]);
+    await this.applied(customerId, request);
+    this.requests.set(customerId, [...(this.requests.get(customerId) ?? []), request]);
   }
 
   async applied(customerId: string, request: Pick<UnsubscribeRequest, 'channel' | 'scope'>): Promise<void> {
