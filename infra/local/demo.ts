@@ -74,7 +74,12 @@ const run = async () => {
       });
     }
     await call('/_local/clock/advance', { by: '24h' });
-    for (const mail of await mailbox()) {
+    // In recipient order: mails arrive in whatever order the customers' queues drain, and the
+    // seeded answers must not depend on it.
+    const today = (await mailbox()).sort((a, b) =>
+      (a.destination.to[0] ?? '').localeCompare(b.destination.to[0] ?? ''),
+    );
+    for (const mail of today) {
       const to = mail.destination.to[0] ?? '';
       if (!to.startsWith(`demo-${run}`) || !mail.subject.includes('recommend') || seen.has(to)) continue;
       seen.add(to);
